@@ -1,0 +1,61 @@
+"""Memoized task outputs, keyed by (task, cache version, inputs).
+
+A cache holds JSON text, never live objects: a hit decodes a fresh copy, so a task that mutates
+its result cannot corrupt what later hits return. The Airflow runtime plugs in a blob-store cache
+with the same two methods; locally a process-wide in-memory cache is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from airflow_dynflow.core.interface import Interface
+
+__all__ = ["Cache", "MemoryCache", "cache_key", "decode_outputs", "encode_outputs", "local_cache"]
+
+
+class Cache(Protocol):
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, text: str) -> None: ...
+
+
+class MemoryCache:
+    """The local runner's cache: lives as long as the process, like flytekit's local cache."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        return self._entries.get(key)
+
+    def put(self, key: str, text: str) -> None:
+        self._entries[key] = text
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+_LOCAL = MemoryCache()
+
+
+def local_cache() -> MemoryCache:
+    return _LOCAL
+
+
+def cache_key(ref: str, version: str, interface: Interface, inputs: Mapping[str, Any]) -> str:
+    encoded = {name: interface.inputs[name].converter.to_jsonable(v) for name, v in inputs.items()}
+    text = json.dumps([ref, version, encoded], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def encode_outputs(interface: Interface, outputs: Mapping[str, Any]) -> str:
+    return json.dumps({n: interface.outputs[n].converter.to_jsonable(v) for n, v in outputs.items()})
+
+
+def decode_outputs(interface: Interface, text: str) -> dict[str, Any]:
+    data = json.loads(text)
+    return {n: interface.outputs[n].converter.from_jsonable(data[n]) for n in interface.outputs}

@@ -1,0 +1,100 @@
+"""``@task``, ``@dynamic`` and ``@workflow``: typed functions in, frozen entities out.
+
+Every check that can happen at decoration happens here or in ``interface_of``: option values,
+annotations, defaults. A workflow's body is traced right away (this is "parse time"), so a promise
+misuse or a type mismatch in it fails the import of the file, with the line that caused it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, TypeVar, overload
+
+from airflow_dynflow.core.entities import Dynamic, Task, Workflow, trace_workflow
+from airflow_dynflow.core.interface import interface_of
+from airflow_dynflow.core.origin import origin_of
+from airflow_dynflow.core.spec import Options
+from airflow_dynflow.core.tracing import seconds
+
+__all__ = ["dynamic", "task", "workflow"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _options(
+    name: str,
+    retries: int,
+    timeout: float | timedelta | None,
+    retry_delay: float | timedelta | None,
+    pool: str | None,
+    queue: str | None,
+    priority_weight: int | None,
+) -> Options:
+    if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
+        raise TypeError(f"{name}: retries must be a non-negative int, got {retries!r}")
+    limit = seconds(timeout)
+    if limit is not None and limit <= 0:
+        raise ValueError(f"{name}: timeout must be positive, got {timeout!r}")
+    return Options(retries, limit, seconds(retry_delay), None, pool, queue, priority_weight)
+
+
+def _task_decorator(cls: type[Task]) -> Callable[..., Any]:
+    def decorator(
+        fn: Callable[..., Any] | None = None,
+        *,
+        retries: int = 0,
+        timeout: float | timedelta | None = None,
+        retry_delay: float | timedelta | None = None,
+        cache: bool = False,
+        cache_version: str = "",
+        pool: str | None = None,
+        queue: str | None = None,
+        priority_weight: int | None = None,
+    ) -> Any:
+        def wrap(fn: Callable[..., Any]) -> Task:
+            name = fn.__name__
+            options = _options(name, retries, timeout, retry_delay, pool, queue, priority_weight)
+            if cache_version and not cache:
+                raise ValueError(f"{name}: cache_version is set but cache=False; add cache=True")
+            return cls(fn, interface_of(fn, name), origin_of(fn), options, cache, cache_version)
+
+        return wrap(fn) if fn is not None else wrap
+
+    decorator.__name__ = cls.__name__.lower()
+    return decorator
+
+
+task = _task_decorator(Task)
+task.__doc__ = """Make a typed function a task: one node of a graph, one operator on Airflow.
+
+Use as ``@task`` or ``@task(retries=2, timeout=60, cache=True, cache_version="1")``."""
+
+dynamic = _task_decorator(Dynamic)
+dynamic.__doc__ = """Make a typed function a dynamic workflow: a task whose body builds a graph at run time.
+
+Takes the same options as ``@task``."""
+
+
+@overload
+def workflow(fn: F) -> Workflow: ...
+
+
+@overload
+def workflow(fn: None = None, **dag_options: Any) -> Callable[[F], Workflow]: ...
+
+
+def workflow(fn: Callable[..., Any] | None = None, **dag_options: Any) -> Any:
+    """Make a typed function a workflow; its body runs now and every call in it returns a promise.
+
+    Keyword options (``dag_id``, ``schedule``, ``start_date``, ``tags``, ``default_args``,
+    ``description`` ...) are passed to the Airflow DAG and ignored by local runs.
+    """
+
+    def wrap(fn: Callable[..., Any]) -> Workflow:
+        name = fn.__name__
+        interface = interface_of(fn, name)
+        origin = origin_of(fn)
+        return Workflow(fn, interface, origin, trace_workflow(fn, interface, origin), dict(dag_options))
+
+    return wrap(fn) if fn is not None else wrap

@@ -1,0 +1,178 @@
+"""A typed function's interface: its inputs and outputs, read once at decoration.
+
+Everything that can be wrong with a signature (a missing annotation, ``*args``, a default of the
+wrong type) is reported here, at decoration, so that no workflow is ever traced against a broken
+entity. Binding call arguments follows Python's own rules and wording.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import docstring_parser
+
+from airflow_dynflow.core import errors
+from airflow_dynflow.core.typecheck import describe_value
+from airflow_dynflow.core.types import Converter, InvalidValue, converter_for
+
+__all__ = ["NO_DEFAULT", "Interface", "Param", "interface_of"]
+
+
+class _NoDefault:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NO_DEFAULT"
+
+
+NO_DEFAULT: Any = _NoDefault()
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    tp: Any
+    converter: Converter
+    default: Any = NO_DEFAULT
+    description: str = ""
+
+    @property
+    def required(self) -> bool:
+        return self.default is NO_DEFAULT
+
+
+@dataclass(frozen=True, slots=True)
+class Interface:
+    """Ordered inputs and outputs of one entity, and how results are packed for the caller.
+
+    ``output_tuple`` is the NamedTuple class a multi-output call returns (``o0, o1 ...`` for a
+    ``Tuple[...]`` annotation, the user's own class for a ``NamedTuple`` annotation).
+    """
+
+    entity: str
+    inputs: Mapping[str, Param]
+    outputs: Mapping[str, Param]
+    output_tuple: type | None
+    doc: str
+
+    def bind(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        """Map a call's arguments to input names, with defaults filled in; values are not checked."""
+        inputs = self.inputs
+        if len(args) > len(inputs):
+            raise errors.too_many_positional(self.entity, len(inputs), len(args))
+        bound = dict(zip(inputs, args, strict=False))
+        for name, value in kwargs.items():
+            if name not in inputs:
+                raise errors.unexpected_argument(self.entity, name, inputs)
+            if name in bound:
+                raise errors.duplicate_argument(self.entity, name)
+            bound[name] = value
+        if len(bound) < len(inputs):
+            for name, param in inputs.items():
+                if name not in bound:
+                    if param.required:
+                        raise errors.missing_argument(self.entity, name)
+                    bound[name] = param.default
+        return bound
+
+    def check_input(self, name: str, value: Any) -> Any:
+        return _check(self.entity, "input", self.inputs[name], value)
+
+    def check_output(self, name: str, value: Any) -> Any:
+        return _check(self.entity, "output", self.outputs[name], value)
+
+    def split_result(self, result: Any) -> dict[str, Any]:
+        """Turn what the function returned into checked values keyed by output name."""
+        outputs = self.outputs
+        if not outputs:
+            if result is not None:
+                raise errors.type_mismatch(
+                    self.entity,
+                    "output",
+                    "return",
+                    None,
+                    describe_value(result),
+                    "the function is declared to return nothing",
+                )
+            return {}
+        if len(outputs) == 1 and self.output_tuple is None:
+            (name,) = outputs
+            return {name: self.check_output(name, result)}
+        if not isinstance(result, tuple) or len(result) != len(outputs):
+            raise errors.type_mismatch(
+                self.entity,
+                "output",
+                "return",
+                self.output_tuple,
+                describe_value(result),
+                f"expected a tuple of {len(outputs)} values",
+            )
+        return {name: self.check_output(name, v) for name, v in zip(outputs, result, strict=True)}
+
+    def join_result(self, values: Mapping[str, Any]) -> Any:
+        """The native value a caller receives for output values keyed by name."""
+        if not self.outputs:
+            return None
+        if self.output_tuple is None:
+            return next(iter(values.values()))
+        return self.output_tuple(*(values[name] for name in self.outputs))
+
+
+def _check(entity: str, role: str, param: Param, value: Any) -> Any:
+    try:
+        return param.converter.validate(value)
+    except InvalidValue as exc:
+        raise errors.type_mismatch(
+            entity, role, param.name, param.tp, describe_value(value), str(exc)
+        ) from None
+
+
+def interface_of(fn: Callable[..., Any], entity: str) -> Interface:
+    """Read ``fn``'s signature, annotations and docstring into an Interface, or say what is wrong."""
+    try:
+        hints = typing.get_type_hints(fn)
+    except NameError as exc:
+        raise errors.bad_signature(entity, f"cannot resolve an annotation ({exc})") from None
+    docs = _param_docs(fn)
+    inputs: dict[str, Param] = {}
+    for name, p in inspect.signature(fn).parameters.items():
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            raise errors.bad_signature(
+                entity, f"'*{name}' cannot be typed as inputs; declare each input by name"
+            )
+        if name not in hints:
+            raise errors.unannotated(entity, name)
+        param = Param(name, hints[name], converter_for(hints[name]), description=docs.get(name, ""))
+        if p.default is not p.empty:
+            param = Param(
+                name, param.tp, param.converter, _check(entity, "input", param, p.default), param.description
+            )
+        inputs[name] = param
+    outputs, output_tuple = _outputs(hints.get("return", None), entity)
+    return Interface(entity, inputs, outputs, output_tuple, inspect.getdoc(fn) or "")
+
+
+def _outputs(annotation: Any, entity: str) -> tuple[dict[str, Param], type | None]:
+    if annotation is None or annotation is type(None):
+        return {}, None
+    if isinstance(annotation, type) and issubclass(annotation, tuple) and hasattr(annotation, "_fields"):
+        hints = typing.get_type_hints(annotation)
+        params = {name: Param(name, hints[name], converter_for(hints[name])) for name in annotation._fields}
+        return params, annotation
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is tuple and args and args[-1] is not Ellipsis:
+        names = [f"o{i}" for i in range(len(args))]
+        params = {name: Param(name, tp, converter_for(tp)) for name, tp in zip(names, args, strict=True)}
+        return params, NamedTuple(f"{entity}_outputs", [(n, tp) for n, tp in zip(names, args, strict=True)])
+    return {"o0": Param("o0", annotation, converter_for(annotation))}, None
+
+
+def _param_docs(fn: Callable[..., Any]) -> dict[str, str]:
+    doc = inspect.getdoc(fn)
+    if not doc:
+        return {}
+    return {p.arg_name: p.description or "" for p in docstring_parser.parse(doc).params}

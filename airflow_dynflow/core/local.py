@@ -1,0 +1,47 @@
+"""The reference executor: runs a spec's nodes in order, in this process.
+
+Short on purpose. It is what ``wf(...)`` does when called as plain Python, and the yardstick the
+Airflow runtime is tested against: both must give the same outputs for the same spec and inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from airflow_dynflow.core.errors import add_node_path
+from airflow_dynflow.core.spec import Binding, Const, Ref, Spec
+
+__all__ = ["resolve", "run_spec", "walk_path"]
+
+
+def run_spec(spec: Spec, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Run every node of ``spec`` with workflow ``inputs``; return the spec's outputs by name."""
+    results: list[Mapping[str, Any]] = []
+    for index, node in enumerate(spec.nodes):
+        entity = spec.tasks[node.task].entity
+        kwargs = {name: resolve(b, results, inputs) for name, b in node.inputs.items()}
+        try:
+            results.append(entity.run_node(kwargs, entity.options.merged(node.options)))
+        except Exception as exc:
+            add_node_path(exc, spec.label(index))
+            raise
+    return {name: resolve(b, results, inputs) for name, b in spec.outputs.items()}
+
+
+def resolve(binding: Binding, results: Sequence[Mapping[str, Any]], inputs: Mapping[str, Any]) -> Any:
+    """The value of one binding, given the outputs of the nodes before it."""
+    if isinstance(binding, Const):
+        return binding.value
+    if isinstance(binding, Ref):
+        source = inputs if binding.node is None else results[binding.node]
+        return walk_path(source[binding.output], binding.path)
+    items = ((k, resolve(b, results, inputs)) for k, b in binding.items)
+    return dict(items) if binding.kind == "dict" else [v for _, v in items]
+
+
+def walk_path(value: Any, path: Sequence[str | int]) -> Any:
+    """Apply a promise's ``[i]`` / ``["k"]`` / ``.field`` path to a real value."""
+    for key in path:
+        value = value[key] if isinstance(key, int) or isinstance(value, Mapping) else getattr(value, key)
+    return value

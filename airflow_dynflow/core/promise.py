@@ -1,0 +1,142 @@
+"""Promise: the value a task call returns while a graph is being traced.
+
+Inside a ``@workflow`` body (parse time) or a compiling ``@dynamic`` body (run time) nothing has run
+yet, so a task call cannot return its result. It returns a Promise instead: an immutable reference
+to one output of one node, optionally narrowed by an index/attribute path (``p[0]``, ``p["k"]``,
+``p.field``) that the runner resolves once the value exists. Anything that needs the value itself
+(truth, arithmetic, ``len``, iteration, formatting) raises ``PromiseError`` at once, naming the task
+and the fix, instead of silently building the wrong graph.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from airflow_dynflow.core import errors
+from airflow_dynflow.core.spec import Ref
+from airflow_dynflow.core.typecheck import member_type
+
+if TYPE_CHECKING:
+    from datetime import timedelta
+
+    from airflow_dynflow.core.tracing import Trace
+
+__all__ = ["Promise"]
+
+
+def _refused(operation: str) -> Any:
+    def refuse(self: Promise, *_: Any) -> Any:
+        raise self._misuse(operation)
+
+    refuse.__name__ = f"refuse {operation}"
+    return refuse
+
+
+class Promise:
+    """A reference to a node output that will exist when the graph runs."""
+
+    __slots__ = ("_ref", "_source", "_trace", "_type")
+
+    _ref: Ref
+    _type: Any
+    _source: str
+    _trace: Trace
+
+    def __init__(self, ref: Ref, tp: Any, source: str, trace: Trace) -> None:
+        object.__setattr__(self, "_ref", ref)
+        object.__setattr__(self, "_type", tp)
+        object.__setattr__(self, "_source", source)
+        object.__setattr__(self, "_trace", trace)
+
+    def __repr__(self) -> str:
+        path = "".join(f"[{k!r}]" for k in self._ref.path)
+        return f"Promise({self._source}.{self._ref.output}{path}: {errors.type_name(self._type)})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("a Promise is immutable")
+
+    def __getitem__(self, key: Any) -> Promise:
+        if not isinstance(key, (int, str)) or isinstance(key, bool):
+            raise self._misuse(f"[{key!r}] (only int indexes and str keys are resolved at run time)")
+        return self._narrow(key)
+
+    def __getattr__(self, name: str) -> Promise:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self._narrow(name)
+
+    def _narrow(self, key: str | int) -> Promise:
+        self._require_value("indexing")
+        try:
+            tp = member_type(self._type, key)
+        except LookupError as exc:
+            raise errors.PromiseError(
+                f"cannot resolve {key!r} on the promise of {self._source}'s output "
+                f"'{self._ref.output}' ({errors.type_name(self._type)}): {exc}"
+            ) from None
+        ref = Ref(self._ref.node, self._ref.output, (*self._ref.path, key))
+        return Promise(ref, tp, self._source, self._trace)
+
+    def with_overrides(
+        self,
+        *,
+        retries: int | None = None,
+        timeout: float | timedelta | None = None,
+        name: str | None = None,
+        **airflow_options: Any,
+    ) -> Promise:
+        """Override the options of the node that produces this promise, for that node only."""
+        self._trace.override(
+            self._ref.node, self._source, retries=retries, timeout=timeout, name=name, **airflow_options
+        )
+        return self
+
+    def __rshift__(self, other: Any) -> Any:
+        """``a >> b`` runs b after a even though no data flows between them; returns b."""
+        self._trace.order(self, other)
+        return other
+
+    def _require_value(self, operation: str) -> None:
+        if not self._ref.output:
+            raise errors.PromiseError(
+                f"cannot use {operation} on the result of {self._source}: it returns nothing; "
+                "use it only to order calls with '>>'"
+            )
+
+    def _misuse(self, operation: str) -> errors.PromiseError:
+        return errors.promise_misuse(self._source, self._ref.output or "(none)", operation)
+
+    __hash__ = object.__hash__
+    __bool__ = _refused("truth value (if/while/and/or/not)")
+    __len__ = _refused("len()")
+    __iter__ = _refused("iteration or unpacking")
+    __contains__ = _refused("'in'")
+    __int__ = _refused("int()")
+    __float__ = _refused("float()")
+    __complex__ = _refused("complex()")
+    __index__ = _refused("use as an index")
+    __round__ = _refused("round()")
+    __format__ = _refused("formatting (f-string or format())")
+    __eq__ = _refused("'=='")
+    __ne__ = _refused("'!='")
+    __lt__ = _refused("'<'")
+    __le__ = _refused("'<='")
+    __gt__ = _refused("'>'")
+    __ge__ = _refused("'>='")
+    __neg__ = _refused("unary '-'")
+    __pos__ = _refused("unary '+'")
+    __abs__ = _refused("abs()")
+    __invert__ = _refused("'~'")
+    __add__ = __radd__ = _refused("'+'")
+    __sub__ = __rsub__ = _refused("'-'")
+    __mul__ = __rmul__ = _refused("'*'")
+    __matmul__ = __rmatmul__ = _refused("'@'")
+    __truediv__ = __rtruediv__ = _refused("'/'")
+    __floordiv__ = __rfloordiv__ = _refused("'//'")
+    __mod__ = __rmod__ = _refused("'%'")
+    __pow__ = __rpow__ = _refused("'**'")
+    __and__ = __rand__ = _refused("'&'")
+    __or__ = __ror__ = _refused("'|'")
+    __xor__ = __rxor__ = _refused("'^'")
+    __lshift__ = __rlshift__ = _refused("'<<'")
+    __rrshift__ = _refused("'>>' with a plain value on the left")

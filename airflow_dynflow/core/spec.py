@@ -1,0 +1,177 @@
+"""The graph spec: nodes, their bindings and outputs, as frozen values with a JSON form.
+
+A workflow traced at parse time and a dynamic compiled at run time (the "futures" spec) both end as
+a ``Spec``. The local runner executes it; the Airflow runtime stores its JSON in the blob store and
+schedules its nodes. A three-node example (``docs/spec.md`` has the full grammar)::
+
+    {"format": "dynflow.spec/1", "name": "count_characters", "inputs": {},
+     "tasks": {"return_index": {"ref": "dags.count:return_index", "version": "9f2c...", "kind": "task",
+                                "inputs": {"character": {"type": "string"}},
+                                "outputs": {"o0": {"type": "integer"}}}, ...},
+     "nodes": [{"t": "return_index", "v": {"character": "P"}},
+               {"t": "update_list", "v": {"freq_list": [0, 0, ...]}, "r": {"list_index": 0}},
+               {"t": "derive_count", "r": {"freq1": 1, "freq2": 1}}],
+     "outputs": {"r": {"o0": 2}},
+     "digest": "sha256:..."}
+
+Node ``i`` has the id ``n{i}``. Bindings only point at earlier nodes, so the list order is a
+topological order and a spec can never hold a cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = [
+    "Binding",
+    "Collection",
+    "Const",
+    "MapOptions",
+    "Node",
+    "Options",
+    "Owner",
+    "Ref",
+    "Spec",
+    "TaskEntry",
+    "node_id",
+]
+
+SPEC_FORMAT = "dynflow.spec/1"
+
+
+def node_id(index: int) -> str:
+    return f"n{index}"
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """One output of an earlier node (``node`` is its index), or a workflow input (``node`` is None).
+
+    ``path`` narrows the value: ints index sequences, strings index mappings or name attributes.
+    """
+
+    node: int | None
+    output: str
+    path: tuple[str | int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    """A value known when the graph was built, already validated against the input's type."""
+
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """A list or dict whose items are bindings, so several promises can feed one input (fan-in)."""
+
+    kind: Literal["list", "dict"]
+    items: tuple[tuple[str | int, Binding], ...]
+
+
+Binding = Ref | Const | Collection
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Per-node run options; None means "inherit from the task"."""
+
+    retries: int | None = None
+    timeout: float | None = None
+    retry_delay: float | None = None
+    name: str | None = None
+    pool: str | None = None
+    queue: str | None = None
+    priority_weight: int | None = None
+
+    def merged(self, override: Options) -> Options:
+        """These options with every field that ``override`` sets replaced."""
+        changes = {k: getattr(override, k) for k in self.__slots__ if getattr(override, k) is not None}
+        return Options(**{**{k: getattr(self, k) for k in self.__slots__}, **changes})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+
+
+NO_OPTIONS = Options()
+
+
+@dataclass(frozen=True, slots=True)
+class MapOptions:
+    """What ``map_task`` adds to a task: which inputs are bound constants, and failure tolerance."""
+
+    bound: Mapping[str, Any]
+    concurrency: int | None
+    min_success_ratio: float
+
+
+@dataclass(frozen=True, slots=True)
+class TaskEntry:
+    """One entity a spec's nodes call, referenced by key so that nodes stay small.
+
+    ``ref`` is ``module:qualname``; ``file`` is set when the module cannot be imported by name (a DAG
+    file Airflow loaded under a mangled name, or ``__main__``). ``entity`` is the live object; it is
+    not serialized, and is resolved again by import when a spec is read back.
+    """
+
+    key: str
+    ref: str
+    file: str | None
+    version: str
+    kind: Literal["task", "dynamic", "map"]
+    options: Options
+    map: MapOptions | None
+    entity: Any = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    task: str
+    inputs: Mapping[str, Binding]
+    options: Options = NO_OPTIONS
+    after: tuple[int, ...] = ()
+    group: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """The entity a spec belongs to (a workflow or a dynamic): where its code is, and its interface."""
+
+    origin: Any
+    interface: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """A whole graph: the entities it calls, its nodes in topological order, and its outputs."""
+
+    name: str
+    inputs: Mapping[str, Any]
+    tasks: Mapping[str, TaskEntry]
+    nodes: tuple[Node, ...]
+    outputs: Mapping[str, Binding]
+    owner: Owner = field(compare=False, repr=False)
+
+    def to_json(self, key: bytes | None = None) -> str:
+        """Compact, deterministic JSON; ``key`` signs it (HMAC) instead of a plain digest."""
+        from airflow_dynflow.core.spec_json import dump_spec
+
+        return dump_spec(self, key)
+
+    @classmethod
+    def from_json(cls, text: str | bytes, key: bytes | None = None) -> Spec:
+        """Check and load a spec; raises SpecError on anything malformed, tampered or stale."""
+        from airflow_dynflow.core.spec_json import load_spec
+
+        return load_spec(text, key)
+
+    def entity(self, node: Node) -> Any:
+        return self.tasks[node.task].entity
+
+    def label(self, index: int) -> str:
+        """``update_list[n7]``: how a node is named in logs, errors and the Airflow UI."""
+        node = self.nodes[index]
+        return f"{node.options.name or node.task}[{node_id(index)}]"

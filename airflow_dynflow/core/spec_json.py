@@ -1,0 +1,380 @@
+"""The spec's JSON form: compact and deterministic on the way out, checked on the way in.
+
+Writing is hand-rolled dict building (it is on the compile hot path). Reading first checks the
+structure against pydantic models of the wire format (strict, no unknown keys), then the digest,
+then the meaning: every task resolves to the code that compiled the spec, every binding points at
+an earlier node and a real output, every constant fits its declared type. Nothing in a spec runs
+before all of that passed. ``docs/spec.md`` documents the format.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from airflow_dynflow.core.errors import SpecError
+from airflow_dynflow.core.interface import Interface, Param
+from airflow_dynflow.core.origin import resolve
+from airflow_dynflow.core.spec import (
+    SPEC_FORMAT,
+    Binding,
+    Collection,
+    Const,
+    Node,
+    Options,
+    Owner,
+    Ref,
+    Spec,
+    TaskEntry,
+)
+from airflow_dynflow.core.typecheck import member_type
+from airflow_dynflow.core.types import InvalidValue, converter_for
+
+__all__ = ["dump_spec", "load_spec"]
+
+_COMPACT = {"separators": (",", ":"), "ensure_ascii": False}
+
+
+# ---------------------------------------------------------------- writing
+
+
+def dump_spec(spec: Spec, key: bytes | None = None) -> str:
+    first = [next(iter(spec.entity(n).interface.outputs), "") for n in spec.nodes]
+    body = {
+        "format": SPEC_FORMAT,
+        "name": spec.name,
+        "owner": _owner_json(spec.owner),
+        "inputs": spec.inputs,
+        "tasks": {k: _entry_json(e) for k, e in spec.tasks.items()},
+        "nodes": [_node_json(spec, node, first) for node in spec.nodes],
+        "outputs": _bindings_json(spec.owner.interface.outputs, spec.outputs, first),
+    }
+    text = json.dumps(body, **_COMPACT)
+    return text[:-1] + ',"digest":' + json.dumps(_digest(text, key)) + "}"
+
+
+def _owner_json(owner: Any) -> dict[str, Any]:
+    o = owner.origin
+    return {"ref": o.ref, "file": o.file, "version": o.version}
+
+
+def _entry_json(entry: TaskEntry) -> dict[str, Any]:
+    interface: Interface = entry.entity.interface
+    out: dict[str, Any] = {
+        "ref": entry.ref,
+        "file": entry.file,
+        "version": entry.version,
+        "kind": entry.kind,
+        "inputs": {n: p.converter.schema() for n, p in interface.inputs.items()},
+        "outputs": {n: p.converter.schema() for n, p in interface.outputs.items()},
+    }
+    if entry.options.to_dict():
+        out["opts"] = entry.options.to_dict()
+    if entry.map is not None:
+        inner = entry.entity.task.interface
+        out["map"] = {
+            "bound": {n: inner.inputs[n].converter.to_jsonable(v) for n, v in entry.map.bound.items()},
+            "concurrency": entry.map.concurrency,
+            "min_success_ratio": entry.map.min_success_ratio,
+        }
+    return out
+
+
+def _node_json(spec: Spec, node: Node, first: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {"t": node.task}
+    out.update(_bindings_json(spec.entity(node).interface.inputs, node.inputs, first))
+    if node.options.to_dict():
+        out["o"] = node.options.to_dict()
+    if node.after:
+        out["a"] = list(node.after)
+    if node.group:
+        out["g"] = node.group
+    return out
+
+
+def _bindings_json(
+    params: Mapping[str, Param], bindings: Mapping[str, Binding], first: list[str]
+) -> dict[str, Any]:
+    """Constants go under "v" (typed by the input), everything else under "r"."""
+    values: dict[str, Any] = {}
+    refs: dict[str, Any] = {}
+    for name, b in bindings.items():
+        if isinstance(b, Const):
+            values[name] = params[name].converter.to_jsonable(b.value)
+        else:
+            refs[name] = _binding_json(b, params[name].tp, first)
+    out = {}
+    if values:
+        out["v"] = values
+    if refs:
+        out["r"] = refs
+    return out
+
+
+def _binding_json(b: Binding, tp: Any, first: list[str]) -> Any:
+    if isinstance(b, Ref):
+        if b.node is None:
+            return {"i": b.output, "p": list(b.path)} if b.path else {"i": b.output}
+        if b.output == first[b.node] and not b.path:
+            return b.node
+        out: dict[str, Any] = {"n": b.node, "out": b.output}
+        if b.path:
+            out["p"] = list(b.path)
+        return out
+    if isinstance(b, Const):
+        return {"v": _item_converter(tp).to_jsonable(b.value)}
+    if b.kind == "list":
+        return {"list": [_binding_json(v, member_type(tp, 0), first) for _, v in b.items]}
+    return {"dict": {str(k): _binding_json(v, member_type(tp, k), first) for k, v in b.items}}
+
+
+def _item_converter(tp: Any) -> Any:
+    """Constants inside a list or dict binding are typed by the element type; they are rare."""
+    return converter_for(tp)
+
+
+def _digest(text: str, key: bytes | None) -> str:
+    if key:
+        return "hmac-sha256:" + hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+# ---------------------------------------------------------------- reading
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class _WireOptions(_Wire):
+    retries: int | None = None
+    timeout: float | None = None
+    retry_delay: float | None = None
+    name: str | None = None
+    pool: str | None = None
+    queue: str | None = None
+    priority_weight: int | None = None
+
+
+class _WireMap(_Wire):
+    bound: dict[str, Any]
+    concurrency: int | None
+    min_success_ratio: float
+
+
+class _WireEntry(_Wire):
+    ref: str
+    file: str | None
+    version: str
+    kind: Literal["task", "dynamic", "map"]
+    inputs: dict[str, dict[str, Any]]
+    outputs: dict[str, dict[str, Any]]
+    opts: _WireOptions | None = None
+    map: _WireMap | None = None
+
+
+class _WireRef(_Wire):
+    n: int
+    out: str
+    p: list[int | str] = []
+
+
+class _WireInput(_Wire):
+    i: str
+    p: list[int | str] = []
+
+
+class _WireConst(_Wire):
+    v: Any
+
+
+class _WireList(_Wire):
+    items: list[_WireBinding] = Field(alias="list")
+
+
+class _WireDict(_Wire):
+    items: dict[str, _WireBinding] = Field(alias="dict")
+
+
+_WireBinding = Union[int, _WireRef, _WireInput, _WireConst, _WireList, _WireDict]  # noqa: UP007
+
+
+class _WireNode(_Wire):
+    t: str
+    v: dict[str, Any] = {}
+    r: dict[str, _WireBinding] = {}
+    o: _WireOptions | None = None
+    a: list[int] = []
+    g: str = ""
+
+
+class _WireOwner(_Wire):
+    ref: str
+    file: str | None
+    version: str
+
+
+class _WireOutputs(_Wire):
+    v: dict[str, Any] = {}
+    r: dict[str, _WireBinding] = {}
+
+
+class _WireSpec(_Wire):
+    format: Literal["dynflow.spec/1"]
+    name: str
+    owner: _WireOwner
+    inputs: dict[str, dict[str, Any]]
+    tasks: dict[str, _WireEntry]
+    nodes: list[_WireNode]
+    outputs: _WireOutputs
+    digest: str
+
+
+_WireList.model_rebuild()
+_WireDict.model_rebuild()
+_WireNode.model_rebuild()
+_WireOutputs.model_rebuild()
+_WireSpec.model_rebuild()
+
+
+def load_spec(text: str | bytes, key: bytes | None = None) -> Spec:
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise SpecError(f"spec is not valid JSON: {exc}") from None
+    try:
+        wire = _WireSpec.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise SpecError(f"spec is malformed at {where}: {first['msg']}") from None
+    body = json.dumps({k: v for k, v in data.items() if k != "digest"}, **_COMPACT)
+    if not hmac.compare_digest(_digest(body, key), wire.digest):
+        raise SpecError(f"spec {wire.name!r} was modified after it was written (digest mismatch)")
+    return _Reader(wire).spec()
+
+
+class _Reader:
+    """Turns a structurally valid wire spec into a Spec, checking what it means as it goes."""
+
+    def __init__(self, wire: _WireSpec) -> None:
+        self.wire = wire
+        self.tasks: dict[str, TaskEntry] = {}
+        self.nodes: list[Node] = []
+
+    def spec(self) -> Spec:
+        w = self.wire
+        entity = resolve(w.owner.ref, w.owner.file, w.owner.version)
+        owner = Owner(entity.origin, entity.interface)
+        for key, entry in w.tasks.items():
+            self.tasks[key] = self._entry(key, entry)
+        for index, node in enumerate(w.nodes):
+            self.nodes.append(self._node(index, node))
+        where = f"{w.name} outputs"
+        outputs = self._bindings(where, owner.interface.outputs, w.outputs.v, w.outputs.r, len(self.nodes))
+        return Spec(w.name, w.inputs, self.tasks, tuple(self.nodes), outputs, owner)
+
+    def _entry(self, key: str, e: _WireEntry) -> TaskEntry:
+        from airflow_dynflow.core.map_task import map_task
+
+        entity = resolve(e.ref, e.file, e.version)
+        options = Options(**e.opts.model_dump()) if e.opts else Options()
+        map_options = None
+        if e.kind == "map":
+            if e.map is None:
+                raise SpecError(f"task {key!r} is a map task without map settings")
+            inner = entity.interface
+            bound = {
+                n: _decode(f"task {key!r} bound input {n!r}", inner.inputs, n, v)
+                for n, v in e.map.bound.items()
+            }
+            entity = map_task(functools.partial(entity, **bound), e.map.concurrency, e.map.min_success_ratio)
+            map_options = entity.map
+        elif getattr(entity, "kind", None) != e.kind:
+            raise SpecError(f"task {key!r} ({e.ref}) is declared {e.kind}, but the code is {entity.kind}")
+        return TaskEntry(key, e.ref, e.file, e.version, e.kind, options, map_options, entity)
+
+    def _node(self, index: int, n: _WireNode) -> Node:
+        where = f"node n{index}"
+        if n.t not in self.tasks:
+            raise SpecError(f"{where} calls unknown task {n.t!r}")
+        interface: Interface = self.tasks[n.t].entity.interface
+        inputs = self._bindings(where, interface.inputs, n.v, n.r, index)
+        missing = [name for name, p in interface.inputs.items() if p.required and name not in inputs]
+        if missing:
+            raise SpecError(f"{where} ({n.t}) does not bind required input(s) {', '.join(missing)}")
+        for dep in n.a:
+            self._check_earlier(where, dep, index)
+        options = Options(**n.o.model_dump()) if n.o else Options()
+        return Node(n.t, inputs, options, tuple(n.a), n.g)
+
+    def _bindings(
+        self,
+        where: str,
+        params: Mapping[str, Param],
+        values: Mapping[str, Any],
+        refs: Mapping[str, Any],
+        index: int,
+    ) -> dict[str, Binding]:
+        out: dict[str, Binding] = {}
+        for name in (*values, *refs):
+            if name not in params:
+                raise SpecError(f"{where} binds unknown input {name!r}")
+            if name in values and name in refs:
+                raise SpecError(f"{where} binds {name!r} twice")
+        for name in params:
+            if name in values:
+                out[name] = Const(_decode(where, params, name, values[name]))
+            elif name in refs:
+                out[name] = self._binding(f"{where} input {name!r}", refs[name], params[name].tp, index)
+        return out
+
+    def _binding(self, where: str, b: Any, tp: Any, index: int) -> Binding:
+        if isinstance(b, int):
+            self._check_earlier(where, b, index)
+            return Ref(b, self._output_of(where, b, None))
+        if isinstance(b, _WireRef):
+            self._check_earlier(where, b.n, index)
+            return Ref(b.n, self._output_of(where, b.n, b.out), tuple(b.p))
+        if isinstance(b, _WireInput):
+            if b.i not in self.wire.inputs:
+                raise SpecError(f"{where} refers to unknown workflow input {b.i!r}")
+            return Ref(None, b.i, tuple(b.p))
+        if isinstance(b, _WireConst):
+            try:
+                return Const(_item_converter(tp).from_jsonable(b.v))
+            except InvalidValue as exc:
+                raise SpecError(f"{where}: constant does not fit {tp}: {exc}") from None
+        if isinstance(b, _WireList):
+            items = [(i, self._binding(where, v, member_type(tp, 0), index)) for i, v in enumerate(b.items)]
+            return Collection("list", tuple(items))
+        return Collection(
+            "dict", tuple((k, self._binding(where, v, member_type(tp, k), index)) for k, v in b.items.items())
+        )
+
+    def _check_earlier(self, where: str, dep: int, index: int) -> None:
+        if not 0 <= dep < index:
+            raise SpecError(f"{where} depends on n{dep}, which is not an earlier node")
+
+    def _output_of(self, where: str, node: int, output: str | None) -> str:
+        outputs = self.tasks[self.nodes[node].task].entity.interface.outputs
+        if output is None:
+            if not outputs:
+                raise SpecError(f"{where} uses n{node}, which has no output")
+            return next(iter(outputs))
+        if output not in outputs:
+            raise SpecError(f"{where} uses output {output!r} of n{node}, which has no such output")
+        return output
+
+
+def _decode(where: str, params: Mapping[str, Param], name: str, value: Any) -> Any:
+    try:
+        return params[name].converter.from_jsonable(value)
+    except InvalidValue as exc:
+        raise SpecError(f"{where}: constant for {name!r} does not fit its type: {exc}") from None

@@ -1,0 +1,360 @@
+"""What an entity call means depends on where it happens; this module holds that "where".
+
+There is one global: a ContextVar holding the current frame, set with ``with`` and reset by token.
+
+* No frame: the call runs the entity now and returns native values.
+* A ``Trace`` (a ``@workflow`` body at parse time, or ``Dynamic.compile``): the call records a node
+  and returns promises; ``Trace.finish`` turns the record into a ``Spec``.
+* A ``LocalFrame`` (a ``@dynamic`` body running locally with native inputs): the call runs at once,
+  numbered like the node it would have been, so a failure names ``count_characters -> f[n7]``.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any, Protocol
+
+from airflow_dynflow.core import errors
+from airflow_dynflow.core.interface import Interface, Param
+from airflow_dynflow.core.promise import Promise
+from airflow_dynflow.core.spec import (
+    Binding,
+    Collection,
+    Const,
+    Node,
+    Options,
+    Owner,
+    Ref,
+    Spec,
+    TaskEntry,
+    node_id,
+)
+from airflow_dynflow.core.typecheck import describe_value, is_assignable, member_type
+from airflow_dynflow.core.types import InvalidValue, converter_for
+
+__all__ = ["Frame", "LocalFrame", "Trace", "current_frame", "entered", "seconds"]
+
+
+class Frame(Protocol):
+    def call(self, entity: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any: ...
+
+
+_frame: ContextVar[Frame | None] = ContextVar("dynflow_frame", default=None)
+
+
+def current_frame() -> Frame | None:
+    return _frame.get()
+
+
+@contextmanager
+def entered(frame: Frame | None) -> Iterator[None]:
+    token = _frame.set(frame)
+    try:
+        yield
+    finally:
+        _frame.reset(token)
+
+
+def seconds(value: float | timedelta | None) -> float | None:
+    """Timeouts and delays are kept as seconds; users may give a timedelta, as in flytekit."""
+    if value is None:
+        return None
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class LocalFrame:
+    """Native execution of a dynamic body: each call runs now, with the id it would get compiled."""
+
+    __slots__ = ("count", "name")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.count = 0
+
+    def call(self, entity: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
+        index = self.count
+        self.count += entity.node_count
+        try:
+            with entered(None):
+                return entity.run_local(entity.interface.bind(args, kwargs))
+        except Exception as exc:
+            errors.add_node_path(exc, f"{entity.name}[{node_id(index)}]")
+            raise
+
+
+class Trace:
+    """Records entity calls as nodes; the mutable builder behind one immutable Spec."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.nodes: list[Node] = []
+        self.tasks: dict[str, TaskEntry] = {}
+        self._keys: dict[int, str] = {}
+        self._groups: list[str] = []
+        self._group_paths: set[str] = set()
+        self._item_params: dict[tuple[str, str, tuple[Any, ...]], Param] = {}
+
+    def call(self, entity: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
+        return entity.trace_call(self, entity.interface.bind(args, kwargs))
+
+    @contextmanager
+    def group(self, name: str) -> Iterator[None]:
+        """Nodes recorded inside belong to a nested workflow (a TaskGroup on Airflow).
+
+        A workflow called twice gets ``name`` and ``name_2``, so group ids never collide.
+        """
+        unique, n = name, 2
+        while ".".join([*self._groups, unique]) in self._group_paths:
+            unique, n = f"{name}_{n}", n + 1
+        self._group_paths.add(".".join([*self._groups, unique]))
+        self._groups.append(unique)
+        try:
+            yield
+        finally:
+            self._groups.pop()
+
+    def add_node(self, entity: Any, bound: Mapping[str, Any]) -> int:
+        """Record one call of ``entity`` (a task, dynamic or map task) and return its index."""
+        key = self._key_for(entity)
+        params = entity.interface.inputs
+        inputs = {name: self.bind(entity.name, params[name], value) for name, value in bound.items()}
+        self.nodes.append(Node(key, inputs, group=".".join(self._groups)))
+        return len(self.nodes) - 1
+
+    def outputs_of(self, index: int, entity: Any) -> Any:
+        """What the call returns while tracing: one promise, a NamedTuple of them, or a void one."""
+        interface: Interface = entity.interface
+        promises = {
+            name: Promise(Ref(index, name), param.tp, entity.name, self)
+            for name, param in interface.outputs.items()
+        }
+        if not promises:
+            return Promise(Ref(index, ""), type(None), entity.name, self)
+        return interface.join_result(promises)
+
+    def bind(self, entity: str, param: Param, value: Any, role: str = "input") -> Binding:
+        """Turn one argument (or returned output) into a binding, checking its type now."""
+        if isinstance(value, Promise):
+            return self._bind_promise(entity, param, value, role)
+        if isinstance(value, (list, tuple, dict)) and _holds_promise(value):
+            return self._bind_collection(entity, param, value, (), role)
+        return Const(_check_item(entity, param, value, role))
+
+    def bind_outputs(self, interface: Interface, result: Any) -> dict[str, Binding]:
+        """Bind what a traced body returned to the declared outputs."""
+        outputs = interface.outputs
+        if not outputs:
+            if result is not None and not (isinstance(result, Promise) and not result._ref.output):
+                raise errors.type_mismatch(
+                    interface.entity,
+                    "output",
+                    "return",
+                    None,
+                    describe_value(result),
+                    "the function is declared to return nothing",
+                )
+            return {}
+        if len(outputs) == 1 and interface.output_tuple is None:
+            values = (result,)
+        elif isinstance(result, tuple) and len(result) == len(outputs):
+            values = tuple(result)
+        else:
+            raise errors.type_mismatch(
+                interface.entity,
+                "output",
+                "return",
+                interface.output_tuple,
+                describe_value(result),
+                f"expected a tuple of {len(outputs)} values",
+            )
+        return {
+            name: self.bind(interface.entity, param, value, "output")
+            for (name, param), value in zip(outputs.items(), values, strict=True)
+        }
+
+    def _bind_promise(self, entity: str, param: Param, promise: Promise, role: str) -> Ref:
+        if promise._trace is not self:
+            raise errors.PromiseError(
+                f"{entity}: {role} '{param.name}' got a promise of {promise._source} from another "
+                "workflow or dynamic; a promise can only be used in the body that created it"
+            )
+        if not promise._ref.output:
+            raise errors.type_mismatch(
+                entity, role, param.name, param.tp, f"the result of {promise._source}, which returns nothing"
+            )
+        if not is_assignable(promise._type, param.tp):
+            raise errors.type_mismatch(
+                entity,
+                role,
+                param.name,
+                param.tp,
+                f"a promise of {errors.type_name(promise._type)} from {promise._source}",
+            )
+        return promise._ref
+
+    def _bind_collection(
+        self, entity: str, param: Param, value: Any, path: tuple[Any, ...], role: str
+    ) -> Collection:
+        tp = param.tp
+        for key in path:
+            tp = member_type(tp, key)
+        if isinstance(value, dict):
+            items = value.items()
+            kind = "dict"
+        else:
+            items = enumerate(value)
+            kind = "list"
+        bound: list[tuple[str | int, Binding]] = []
+        for key, item in items:
+            item_param = self._item_param(entity, param, tp, (*path, key if kind == "dict" else 0))
+            if isinstance(item, Promise):
+                bound.append((key, self._bind_promise(entity, item_param, item, role)))
+            elif isinstance(item, (list, tuple, dict)) and _holds_promise(item):
+                bound.append((key, self._bind_collection(entity, param, item, (*path, key), role)))
+            else:
+                bound.append((key, Const(_check_item(entity, item_param, item, role))))
+        return Collection(kind, tuple(bound))
+
+    def _item_param(self, entity: str, param: Param, tp: Any, path: tuple[Any, ...]) -> Param:
+        cache_key = (entity, param.name, path)
+        if cache_key not in self._item_params:
+            item_tp = member_type(tp, path[-1])
+            label = param.name + "".join(f"[{k!r}]" for k in path)
+            self._item_params[cache_key] = Param(label, item_tp, converter_for(item_tp))
+        return self._item_params[cache_key]
+
+    def override(self, index: int | None, source: str, **options: Any) -> None:
+        if index is None:
+            raise errors.PromiseError(f"with_overrides applies to task calls, not to the input {source}")
+        options["timeout"] = seconds(options.get("timeout"))
+        if "retry_delay" in options:
+            options["retry_delay"] = seconds(options["retry_delay"])
+        unknown = set(options) - set(Options.__slots__)
+        if unknown:
+            raise TypeError(f"with_overrides() got unexpected option(s): {', '.join(sorted(unknown))}")
+        node = self.nodes[index]
+        self.nodes[index] = replace(node, options=node.options.merged(Options(**options)))
+
+    def order(self, first: Any, then: Any) -> None:
+        """Record ``first >> then``: a dependency with no data flowing."""
+        before = _node_of(first)
+        for promise in _promises_in(then):
+            index = _node_of(promise)
+            node = self.nodes[index]
+            if before not in node.after:
+                self.nodes[index] = replace(node, after=(*node.after, before))
+
+    def finish(self, owner: Owner, inputs: Mapping[str, Any], result: Any) -> Spec:
+        """Bind the body's ``result`` to the owner's outputs and freeze the record into a Spec."""
+        outputs = self.bind_outputs(owner.interface, result)
+        nodes, outputs = _topological(self.nodes, outputs, self.name)
+        return Spec(self.name, dict(inputs), dict(self.tasks), nodes, dict(outputs), owner)
+
+    def _key_for(self, entity: Any) -> str:
+        key = self._keys.get(id(entity))
+        if key is None:
+            key = entity.name
+            n = 2
+            while key in self.tasks:
+                key = f"{entity.name}_{n}"
+                n += 1
+            self._keys[id(entity)] = key
+            self.tasks[key] = entity.task_entry(key)
+        return key
+
+
+def _check_item(entity: str, param: Param, value: Any, role: str) -> Any:
+    try:
+        return param.converter.validate(value)
+    except InvalidValue as exc:
+        raise errors.type_mismatch(
+            entity, role, param.name, param.tp, describe_value(value), str(exc)
+        ) from None
+
+
+def _holds_promise(value: Any) -> bool:
+    items = value.values() if isinstance(value, dict) else value
+    for item in items:
+        if isinstance(item, Promise):
+            return True
+        if isinstance(item, (list, tuple, dict)) and _holds_promise(item):
+            return True
+    return False
+
+
+def _promises_in(value: Any) -> list[Promise]:
+    if isinstance(value, Promise):
+        return [value]
+    if isinstance(value, tuple) and value and all(isinstance(v, Promise) for v in value):
+        return list(value)
+    raise errors.PromiseError(f"'>>' orders task calls; got {type(value).__qualname__}")
+
+
+def _node_of(value: Any) -> int:
+    promises = _promises_in(value)
+    index = promises[0]._ref.node
+    if index is None:
+        raise errors.PromiseError("'>>' orders task calls; a workflow input is not a call")
+    return index
+
+
+def _topological(
+    nodes: list[Node], outputs: Mapping[str, Binding], name: str
+) -> tuple[tuple[Node, ...], Mapping[str, Binding]]:
+    """Keep call order unless ``>>`` made a node wait for a later one; then reorder stably.
+
+    Data dependencies always point backwards (a promise exists only after its call), so only
+    ``after`` edges can point forwards. Renumbering keeps ids dense, so ``n{i}`` is the position.
+    """
+    if all(dep < i for i, node in enumerate(nodes) for dep in node.after):
+        return tuple(nodes), outputs
+    deps = [set(node.after) | set(_refs_in(node.inputs.values())) for node in nodes]
+    users: list[list[int]] = [[] for _ in nodes]
+    for i, ds in enumerate(deps):
+        for d in ds:
+            users[d].append(i)
+    waiting = [len(ds) for ds in deps]
+    ready = [i for i, n in enumerate(waiting) if n == 0]
+    heapq.heapify(ready)
+    order: list[int] = []
+    while ready:
+        i = heapq.heappop(ready)
+        order.append(i)
+        for u in users[i]:
+            waiting[u] -= 1
+            if waiting[u] == 0:
+                heapq.heappush(ready, u)
+    if len(order) != len(nodes):
+        stuck = ", ".join(f"{nodes[i].task}[{node_id(i)}]" for i, n in enumerate(waiting) if n)
+        raise errors.SpecError(f"{name}: '>>' made a cycle between {stuck}")
+    new_index = {old: new for new, old in enumerate(order)}
+    renumbered = tuple(
+        replace(
+            nodes[old],
+            inputs={k: _renumber(b, new_index) for k, b in nodes[old].inputs.items()},
+            after=tuple(sorted(new_index[d] for d in nodes[old].after)),
+        )
+        for old in order
+    )
+    return renumbered, {k: _renumber(b, new_index) for k, b in outputs.items()}
+
+
+def _refs_in(bindings: Any) -> Iterator[int]:
+    for b in bindings:
+        if isinstance(b, Ref) and b.node is not None:
+            yield b.node
+        elif isinstance(b, Collection):
+            yield from _refs_in(v for _, v in b.items)
+
+
+def _renumber(binding: Binding, new_index: Mapping[int, int]) -> Binding:
+    if isinstance(binding, Ref) and binding.node is not None:
+        return replace(binding, node=new_index[binding.node])
+    if isinstance(binding, Collection):
+        return replace(binding, items=tuple((k, _renumber(v, new_index)) for k, v in binding.items))
+    return binding

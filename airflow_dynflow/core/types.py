@@ -1,0 +1,127 @@
+"""The type engine: one converter per declared type, built once when an entity is decorated.
+
+Two families cover every annotation:
+
+* ``JsonConverter`` wraps a pydantic ``TypeAdapter``: strict validation (no silent int/str/bool
+  coercion; an int where a float is declared arrives as a float, as PEP 484 allows), a JSON schema
+  for Airflow's trigger form, and a lossless JSON round trip.
+* ``PickleConverter`` is the fallback for types pydantic cannot describe: values are checked with
+  ``isinstance`` and travel as cloudpickle bytes. The spec flags such types so that they are never
+  accepted from a DAG run's conf.
+
+Converters are built per entity and held by it; there is no process-wide cache to go stale.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import warnings
+from typing import Any, Protocol
+
+import cloudpickle
+from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic.errors import PydanticSchemaGenerationError, PydanticUserError
+from pydantic.json_schema import PydanticJsonSchemaWarning
+
+__all__ = ["Converter", "InvalidValue", "JsonConverter", "PickleConverter", "converter_for"]
+
+PICKLE_SCHEMA_KEY = "x-dynflow-pickle"
+
+_BYTES_AS_BASE64 = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+
+
+class InvalidValue(Exception):
+    """A value does not fit a converter's type; the caller turns it into a TypeMismatchError."""
+
+
+class Converter(Protocol):
+    """What every type family provides: check a native value and move it to and from JSON."""
+
+    tp: Any
+    pickled: bool
+
+    def validate(self, value: Any) -> Any: ...
+
+    def to_jsonable(self, value: Any) -> Any: ...
+
+    def from_jsonable(self, data: Any) -> Any: ...
+
+    def schema(self) -> dict[str, Any]: ...
+
+
+class JsonConverter:
+    """A type pydantic understands: validated strictly, stored as plain JSON."""
+
+    __slots__ = ("_adapter", "_schema", "tp")
+    pickled = False
+
+    def __init__(self, tp: Any) -> None:
+        self.tp = tp
+        try:
+            self._adapter = TypeAdapter(tp, config=_BYTES_AS_BASE64)
+        except PydanticUserError:
+            # Models and dataclasses carry their own config and refuse ours.
+            self._adapter = TypeAdapter(tp)
+        self._schema = self._adapter.json_schema()
+
+    def validate(self, value: Any) -> Any:
+        try:
+            return self._adapter.validate_python(value, strict=True)
+        except ValidationError as exc:
+            raise InvalidValue(_first_error(exc)) from None
+
+    def to_jsonable(self, value: Any) -> Any:
+        return self._adapter.dump_python(value, mode="json")
+
+    def from_jsonable(self, data: Any) -> Any:
+        try:
+            return self._adapter.validate_json(json.dumps(data), strict=True)
+        except ValidationError as exc:
+            raise InvalidValue(_first_error(exc)) from None
+
+    def schema(self) -> dict[str, Any]:
+        return self._schema
+
+
+class PickleConverter:
+    """A type pydantic cannot describe: checked with ``isinstance``, carried as cloudpickle bytes."""
+
+    __slots__ = ("tp",)
+    pickled = True
+
+    def __init__(self, tp: Any) -> None:
+        self.tp = tp
+
+    def validate(self, value: Any) -> Any:
+        if isinstance(self.tp, type) and not isinstance(value, self.tp):
+            raise InvalidValue(f"not an instance of {self.tp.__qualname__}")
+        return value
+
+    def to_jsonable(self, value: Any) -> Any:
+        return base64.b64encode(cloudpickle.dumps(value)).decode("ascii")
+
+    def from_jsonable(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            raise InvalidValue("a pickled value must be a base64 string")
+        return self.validate(cloudpickle.loads(base64.b64decode(data)))
+
+    def schema(self) -> dict[str, Any]:
+        name = getattr(self.tp, "__qualname__", repr(self.tp))
+        return {PICKLE_SCHEMA_KEY: f"{getattr(self.tp, '__module__', '?')}.{name}"}
+
+
+def converter_for(tp: Any) -> Converter:
+    """The converter for ``tp``: JSON when pydantic can describe it, cloudpickle otherwise."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PydanticJsonSchemaWarning)
+            return JsonConverter(tp)
+    except (PydanticSchemaGenerationError, PydanticUserError, PydanticJsonSchemaWarning):
+        return PickleConverter(tp)
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors(include_url=False)[0]
+    where = ".".join(str(p) for p in err["loc"])
+    return f"{err['msg']} at {where}" if where else err["msg"]
