@@ -51,34 +51,46 @@ class Converter(Protocol):
 
 
 class JsonConverter:
-    """A type pydantic understands: validated strictly, stored as plain JSON."""
+    """A type pydantic understands: validated strictly, stored as plain JSON.
 
-    __slots__ = ("_adapter", "_schema", "tp")
+    Bytes travel as base64 so that any byte string survives JSON. Models and dataclasses refuse
+    a config of ours at the top level, so for them the adapter works on a one-element tuple (where
+    our config does apply to the fields inside) and unwraps.
+    """
+
+    __slots__ = ("_adapter", "_boxed", "_schema", "tp")
     pickled = False
 
     def __init__(self, tp: Any) -> None:
         self.tp = tp
+        self._schema = TypeAdapter(tp).json_schema()
         try:
             self._adapter = TypeAdapter(tp, config=_BYTES_AS_BASE64)
+            self._boxed = False
         except PydanticUserError:
-            # Models and dataclasses carry their own config and refuse ours.
-            self._adapter = TypeAdapter(tp)
-        self._schema = self._adapter.json_schema()
+            self._adapter = TypeAdapter(tuple[tp], config=_BYTES_AS_BASE64)
+            self._boxed = True
 
     def validate(self, value: Any) -> Any:
         try:
+            if self._boxed:
+                return self._adapter.validate_python((value,), strict=True)[0]
             return self._adapter.validate_python(value, strict=True)
         except ValidationError as exc:
-            raise InvalidValue(_first_error(exc)) from None
+            raise InvalidValue(_first_error(exc, self._boxed)) from None
 
     def to_jsonable(self, value: Any) -> Any:
+        if self._boxed:
+            return self._adapter.dump_python((value,), mode="json")[0]
         return self._adapter.dump_python(value, mode="json")
 
     def from_jsonable(self, data: Any) -> Any:
+        text = json.dumps([data] if self._boxed else data)
         try:
-            return self._adapter.validate_json(json.dumps(data), strict=True)
+            value = self._adapter.validate_json(text, strict=True)
         except ValidationError as exc:
-            raise InvalidValue(_first_error(exc)) from None
+            raise InvalidValue(_first_error(exc, self._boxed)) from None
+        return value[0] if self._boxed else value
 
     def schema(self) -> dict[str, Any]:
         return self._schema
@@ -121,7 +133,8 @@ def converter_for(tp: Any) -> Converter:
         return PickleConverter(tp)
 
 
-def _first_error(exc: ValidationError) -> str:
+def _first_error(exc: ValidationError, boxed: bool = False) -> str:
     err = exc.errors(include_url=False)[0]
-    where = ".".join(str(p) for p in err["loc"])
+    loc = err["loc"][1:] if boxed else err["loc"]
+    where = ".".join(str(p) for p in loc)
     return f"{err['msg']} at {where}" if where else err["msg"]

@@ -1,0 +1,203 @@
+"""Entities shared by the core tests; module-level so that specs can resolve them by import."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import functools
+import typing
+from typing import NamedTuple
+
+from airflow_dynflow import dynamic, map_task, task, workflow
+
+
+@task
+def add(a: int, b: int) -> int:
+    return a + b
+
+
+@task
+def double(x: int) -> int:
+    return x * 2
+
+
+@task
+def halve(x: float) -> float:
+    return x / 2
+
+
+@task
+def shout(s: str) -> str:
+    return s.upper()
+
+
+@task
+def total(values: typing.List[int]) -> int:
+    return sum(values)
+
+
+@task
+def split(x: int) -> typing.Tuple[int, str]:
+    return x, str(x)
+
+
+class Stats(NamedTuple):
+    count: int
+    mean: float
+
+
+@task
+def stats(values: typing.List[int]) -> Stats:
+    return Stats(len(values), sum(values) / len(values))
+
+
+@task
+def side_effect(x: int) -> None:
+    return None
+
+
+@dataclasses.dataclass
+class Point:
+    x: int
+    y: int
+
+
+@task
+def make_point(x: int, y: int) -> Point:
+    return Point(x, y)
+
+
+@task
+def letters(word: str) -> typing.Dict[str, int]:
+    return {c: word.count(c) for c in word}
+
+
+class Color(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@task
+def describe(when: datetime.date, color: Color, span: datetime.timedelta) -> str:
+    return f"{when.isoformat()} {color.value} {span.total_seconds():g}"
+
+
+class Opaque:
+    """pydantic cannot describe this class: it travels as cloudpickle."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+
+@task
+def wrap(n: int) -> Opaque:
+    return Opaque(n)
+
+
+@task
+def unwrap(o: Opaque) -> int:
+    return o.n
+
+
+@task
+def fail_on(x: int, bad: int) -> int:
+    if x == bad:
+        raise ValueError(f"refusing {x}")
+    return x
+
+
+@dynamic
+def chain(n: int) -> int:
+    value = 0
+    for i in range(n):
+        value = add(a=value, b=i)
+    return value
+
+
+@dynamic
+def fan(n: int) -> int:
+    return total(values=[double(x=i) for i in range(n)])
+
+
+@dynamic
+def nothing(n: int) -> int:
+    return n
+
+
+@dynamic
+def failing_chain(n: int, bad: int) -> int:
+    value = 0
+    for i in range(n):
+        value = add(a=value, b=fail_on(x=i, bad=bad))
+    return value
+
+
+@workflow
+def add_then_double(a: int, b: int = 1) -> int:
+    return double(x=add(a=a, b=b))
+
+
+@dynamic
+def uses_workflow(n: int) -> int:
+    value = 0
+    for _ in range(n):
+        value = add_then_double(a=value)
+    return value
+
+
+@dynamic
+def outer(n: int) -> int:
+    return add(a=chain(n=n), b=chain(n=n + 1))
+
+
+@dynamic
+def outer_outer(n: int) -> int:
+    return double(x=outer(n=n))
+
+
+@workflow
+def seed_like(n: int) -> int:
+    return chain(n=n)
+
+
+@workflow
+def nested(a: int) -> int:
+    return add_then_double(a=add_then_double(a=a))
+
+
+@workflow
+def two_outputs(x: int) -> typing.Tuple[int, str]:
+    n, s = split(x=x)
+    return double(x=n), shout(s=s)
+
+
+@workflow
+def no_output(x: int) -> None:
+    side_effect(x=x)
+
+
+@workflow
+def indexing(word: str) -> int:
+    counts = letters(word=word)
+    point = make_point(x=counts["a"], y=2)
+    pair = split(x=point.x)
+    return add(a=pair.o0, b=point.y)
+
+
+square_all = map_task(double)
+
+
+@workflow
+def mapped(xs: typing.List[int]) -> typing.List[int]:
+    return map_task(double)(x=xs)
+
+
+@workflow
+def mapped_partial(xs: typing.List[int]) -> typing.List[int]:
+    return map_task(functools.partial(add, b=10))(a=xs)
+
+
+@workflow
+def opaque_roundtrip(n: int) -> int:
+    return unwrap(o=wrap(n=n))

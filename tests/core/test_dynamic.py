@@ -1,0 +1,159 @@
+"""@dynamic: native locally, a futures spec when compiled; nested dynamics and workflows in both."""
+
+import json
+
+import pytest
+
+from airflow_dynflow import Promise, Spec, dynamic
+from airflow_dynflow.core.local import run_spec
+from tests.core import examples as ex
+
+
+def test_local_call_runs_body_with_native_values():
+    seen = []
+
+    @dynamic
+    def d(n: int) -> int:
+        value = ex.double(x=n)
+        seen.append(value)
+        return value
+
+    assert d(n=3) == 6
+    assert seen == [6]
+
+
+def test_compile_returns_promises_inside_the_body():
+    seen = []
+
+    @dynamic
+    def d(n: int) -> int:
+        value = ex.double(x=n)
+        seen.append(value)
+        return value
+
+    d.compile(n=3)
+    assert isinstance(seen[0], Promise)
+
+
+def test_compile_runs_no_node():
+    calls = []
+
+    @dynamic
+    def d(n: int) -> int:
+        calls.append(n)
+        return ex.fail_on(x=n, bad=n)
+
+    spec = d.compile(n=1)
+    assert calls == [1]
+    assert len(spec.nodes) == 1
+
+
+def test_compile_gives_one_node_per_call():
+    spec = ex.chain.compile(n=5)
+    assert len(spec.nodes) == 5
+    assert [n.task for n in spec.nodes] == ["add"] * 5
+
+
+def test_compiled_spec_runs_to_the_local_result():
+    assert run_spec(ex.chain.compile(n=6), {}) == {"o0": ex.chain(n=6)}
+
+
+def test_compiling_with_other_inputs_gives_another_spec():
+    assert ex.chain.compile(n=2).to_json() != ex.chain.compile(n=3).to_json()
+
+
+def test_same_inputs_give_the_same_spec_byte_for_byte():
+    assert ex.fan.compile(n=20).to_json() == ex.fan.compile(n=20).to_json()
+
+
+def test_spec_has_nodes_and_json_text():
+    spec = ex.fan.compile(n=3)
+    assert len(spec.nodes) == 4
+    assert json.loads(spec.to_json())["name"] == "fan"
+
+
+def test_dynamic_that_creates_no_nodes():
+    spec = ex.nothing.compile(n=4)
+    assert spec.nodes == ()
+    assert run_spec(spec, {}) == {"o0": 4}
+    assert ex.nothing(n=4) == 4
+
+
+def test_nested_dynamic_is_one_node_expanded_at_its_own_run_time():
+    spec = ex.outer.compile(n=2)
+    assert [(n.task, spec.tasks[n.task].kind) for n in spec.nodes] == [
+        ("chain", "dynamic"),
+        ("chain", "dynamic"),
+        ("add", "task"),
+    ]
+    assert run_spec(spec, {}) == {"o0": ex.outer(n=2)}
+
+
+def test_nested_dynamic_two_levels_deep_locally():
+    assert ex.outer_outer(n=3) == 2 * (ex.chain(n=3) + ex.chain(n=4))
+
+
+def test_nested_workflow_inside_dynamic_is_inlined_in_the_expansion():
+    spec = ex.uses_workflow.compile(n=2)
+    assert [(n.task, n.group) for n in spec.nodes] == [
+        ("add", "add_then_double"),
+        ("double", "add_then_double"),
+        ("add", "add_then_double_2"),
+        ("double", "add_then_double_2"),
+    ]
+    assert run_spec(spec, {}) == {"o0": ex.uses_workflow(n=2)} == {"o0": 6}
+
+
+def test_dynamic_in_workflow_runs_locally():
+    assert ex.seed_like(n=4) == 0 + 1 + 2 + 3
+
+
+def test_failure_keeps_the_exception_type_and_names_the_node_path():
+    with pytest.raises(ValueError, match="refusing 3") as info:
+        ex.failing_chain(n=5, bad=3)
+    assert info.value.dynflow_path == ("failing_chain", "fail_on[n6]")
+    assert "dynflow node path: failing_chain -> fail_on[n6]" in info.value.__notes__
+
+
+def test_local_node_ids_match_compiled_node_ids():
+    spec = ex.failing_chain.compile(n=5, bad=3)
+    assert spec.label(6) == "fail_on[n6]"
+
+
+def test_failure_path_through_a_workflow_and_a_nested_dynamic():
+    @dynamic
+    def parent(n: int) -> int:
+        return ex.failing_chain(n=n, bad=1)
+
+    with pytest.raises(ValueError) as info:
+        parent(n=3)
+    assert info.value.dynflow_path == ("parent", "failing_chain[n0]", "fail_on[n2]")
+
+
+def test_compile_checks_inputs():
+    from airflow_dynflow import TypeMismatchError
+
+    with pytest.raises(TypeMismatchError, match=r"chain: input 'n' expects int"):
+        ex.chain.compile(n="3")
+
+
+def test_compile_refuses_unknown_inputs():
+    with pytest.raises(TypeError, match="unexpected keyword argument 'm'"):
+        ex.chain.compile(n=1, m=2)
+
+
+def test_promise_misuse_in_compile_fails_at_compile():
+    from airflow_dynflow import PromiseError
+
+    @dynamic
+    def d(n: int) -> int:
+        v = ex.double(x=n)
+        return ex.double(x=v + 1)
+
+    assert d(n=1) == 6
+    with pytest.raises(PromiseError):
+        d.compile(n=1)
+
+
+def test_spec_is_a_spec():
+    assert isinstance(ex.chain.compile(n=1), Spec)

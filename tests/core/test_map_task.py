@@ -1,0 +1,80 @@
+"""map_task: list inputs, partial constants, tolerated failures."""
+
+import functools
+
+import pytest
+
+from airflow_dynflow import map_task, workflow
+from tests.core import examples as ex
+
+
+def test_each_input_becomes_a_list():
+    assert ex.square_all(x=[1, 2]) == [2, 4]
+    assert str(ex.square_all.interface.inputs["x"].tp) == "typing.List[int]"
+
+
+def test_partial_binds_constants_for_every_element():
+    assert map_task(functools.partial(ex.add, b=1))(a=[1, 2, 3]) == [2, 3, 4]
+
+
+def test_inputs_of_different_lengths_are_refused():
+    m = map_task(ex.add)
+    with pytest.raises(ValueError, match="same length, got a=2, b=1"):
+        m(a=[1, 2], b=[1])
+
+
+def test_empty_list_maps_to_empty_list():
+    assert ex.square_all(x=[]) == []
+
+
+def test_failure_fails_the_map_by_default():
+    m = map_task(functools.partial(ex.fail_on, bad=2))
+    with pytest.raises(ValueError, match="refusing 2"):
+        m(x=[1, 2, 3])
+
+
+def test_min_success_ratio_tolerates_failures_as_none():
+    m = map_task(functools.partial(ex.fail_on, bad=2), min_success_ratio=0.5)
+    assert m(x=[1, 2, 3]) == [1, None, 3]
+    assert "Optional" in str(m.interface.outputs["o0"].tp)
+
+
+def test_too_many_failures_fail_the_map():
+    m = map_task(functools.partial(ex.fail_on, bad=2), min_success_ratio=0.9)
+    with pytest.raises(RuntimeError, match="2 of 3 elements succeeded, below min_success_ratio=0.9"):
+        m(x=[1, 2, 3])
+
+
+def test_concurrency_must_be_positive():
+    with pytest.raises(ValueError, match="concurrency"):
+        map_task(ex.double, concurrency=0)
+
+
+def test_only_tasks_can_be_mapped():
+    with pytest.raises(TypeError, match="maps a @task"):
+        map_task(ex.chain)
+
+
+def test_positional_partial_is_refused():
+    with pytest.raises(TypeError, match="by keyword"):
+        map_task(functools.partial(ex.add, 1))
+
+
+def test_partial_value_is_type_checked():
+    from airflow_dynflow import TypeMismatchError
+
+    with pytest.raises(TypeMismatchError, match="add: input 'b' expects int"):
+        map_task(functools.partial(ex.add, b="1"))
+
+
+def test_map_node_in_spec_records_its_settings():
+    @workflow
+    def wf(xs: list[int]) -> list[int]:
+        return map_task(functools.partial(ex.add, b=3), concurrency=2)(a=xs)
+
+    (node,) = wf.spec.nodes
+    entry = wf.spec.tasks[node.task]
+    assert entry.kind == "map"
+    assert entry.map.concurrency == 2
+    assert dict(entry.map.bound) == {"b": 3}
+    assert wf(xs=[1]) == [4]

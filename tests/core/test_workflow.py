@@ -1,0 +1,140 @@
+"""Workflows: traced at decoration into a spec, run locally by the reference runner."""
+
+import typing
+
+import pytest
+
+from airflow_dynflow import workflow
+from tests.core import examples as ex
+
+
+def test_workflow_call_outside_any_workflow_returns_native_value():
+    assert ex.add_then_double(a=2, b=3) == 10
+
+
+def test_workflow_spec_has_one_node_per_task_call():
+    assert [n.task for n in ex.add_then_double.spec.nodes] == ["add", "double"]
+
+
+def test_multiple_outputs_come_back_as_named_tuple():
+    result = ex.two_outputs(x=4)
+    assert result == (8, "4")
+    assert result._fields == ("o0", "o1")
+
+
+def test_no_output_workflow_returns_none():
+    assert ex.no_output(x=1) is None
+
+
+def test_nested_workflow_is_inlined_as_a_group():
+    groups = [n.group for n in ex.nested.spec.nodes]
+    assert groups == ["add_then_double", "add_then_double", "add_then_double_2", "add_then_double_2"]
+    assert ex.nested(a=1) == ((1 + 1) * 2 + 1) * 2
+
+
+def test_with_overrides_applies_to_that_node_only():
+    @workflow
+    def wf(x: int) -> int:
+        a = ex.double(x=x).with_overrides(retries=3, timeout=10, name="first")
+        return ex.double(x=a)
+
+    first, second = wf.spec.nodes
+    assert (first.options.retries, first.options.timeout, first.options.name) == (3, 10.0, "first")
+    assert second.options.retries is None
+    assert wf(x=1) == 4
+
+
+def test_with_overrides_returns_the_promise():
+    seen = []
+
+    @workflow
+    def wf(x: int) -> int:
+        p = ex.double(x=x)
+        seen.append((p, p.with_overrides(retries=1)))
+        return p
+
+    assert seen[0][0] is seen[0][1]
+
+
+def test_with_overrides_refuses_unknown_options():
+    with pytest.raises(TypeError, match="unexpected option"):
+
+        @workflow
+        def wf(x: int) -> int:
+            return ex.double(x=x).with_overrides(colour="red")
+
+
+def test_rshift_orders_calls_without_data_flow():
+    @workflow
+    def wf(x: int) -> int:
+        later = ex.double(x=x)
+        first = ex.side_effect(x=x)
+        first >> later
+        return later
+
+    nodes = wf.spec.nodes
+    assert [n.task for n in nodes] == ["side_effect", "double"]
+    assert nodes[1].after == (0,)
+    assert wf(x=2) == 4
+
+
+def test_rshift_cycle_is_refused():
+    from airflow_dynflow import SpecError
+
+    with pytest.raises(SpecError, match="cycle"):
+
+        @workflow
+        def wf(x: int) -> int:
+            a = ex.double(x=x)
+            b = ex.double(x=a)
+            b >> a
+            return b
+
+
+def test_workflow_inputs_are_validated_locally():
+    from airflow_dynflow import TypeMismatchError
+
+    with pytest.raises(TypeMismatchError, match=r"add_then_double: input 'a' expects int, got str"):
+        ex.add_then_double(a="1")
+
+
+def test_map_task_in_workflow_maps_each_element():
+    assert ex.mapped(xs=[1, 2, 3]) == [2, 4, 6]
+
+
+def test_map_task_with_partial_binds_constants():
+    assert ex.mapped_partial(xs=[1, 2]) == [11, 12]
+
+
+def test_list_of_promises_fans_in():
+    @workflow
+    def wf(a: int, b: int) -> int:
+        return ex.total(values=[ex.double(x=a), ex.double(x=b), 5])
+
+    assert wf(a=1, b=2) == 11
+
+
+def test_dict_of_promises_fans_in():
+    @workflow
+    def wf(a: int) -> typing.Dict[str, int]:
+        return {"doubled": ex.double(x=a), "plain": a}
+
+    assert wf(a=2) == {"doubled": 4, "plain": 2}
+
+
+def test_passthrough_output_of_an_input():
+    @workflow
+    def wf(a: int) -> int:
+        return a
+
+    assert wf(a=7) == 7
+
+
+def test_failure_in_workflow_keeps_type_and_names_the_node():
+    @workflow
+    def wf(x: int) -> int:
+        return ex.fail_on(x=ex.double(x=x), bad=2)
+
+    with pytest.raises(ValueError, match="refusing 2") as info:
+        wf(x=1)
+    assert info.value.dynflow_path == ("wf", "fail_on[n1]")
