@@ -18,6 +18,8 @@ from airflow_dynflow.core.map_task import MapTask, map_task
 from airflow_dynflow.core.promise import Promise
 from airflow_dynflow.core.spec import Spec
 
+__version__ = "0.1.0"
+
 __all__ = [
     "Dynamic",
     "InterfaceError",

@@ -1,0 +1,48 @@
+"""Provider metadata: the ``apache_airflow_provider`` entry point Airflow reads at start-up.
+
+Declaring the ``[dynflow]`` section here is what makes ``airflow config list`` show our options with
+their defaults, and ``conf.get("dynflow", ...)`` resolve them without a fallback in our code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow_dynflow import __version__
+
+
+def get_provider_info() -> dict[str, Any]:
+    return {
+        "package-name": "airflow-dynflow",
+        "name": "Dynflow",
+        "description": "Flyte-style typed, dynamic workflows (@task, @workflow, @dynamic, map_task).",
+        "versions": [__version__],
+        "config": {
+            "dynflow": {
+                "description": "Where airflow-dynflow keeps futures specs, large outputs and cached results.",
+                "options": {
+                    "store_url": {
+                        "description": (
+                            "Blob store for futures specs, large or pickled outputs and the task cache, as "
+                            "an ObjectStoragePath URL (file://, s3://conn_id@bucket/path, gs://...). "
+                            "Empty means a folder 'dynflow-store' under $AIRFLOW_HOME."
+                        ),
+                        "version_added": "0.1.0",
+                        "type": "string",
+                        "example": "s3://aws_default@my-bucket/dynflow",
+                        "default": "",
+                    },
+                    "xcom_max_bytes": {
+                        "description": (
+                            "Outputs whose JSON is larger than this go to the blob store, with only a "
+                            "reference in XCom."
+                        ),
+                        "version_added": "0.1.0",
+                        "type": "integer",
+                        "example": "65536",
+                        "default": "65536",
+                    },
+                },
+            }
+        },
+    }
