@@ -1,0 +1,443 @@
+"""A real Airflow 3.3.2 stack (scheduler, triggerer, dag-processor, api-server) for end-to-end tests.
+
+Unit tests and ``dag.test()`` never exercise the paths that break in production: the dag-processor's
+parse loop, serialization into the metadata DB, the scheduler expanding mapped tasks, workers talking to
+the execution API, and the REST views users read results through. ``AirflowStack`` runs the four real
+components against a throw-away ``AIRFLOW_HOME`` and gives tests a small REST client for it.
+
+Facts about Airflow 3.3.2 this module relies on (checked against the installed sources):
+
+* Authentication: the simple auth manager reads its users from ``[core] simple_auth_manager_users``
+  (``AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=admin:admin``) and their passwords from the JSON file named
+  by ``[core] simple_auth_manager_passwords_file`` (``AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE``).
+  It only generates a random password for users *missing* from that file, so writing
+  ``{"admin": "admin"}`` there before start-up fixes the password. ``POST /auth/token`` with
+  ``{"username", "password"}`` answers 201 with ``access_token``.
+* ``[api] base_url`` must name the real port: workers derive ``[core] execution_api_server_url`` from it
+  and otherwise call ``http://localhost:8080/execution/``.
+* ``[api_auth] jwt_secret`` signs the execution-API tokens the scheduler hands to workers and the
+  api-server checks. The first CLI call writes a random one into ``airflow.cfg``; pinning it in the
+  environment means the components agree on it without depending on who wrote that file.
+* The scheduler and the triggerer each start a log server bound to every interface (``host=""`` in
+  ``airflow.utils.serve_logs``) on fixed ports 8793/8794; ``--skip-serve-logs`` turns it off, which keeps
+  every listener on loopback and lets stacks run side by side. The api-server still serves task logs
+  because it reads the local files under ``[logging] base_log_folder`` first.
+* ``GET /api/v2/monitor/health`` needs no token and reports the metadatabase, scheduler, triggerer and
+  dag-processor separately; the stack is ready only when all four say ``healthy``.
+* ``GET .../xcomEntries/{key}`` returns the stored JSON under ``value`` (a dict stays a dict) and takes
+  ``map_index`` as a query parameter (default -1), so a mapped XCom needs ``?map_index=N``. Values JSON
+  cannot express (tuples, datetimes) come back as serde envelopes; ``deserialize=true`` does *not* turn
+  them into values but into display strings such as ``'(1,2)'``, so ``xcom()`` decodes them with
+  ``airflow.sdk.serde.deserialize`` instead.
+* A TaskFlow task annotated ``-> dict`` gets ``multiple_outputs`` inferred and pushes one XCom per key
+  besides ``return_value``.
+* ``POST /api/v2/dags/{dag_id}/dagRuns`` requires ``logical_date`` to be present (``null`` is fine).
+* The task-log endpoint answers JSON (``content``: a list of structured events) unless asked for ndjson;
+  ``full_content=true`` returns the whole log in one response.
+* Task runners are put in process groups of their own by the task-SDK supervisor, so stopping the
+  component groups alone could leave a task of a failed test running; the stack also kills the groups of
+  every descendant it saw before stopping.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+ADMIN_USER = "admin"
+ADMIN_PASSWORD = "admin"
+FINISHED_RUN_STATES = frozenset({"success", "failed"})
+_DISCOVERY_MODULE = "airflow_dynflow.airflow.discovery"
+_PAGE_SIZE = 100  # the default [api] maximum_page_limit
+_POLL_SECONDS = 0.5
+_STOP_GRACE_SECONDS = 15.0
+_LOG_TAIL_LINES = 40
+
+
+def free_port() -> int:
+    """Ask the kernel for an unused loopback port, so parallel stacks never collide on a fixed one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class AirflowStackError(RuntimeError):
+    """The stack could not start, or something a test waits for never happened."""
+
+
+class AirflowStack:
+    """Airflow's four long-running components on loopback, each in its own process group.
+
+    Use it as a context manager; every process it started is gone once the ``with`` block ends, even
+    when start-up fails half-way. ``env`` is the environment the components run with, for tests that
+    call the ``airflow`` CLI against the same stack.
+    """
+
+    def __init__(
+        self,
+        dags_folder: Path,
+        home: Path,
+        port: int | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
+        self.dags_folder = dags_folder.resolve()
+        self.home = home.resolve()
+        self.port = port if port is not None else free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.log_dir = self.home / "logs"
+        self._extra_env = dict(extra_env or {})
+        self.env: dict[str, str] = {}
+        self._processes: dict[str, subprocess.Popen[bytes]] = {}
+        self._client = httpx.Client(base_url=self.base_url, timeout=30.0)
+        self._token: str | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    def __enter__(self) -> Self:
+        try:
+            self._start()
+        except BaseException:
+            self._stop()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stop()
+
+    def _start(self) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        passwords_file = self.home / "simple_auth_manager_passwords.json.generated"
+        passwords_file.write_text(json.dumps({ADMIN_USER: ADMIN_PASSWORD}) + "\n")
+        self.env = self._environment(passwords_file)
+        self._migrate()
+        commands = {
+            "scheduler": ["scheduler", "--skip-serve-logs"],
+            "triggerer": ["triggerer", "--skip-serve-logs"],
+            "dag-processor": ["dag-processor"],
+            "api-server": ["api-server", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"],
+        }
+        for name, args in commands.items():
+            with open(self.log_dir / f"{name}.log", "ab") as log:
+                self._processes[name] = subprocess.Popen(
+                    self._airflow(*args),
+                    env=self.env,
+                    cwd=self.home,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+        self._wait_until_healthy(timeout=120.0)
+
+    def _environment(self, passwords_file: Path) -> dict[str, str]:
+        """Build the one environment every component shares.
+
+        Inherited ``AIRFLOW_*`` variables (settings, ``AIRFLOW_CONFIG``, connections) are dropped so the
+        developer's own Airflow cannot leak into the stack; ``extra_env`` is applied last so a test can
+        override any tuned value.
+        """
+        env = {key: value for key, value in os.environ.items() if not key.startswith("AIRFLOW_")}
+        env |= {
+            "AIRFLOW_HOME": str(self.home),
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{self.home / 'airflow.db'}",
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__DAGS_FOLDER": str(self.dags_folder),
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+            "AIRFLOW__CORE__PARALLELISM": "4",
+            "AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME": "0.1",
+            "AIRFLOW__WORKERS__MIN_HEARTBEAT_INTERVAL": "1",
+            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+            "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "5",
+            "AIRFLOW__API__HOST": "127.0.0.1",
+            "AIRFLOW__API__BASE_URL": self.base_url,
+            "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
+            "AIRFLOW__CORE__AUTH_MANAGER": (
+                "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
+            ),
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN_USER}:admin",  # user:role
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords_file),
+        }
+        if importlib.util.find_spec(_DISCOVERY_MODULE) is not None:
+            env["AIRFLOW__CORE__MIGHT_CONTAIN_DAG_CALLABLE"] = f"{_DISCOVERY_MODULE}.might_contain_dag"
+        return env | self._extra_env
+
+    @staticmethod
+    def _airflow(*args: str) -> list[str]:
+        """Run the CLI through this interpreter so the stack uses the test virtualenv whatever PATH says."""
+        return [sys.executable, "-m", "airflow", *args]
+
+    def _migrate(self) -> None:
+        log_path = self.log_dir / "db-migrate.log"
+        with open(log_path, "ab") as log:
+            result = subprocess.run(
+                self._airflow("db", "migrate"),
+                env=self.env,
+                cwd=self.home,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
+        if result.returncode != 0:
+            raise AirflowStackError(
+                f"`airflow db migrate` exited with {result.returncode}\n{_tail(log_path, _LOG_TAIL_LINES)}"
+            )
+
+    def _wait_until_healthy(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        health: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            if dead := {
+                name: proc.returncode for name, proc in self._processes.items() if proc.poll() is not None
+            }:
+                raise AirflowStackError(
+                    f"Airflow components exited during start-up: {dead}\n{self.logs_tail()}"
+                )
+            try:
+                response = self._client.get("/api/v2/monitor/health")
+            except httpx.TransportError:
+                response = None
+            if response is not None and response.status_code == 200:
+                health = response.json()
+                if all(part.get("status") == "healthy" for part in health.values()):
+                    return
+            time.sleep(_POLL_SECONDS)
+        raise AirflowStackError(
+            f"Airflow at {self.base_url} not healthy after {timeout:.0f}s; last health: {health}\n"
+            f"{self.logs_tail()}"
+        )
+
+    def _stop(self) -> None:
+        """Stop every component by process group: SIGTERM, a grace period, then SIGKILL.
+
+        Descendant groups (task runners) are collected before the first signal, because once their
+        parents exit they are re-parented and can no longer be traced back to this stack.
+        """
+        self._client.close()
+        if not self._processes:
+            return
+        groups = {proc.pid for proc in self._processes.values()}
+        groups |= _descendant_groups(groups)
+        for pgid in groups:
+            _signal_group(pgid, signal.SIGTERM)
+        deadline = time.monotonic() + _STOP_GRACE_SECONDS
+        for proc in self._processes.values():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        for pgid in groups:
+            _signal_group(pgid, signal.SIGKILL)
+        for proc in self._processes.values():
+            proc.wait()
+        self._processes.clear()
+
+    @property
+    def pids(self) -> dict[str, int]:
+        """Component name to pid, which is also the id of the process group and session it leads."""
+        return {name: proc.pid for name, proc in self._processes.items()}
+
+    def logs_tail(self, lines: int = _LOG_TAIL_LINES) -> str:
+        """The end of every component log, for failure messages that explain themselves."""
+        return "\n".join(
+            f"--- {path.name} ---\n{_tail(path, lines)}" for path in sorted(self.log_dir.glob("*.log"))
+        )
+
+    # -- REST ------------------------------------------------------------------------------------
+
+    def token(self) -> str:
+        """A JWT for the admin user; fetched once, as it lives 24 h (``[api_auth] jwt_expiration_time``)."""
+        if self._token is None:
+            response = self._client.post(
+                "/auth/token", json={"username": ADMIN_USER, "password": ADMIN_PASSWORD}
+            )
+            _raise_for_status(response)
+            self._token = response.json()["access_token"]
+        return self._token
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.token()}", **kwargs.pop("headers", {})}
+        return self._client.request(method, path, headers=headers, **kwargs)
+
+    def get(self, path: str, **params: Any) -> Any:
+        response = self._request("GET", path, params=params)
+        _raise_for_status(response)
+        return response.json()
+
+    def post(self, path: str, json: Any) -> Any:
+        response = self._request("POST", path, json=json)
+        _raise_for_status(response)
+        return response.json()
+
+    def patch(self, path: str, json: Any, **params: Any) -> Any:
+        response = self._request("PATCH", path, json=json, params=params)
+        _raise_for_status(response)
+        return response.json()
+
+    def _pages(self, path: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
+        """Yield every item of a paginated collection; mapped tasks easily exceed one page."""
+        offset = 0
+        while True:
+            page = self.get(path, limit=_PAGE_SIZE, offset=offset, **params)
+            yield from page[key]
+            offset += len(page[key])
+            if not page[key] or offset >= page["total_entries"]:
+                return
+
+    def wait_for_dag(self, dag_id: str, timeout: float = 90.0) -> dict[str, Any]:
+        """Block until the dag-processor has serialized ``dag_id``; a DAG the scheduler cannot see yet
+        cannot be triggered."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            response = self._request("GET", f"/api/v2/dags/{dag_id}")
+            if response.status_code == 200:
+                return response.json()
+            if response.status_code != 404:
+                _raise_for_status(response)
+            time.sleep(_POLL_SECONDS)
+        errors = list(self._pages("/api/v2/importErrors", "import_errors"))
+        details = "\n".join(f"{error['filename']}:\n{error['stack_trace']}" for error in errors) or "none"
+        raise AirflowStackError(
+            f"DAG {dag_id!r} not parsed after {timeout:.0f}s.\nImport errors: {details}\n{self.logs_tail()}"
+        )
+
+    def trigger(self, dag_id: str, conf: dict[str, Any]) -> str:
+        """Start a manual run now and return its run id; unpauses first in case ``extra_env`` asked for
+        paused-at-creation DAGs."""
+        self.patch(f"/api/v2/dags/{dag_id}", {"is_paused": False})
+        run = self.post(f"/api/v2/dags/{dag_id}/dagRuns", {"logical_date": None, "conf": conf})
+        return run["dag_run_id"]
+
+    def wait_for_run(self, dag_id: str, run_id: str, timeout: float = 180.0) -> str:
+        """Block until the run finishes and return its state; a failed run is a result, not an error."""
+        deadline = time.monotonic() + timeout
+        state = None
+        while time.monotonic() < deadline:
+            state = self.get(f"/api/v2/dags/{dag_id}/dagRuns/{run_id}")["state"]
+            if state in FINISHED_RUN_STATES:
+                return state
+            time.sleep(_POLL_SECONDS)
+        instances = "\n".join(
+            f"  {ti['task_id']}[{ti['map_index']}]: {ti['state']}"
+            for ti in self.task_instances(dag_id, run_id)
+        )
+        raise AirflowStackError(
+            f"Run {dag_id}/{run_id} still {state!r} after {timeout:.0f}s.\nTask instances:\n{instances}\n"
+            f"{self.logs_tail()}"
+        )
+
+    def task_instances(self, dag_id: str, run_id: str) -> list[dict[str, Any]]:
+        return list(self._pages(f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances", "task_instances"))
+
+    def list_mapped(self, dag_id: str, run_id: str, task_id: str) -> list[dict[str, Any]]:
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/listMapped"
+        return list(self._pages(path, "task_instances"))
+
+    def xcom(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        key: str = "return_value",
+        map_index: int | None = None,
+    ) -> Any:
+        """The value a downstream ``xcom_pull`` would get.
+
+        The endpoint returns the stored JSON, where values JSON cannot express are serde envelopes
+        (``{"__classname__": "builtins.tuple", ...}``); ``deserialize=true`` would turn those into display
+        strings, so they are decoded here with the same serde the workers use.
+        """
+        # Imported on use: the rest of the harness talks only HTTP and must not configure Airflow in the
+        # test process just by being imported.
+        from airflow.sdk.serde import deserialize
+
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/xcomEntries/{key}"
+        params = {} if map_index is None else {"map_index": map_index}
+        return deserialize(self.get(path, **params)["value"])
+
+    def task_log(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        try_number: int = 1,
+        map_index: int = -1,
+    ) -> str:
+        """The task's log as text, one event per line, so tests can search it like a log file."""
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}"
+        response = self._request(
+            "GET",
+            path,
+            params={"map_index": map_index, "full_content": True},
+            headers={"Accept": "application/json"},
+        )
+        _raise_for_status(response)
+        return "\n".join(_log_line(entry) for entry in response.json()["content"])
+
+
+def _log_line(entry: str | dict[str, Any]) -> str:
+    if isinstance(entry, str):
+        return entry
+    fields = " ".join(
+        f"{key}={value}" for key, value in entry.items() if key not in {"event", "timestamp", "level"}
+    )
+    level = f"[{entry['level']}] " if "level" in entry else ""
+    return f"{level}{entry['event']} {fields}".rstrip()
+
+
+def _raise_for_status(response: httpx.Response) -> None:
+    """Like ``raise_for_status`` but with the body, where Airflow puts the reason a request failed."""
+    if response.is_error:
+        raise AirflowStackError(
+            f"{response.request.method} {response.request.url} -> {response.status_code}: {response.text}"
+        )
+
+
+def _tail(path: Path, lines: int) -> str:
+    if not path.exists():
+        return "(no log)"
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _signal_group(pgid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
+
+
+def _descendant_groups(roots: set[int]) -> set[int]:
+    """Process groups of every live descendant of ``roots``, read from /proc."""
+    parents: dict[int, int] = {}
+    groups: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        # Fields after the parenthesised command name: state, ppid, pgrp, ...
+        fields = text[text.rindex(")") + 2 :].split()
+        pid = int(stat.parent.name)
+        parents[pid], groups[pid] = int(fields[1]), int(fields[2])
+    descendants: set[int] = set()
+    frontier = set(roots)
+    while frontier:
+        frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - descendants
+        descendants |= frontier
+    return {groups[pid] for pid in descendants} - {os.getpgrp()}

