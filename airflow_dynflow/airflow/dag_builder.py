@@ -1,9 +1,197 @@
-"""Workflow -> Airflow DAG."""
+"""Workflow -> Airflow DAG, registered the way ``with DAG(...)`` registers one.
+
+The DAG is built from the workflow's spec: one operator of ours per task call, a TaskGroup per
+nested workflow, split / mapped element / collect per ``map_task``, a task group per ``@dynamic``
+call (plus the runner DAG for nested dynamics), and ``outputs`` last. The workflow's inputs become
+typed params, so the trigger form and ``-c '{...}'`` are validated by Airflow before a run exists.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from typing import Any
 
+from airflow.sdk import DAG, BaseOperator, Param, TaskGroup, TriggerRule
 
-def register(wf: Any) -> None:
-    """Placeholder until the Airflow runtime lands (issue 3)."""
+from airflow_dynflow.airflow.dynamic_group import build_runner_dag, dynamic_group, runner_dag_id
+from airflow_dynflow.airflow.dynamic_ops import DynamicCompileOperator
+from airflow_dynflow.airflow.mapping import (
+    LABEL_TEMPLATE,
+    MapCollectOperator,
+    MapElementOperator,
+    MapSplitOperator,
+)
+from airflow_dynflow.airflow.operators import DynflowOutputsOperator, DynflowTaskOperator
+from airflow_dynflow.core.entities import Workflow
+from airflow_dynflow.core.spec import Binding, Node, Options, Spec, nodes_read
+from airflow_dynflow.core.types import PICKLE_SCHEMA_KEY
+
+__all__ = ["build_dag", "operator_options", "register"]
+
+_DAG_OPTIONS = (
+    "schedule",
+    "start_date",
+    "end_date",
+    "tags",
+    "default_args",
+    "description",
+    "catchup",
+    "max_active_runs",
+    "max_active_tasks",
+    "dagrun_timeout",
+    "doc_md",
+    "owner_links",
+)
+
+
+def register(wf: Workflow) -> DAG:
+    """Build ``wf``'s DAG; building it inside ``with DAG`` registers it for the DagBag."""
+    return build_dag(wf)
+
+
+def params_of(wf: Workflow) -> dict[str, Param]:
+    params = {}
+    for name, schema in wf.spec.inputs.items():
+        if PICKLE_SCHEMA_KEY in schema:
+            raise TypeError(
+                f"{wf.name}: input '{name}' has a type that only travels pickled "
+                f"({schema[PICKLE_SCHEMA_KEY]}); a DAG run's conf is JSON, so make it a JSON type "
+                "(a dataclass or pydantic model works)"
+            )
+        schema = dict(schema)
+        default = schema.pop("default") if "default" in schema else None
+        description = schema.pop("description", None)
+        if "default" in wf.spec.inputs[name]:
+            params[name] = Param(default, description=description, **schema)
+        else:
+            params[name] = Param(description=description, **schema)
+    return params
+
+
+def build_dag(wf: Workflow) -> DAG:
+    options = dict(wf.dag_options)
+    unknown = set(options) - set(_DAG_OPTIONS) - {"dag_id"}
+    if unknown:
+        raise TypeError(f"@workflow({wf.name}): unknown DAG option(s): {', '.join(sorted(unknown))}")
+    dag_kwargs = {k: options[k] for k in _DAG_OPTIONS if k in options}
+    dag_kwargs.setdefault("schedule", None)
+    dag_kwargs.setdefault("description", (wf.interface.doc.splitlines() or [None])[0])
+    dag_kwargs.setdefault("doc_md", wf.interface.doc or None)
+    dag_id = options.get("dag_id", wf.name)
+    with DAG(dag_id=dag_id, params=params_of(wf), **dag_kwargs) as dag:
+        _Builder(wf, dag_id).build()
+    if any(entry.kind == "dynamic" for entry in wf.spec.tasks.values()):
+        build_runner_dag(dag_id)
+    return dag
+
+
+def operator_options(options: Options) -> dict[str, Any]:
+    """Our node options in Airflow's words; unset ones are left to default_args and Airflow."""
+    out: dict[str, Any] = {}
+    if options.retries is not None:
+        out["retries"] = options.retries
+    if options.retry_delay is not None:
+        out["retry_delay"] = timedelta(seconds=options.retry_delay)
+    if options.timeout is not None:
+        out["execution_timeout"] = timedelta(seconds=options.timeout)
+    for name in ("pool", "queue", "priority_weight"):
+        if getattr(options, name) is not None:
+            out[name] = getattr(options, name)
+    return out
+
+
+class _Builder:
+    """Creates the operators of one workflow inside the active DAG context."""
+
+    def __init__(self, wf: Workflow, dag_id: str) -> None:
+        self.wf = wf
+        self.dag_id = dag_id
+        self.spec: Spec = wf.spec
+        self.groups: dict[str, TaskGroup] = {}
+        self.names: dict[str, int] = {}
+        self.entry: list[BaseOperator] = []  # first operator of each node (takes upstream edges)
+        self.exit: list[BaseOperator] = []  # operator whose XCom holds each node's outputs
+
+    def build(self) -> None:
+        for index, node in enumerate(self.spec.nodes):
+            first, last = self._node(index, node)
+            for dep in node.depends_on():
+                self.exit[dep] >> first
+            self.entry.append(first)
+            self.exit.append(last)
+        used = {dep for node in self.spec.nodes for dep in node.depends_on()}
+        sinks = [op for i, op in enumerate(self.exit) if i not in used]
+        outputs = DynflowOutputsOperator(
+            task_id="outputs", workflow=self.wf, sources=self._sources(self.spec.outputs.values())
+        )
+        for op in sinks:
+            op >> outputs
+
+    def _node(self, index: int, node: Node) -> tuple[BaseOperator, BaseOperator]:
+        entry = self.spec.tasks[node.task]
+        options = operator_options(entry.options.merged(node.options))
+        task_id = self._task_id(node.options.name or node.task, node.group)
+        group = self._group(node.group)
+        sources = self._sources(node.inputs.values())
+        if entry.kind == "map":
+            return self._map(index, task_id, group, sources, options)
+        if entry.kind == "dynamic":
+            make = functools.partial(DynamicCompileOperator, workflow=self.wf, node=index, sources=sources)
+            return dynamic_group(task_id, group, make, runner_dag_id(self.dag_id), **options)
+        op = DynflowTaskOperator(
+            task_id=task_id, task_group=group, workflow=self.wf, node=index, sources=sources, **options
+        )
+        return op, op
+
+    def _map(
+        self,
+        index: int,
+        name: str,
+        parent: TaskGroup | None,
+        sources: Mapping[int, str],
+        options: dict[str, Any],
+    ) -> tuple[BaseOperator, BaseOperator]:
+        mapper = self.spec.entity(self.spec.nodes[index])
+        with TaskGroup(group_id=name, parent_group=parent):
+            split = MapSplitOperator(task_id="split", workflow=self.wf, node=index, sources=sources)
+            element = MapElementOperator.partial(
+                task_id=mapper.task.name,
+                workflow=self.wf,
+                node=index,
+                map_index_template=LABEL_TEMPLATE,
+                max_active_tis_per_dagrun=mapper.map.concurrency,
+                **options,
+            ).expand(element=split.output)
+            collect = MapCollectOperator(
+                task_id="collect",
+                workflow=self.wf,
+                node=index,
+                split_id=split.task_id,
+                element_id=element.task_id,
+                trigger_rule=TriggerRule.NONE_FAILED
+                if mapper.map.min_success_ratio >= 1.0
+                else TriggerRule.ALL_DONE,
+            )
+            split >> element >> collect
+        return split, collect
+
+    def _sources(self, bindings: Iterable[Binding]) -> dict[int, str]:
+        """Which task id holds the outputs of each node these bindings read."""
+        return {dep: self.exit[dep].task_id for dep in nodes_read(bindings)}
+
+    def _task_id(self, name: str, group: str) -> str:
+        """``name``, then ``name__1``, ``name__2`` for repeated calls (Airflow's own convention)."""
+        key = f"{group}.{name}"
+        count = self.names.get(key, 0)
+        self.names[key] = count + 1
+        return name if count == 0 else f"{name}__{count}"
+
+    def _group(self, path: str) -> TaskGroup | None:
+        if not path:
+            return None
+        if path not in self.groups:
+            parent, _, name = path.rpartition(".")
+            self.groups[path] = TaskGroup(group_id=name, parent_group=self._group(parent))
+        return self.groups[path]

@@ -42,6 +42,50 @@ def get_provider_info() -> dict[str, Any]:
                         "example": "65536",
                         "default": "65536",
                     },
+                    "poll_interval": {
+                        "description": "Seconds between checks of a waiting generated node's dependencies.",
+                        "version_added": "0.1.0",
+                        "type": "float",
+                        "example": "0.25",
+                        "default": "0.25",
+                    },
+                    "wait_inline_seconds": {
+                        "description": (
+                            "How long a generated node waits for its dependencies in its worker before "
+                            "deferring (a chain's next node is usually ready within a second)."
+                        ),
+                        "version_added": "0.1.0",
+                        "type": "float",
+                        "example": "1.5",
+                        "default": "1.5",
+                    },
+                    "node_retries": {
+                        "description": (
+                            "Airflow retries of generated-node instances. A node itself gets only the "
+                            "retries it asked for; the spare tries absorb Airflow's defer/requeue race."
+                        ),
+                        "version_added": "0.1.0",
+                        "type": "integer",
+                        "example": "3",
+                        "default": "3",
+                    },
+                    "node_retry_delay": {
+                        "description": "Seconds between tries of a generated node.",
+                        "version_added": "0.1.0",
+                        "type": "float",
+                        "example": "1.0",
+                        "default": "1.0",
+                    },
+                    "max_active_nodes": {
+                        "description": (
+                            "Most generated-node instances of one dynamic running or waiting at once in a "
+                            "run (deferred instances count here but not in pools)."
+                        ),
+                        "version_added": "0.1.0",
+                        "type": "integer",
+                        "example": "32",
+                        "default": "32",
+                    },
                 },
             }
         },

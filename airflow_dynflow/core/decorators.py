@@ -24,14 +24,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _options(
     name: str,
-    retries: int,
+    retries: int | None,
     timeout: float | timedelta | None,
     retry_delay: float | timedelta | None,
     pool: str | None,
     queue: str | None,
     priority_weight: int | None,
 ) -> Options:
-    if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
+    if retries is not None and (not isinstance(retries, int) or isinstance(retries, bool) or retries < 0):
         raise TypeError(f"{name}: retries must be a non-negative int, got {retries!r}")
     limit = seconds(timeout)
     if limit is not None and limit <= 0:
@@ -43,7 +43,7 @@ def _task_decorator(cls: type[Task]) -> Callable[..., Any]:
     def decorator(
         fn: Callable[..., Any] | None = None,
         *,
-        retries: int = 0,
+        retries: int | None = None,
         timeout: float | timedelta | None = None,
         retry_delay: float | timedelta | None = None,
         cache: bool = False,

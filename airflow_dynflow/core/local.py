@@ -6,7 +6,7 @@ Airflow runtime is tested against: both must give the same outputs for the same 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from airflow_dynflow.core.errors import add_node_path
@@ -15,11 +15,18 @@ from airflow_dynflow.core.spec import Binding, Const, Ref, Spec
 __all__ = ["resolve", "run_spec", "walk_path"]
 
 
-def run_spec(spec: Spec, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """Run every node of ``spec`` with workflow ``inputs``; return the spec's outputs by name."""
+def run_spec(
+    spec: Spec, inputs: Mapping[str, Any], observe: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    """Run every node of ``spec`` with workflow ``inputs``; return the spec's outputs by name.
+
+    ``observe`` is told each node's label before it runs (the Airflow runtime logs them).
+    """
     results: list[Mapping[str, Any]] = []
     for index, node in enumerate(spec.nodes):
         entity = spec.tasks[node.task].entity
+        if observe is not None:
+            observe(spec.label(index))
         kwargs = {name: resolve(b, results, inputs) for name, b in node.inputs.items()}
         try:
             results.append(entity.run_node(kwargs, entity.options.merged(node.options)))

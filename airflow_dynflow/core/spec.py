@@ -20,7 +20,7 @@ topological order and a spec can never hold a cycle.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -36,6 +36,7 @@ __all__ = [
     "Spec",
     "TaskEntry",
     "node_id",
+    "nodes_read",
 ]
 
 SPEC_FORMAT = "dynflow.spec/1"
@@ -134,6 +135,21 @@ class Node:
     options: Options = NO_OPTIONS
     after: tuple[int, ...] = ()
     group: str = ""
+
+    def depends_on(self) -> list[int]:
+        """Nodes this one reads from, then those it runs after (``>>``), in first-seen order."""
+        return list({**nodes_read(self.inputs.values()), **dict.fromkeys(self.after)})
+
+
+def nodes_read(bindings: Iterable[Binding]) -> dict[int, None]:
+    """Indexes of the nodes whose outputs these bindings read, in first-seen order."""
+    found: dict[int, None] = {}
+    for binding in bindings:
+        if isinstance(binding, Ref) and binding.node is not None:
+            found[binding.node] = None
+        elif isinstance(binding, Collection):
+            found.update(nodes_read(item for _, item in binding.items))
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,81 @@
+"""The task group a ``@dynamic`` call becomes, and the runner DAG for dynamics nested in dynamics.
+
+Group ``<name>``: ``compile`` -> ``nodes`` (mapped, one instance per generated node, labelled
+``n7 update_list``) -> ``result``. The runner DAG ``<dag_id>__dynflow`` has the same three tasks;
+a generated node that is itself a dynamic triggers a child run of it, with the dynamic and its
+inputs in the run's conf, to any depth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from airflow.sdk import DAG, BaseOperator, TaskGroup, TriggerRule, conf
+
+from airflow_dynflow.airflow.dynamic_ops import (
+    LABEL_TEMPLATE,
+    DynamicResultOperator,
+    GeneratedNodeOperator,
+    RunnerCompileOperator,
+)
+
+__all__ = ["RUNNER_SUFFIX", "build_runner_dag", "dynamic_tasks", "runner_dag_id"]
+
+RUNNER_SUFFIX = "__dynflow"
+
+
+def runner_dag_id(dag_id: str) -> str:
+    return dag_id if dag_id.endswith(RUNNER_SUFFIX) else dag_id + RUNNER_SUFFIX
+
+
+def dynamic_tasks(
+    make_compile: Callable[..., BaseOperator], runner: str, **compile_options: Any
+) -> tuple[BaseOperator, BaseOperator]:
+    """``compile >> nodes >> result`` in the current DAG / TaskGroup context; (first, last)."""
+    compile_op = make_compile(task_id="compile", **compile_options)
+    nodes = GeneratedNodeOperator.partial(
+        task_id="nodes",
+        compile_id=compile_op.task_id,
+        runner_dag_id=runner,
+        map_index_template=LABEL_TEMPLATE,
+        # Spare tries absorb the 3.3.2 defer/requeue race; a node only gets the retries it asked for.
+        retries=conf.getint("dynflow", "node_retries", fallback=3),
+        retry_delay=timedelta(seconds=conf.getfloat("dynflow", "node_retry_delay", fallback=1.0)),
+        # Bounds how many instances wait at once (deferred ones count here, not in pools).
+        max_active_tis_per_dagrun=conf.getint("dynflow", "max_active_nodes", fallback=32),
+    ).expand(item=compile_op.output)
+    result = DynamicResultOperator(
+        task_id="result",
+        compile_id=compile_op.task_id,
+        nodes_id=nodes.task_id,
+        trigger_rule=TriggerRule.NONE_FAILED,
+    )
+    compile_op >> nodes >> result
+    return compile_op, result
+
+
+def dynamic_group(
+    name: str,
+    parent: TaskGroup | None,
+    make_compile: Callable[..., BaseOperator],
+    runner: str,
+    **options: Any,
+) -> tuple[BaseOperator, BaseOperator]:
+    with TaskGroup(group_id=name, parent_group=parent):
+        return dynamic_tasks(make_compile, runner, **options)
+
+
+def build_runner_dag(dag_id: str) -> DAG:
+    """The DAG that runs nested dynamics as child runs; it must never start paused."""
+    runner = runner_dag_id(dag_id)
+    with DAG(
+        dag_id=runner,
+        schedule=None,
+        is_paused_upon_creation=False,
+        tags=["dynflow"],
+        description=f"Runs the dynamics nested in {dag_id}'s dynamics, one child run each",
+    ) as dag:
+        dynamic_tasks(RunnerCompileOperator, runner)
+    return dag

@@ -1,0 +1,141 @@
+"""``map_task`` as Airflow dynamic task mapping: split, one mapped instance per element, collect.
+
+* ``split`` resolves and checks the list inputs (same length, within ``[core] max_map_length``) and
+  returns one small element envelope per index; Airflow expands over that list.
+* the element task is ``.partial(...).expand(element=split.output)``, labelled from its element
+  through ``map_index_template``, with ``max_active_tis_per_dagrun`` = the map's ``concurrency``.
+* ``collect`` gathers the element outputs, in order, into the map node's list output. With
+  ``min_success_ratio < 1`` it runs after failed elements too (``all_done``), puts None in their
+  place and fails only below the ratio; failed elements stay red in the UI.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from airflow.sdk import BaseOperator, Context, conf
+
+from airflow_dynflow.airflow.operators import check_conf, run_entity, workflow_resolver
+from airflow_dynflow.airflow.payload import Payloads
+from airflow_dynflow.airflow.store import BlobStore
+from airflow_dynflow.core.entities import Workflow, checked_inputs
+from airflow_dynflow.core.map_task import MapTask, element_count
+
+__all__ = ["LABEL_TEMPLATE", "MapCollectOperator", "MapElementOperator", "MapSplitOperator"]
+
+LABEL_TEMPLATE = "{{ dynflow_label }}"
+
+
+def element_label(element: Mapping[str, Any]) -> str:
+    """``x=3`` or ``a=1, b='k'``: enough to recognise an element in the mapped-instances list."""
+    parts = []
+    for name, stored in element.items():
+        shown = json.dumps(stored["v"]) if "v" in stored else "<blob>"
+        parts.append(f"{name}={shown if len(shown) <= 30 else shown[:27] + '...'}")
+    return ", ".join(parts)
+
+
+def _map_entity(wf: Workflow, node: int) -> MapTask:
+    return wf.spec.entity(wf.spec.nodes[node])
+
+
+class MapSplitOperator(BaseOperator):
+    ui_color = "#fef9c3"
+
+    def __init__(self, *, workflow: Workflow, node: int, sources: Mapping[int, str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.workflow = workflow
+        self.node = node
+        self.sources = dict(sources)
+
+    def execute(self, context: Context) -> list[dict[str, Any]]:
+        wf = self.workflow
+        check_conf(wf, context)
+        mapper = _map_entity(wf, self.node)
+        store = BlobStore()
+        payloads = Payloads(store)
+        raw = workflow_resolver(wf, wf.spec, context, self.sources, payloads).inputs(self.node, self.task_id)
+        lists = checked_inputs(mapper.interface, raw)
+        size = element_count(mapper.name, lists)
+        limit = conf.getint("core", "max_map_length")
+        if size > limit:
+            raise ValueError(
+                f"{mapper.name}: {size} elements exceed [core] max_map_length = {limit}; raise it, e.g. "
+                f"AIRFLOW__CORE__MAX_MAP_LENGTH={size} for every Airflow component"
+            )
+        params = mapper.task.interface.inputs
+        base = store.run_path(self.dag_id, context["run_id"], self.task_id)
+        elements = [
+            {
+                name: payloads.encode(params[name].converter, values[i], base / str(i) / name)
+                for name, values in lists.items()
+            }
+            for i in range(size)
+        ]
+        context["ti"].xcom_push(key="count", value=size)
+        return elements
+
+
+class MapElementOperator(BaseOperator):
+    ui_color = "#dbeafe"
+
+    def __init__(self, *, workflow: Workflow, node: int, element: Mapping[str, Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.workflow = workflow
+        self.node = node
+        self.element = element
+
+    def execute(self, context: Context) -> Any:
+        mapper = _map_entity(self.workflow, self.node)
+        task = mapper.task
+        context["dynflow_label"] = element_label(self.element)  # type: ignore[typeddict-unknown-key]
+        store = BlobStore()
+        payloads = Payloads(store)
+        params = task.interface.inputs
+        inputs = {name: payloads.decode(params[name].converter, s) for name, s in self.element.items()}
+        outputs = run_entity(self.task_id, task, {**mapper.map.bound, **inputs}, store)
+        base = store.run_path(self.dag_id, context["run_id"], self.task_id, str(context["ti"].map_index))
+        return payloads.encode_outputs(task.interface, outputs, base)
+
+
+class MapCollectOperator(BaseOperator):
+    ui_color = "#fef9c3"
+
+    def __init__(
+        self, *, workflow: Workflow, node: int, split_id: str, element_id: str, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.workflow = workflow
+        self.node = node
+        self.split_id = split_id
+        self.element_id = element_id
+
+    def execute(self, context: Context) -> Any:
+        mapper = _map_entity(self.workflow, self.node)
+        ti = context["ti"]
+        size = ti.xcom_pull(task_ids=self.split_id, key="count")
+        if size is None:
+            raise RuntimeError(f"{mapper.name}: {self.split_id} did not run, so there is nothing to collect")
+        # A list of task ids always gets a list back, in map-index order, in one call.
+        envelopes = ti.xcom_pull(task_ids=[self.element_id]) if size else []
+        if envelopes is None or len(envelopes) != size:
+            envelopes = ti.xcom_pull(task_ids=self.element_id, map_indexes=list(range(size)))
+        store = BlobStore()
+        payloads = Payloads(store)
+        outputs = mapper.task.interface.outputs
+        results = [
+            None if env is None or not outputs else payloads.decode(outputs["o0"].converter, env["o0"])
+            for env in envelopes
+        ]
+        succeeded = sum(env is not None for env in envelopes)
+        if size and succeeded / size < mapper.map.min_success_ratio:
+            raise RuntimeError(
+                f"{mapper.name}: {succeeded} of {size} elements succeeded, below "
+                f"min_success_ratio={mapper.map.min_success_ratio}"
+            )
+        if not outputs:
+            return {}
+        base = store.run_path(self.dag_id, context["run_id"], self.task_id)
+        return payloads.encode_outputs(mapper.interface, {"o0": results}, base)

@@ -1,0 +1,53 @@
+"""Deferral triggers. They must live in the installed package: the triggerer cannot import DAG files."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+from airflow.triggers.base import BaseTrigger, TriggerEvent
+from asgiref.sync import sync_to_async
+
+from airflow_dynflow.airflow.waiting import dependency_status
+
+__all__ = ["DependenciesTrigger"]
+
+
+class DependenciesTrigger(BaseTrigger):
+    """Fires once sibling map indexes are all done, or as soon as one of them can never succeed.
+
+    Waiting here holds no worker slot, which is what keeps a long chain of generated nodes from
+    deadlocking the executor.
+    """
+
+    def __init__(
+        self, dag_id: str, run_id: str, task_id: str, map_indexes: list[int], poll_interval: float
+    ) -> None:
+        super().__init__()
+        self.dag_id = dag_id
+        self.run_id = run_id
+        self.task_id = task_id
+        self.map_indexes = list(map_indexes)
+        self.poll_interval = poll_interval
+
+    def serialize(self) -> tuple[str, dict[str, Any]]:
+        return (
+            "airflow_dynflow.airflow.triggers.DependenciesTrigger",
+            {
+                "dag_id": self.dag_id,
+                "run_id": self.run_id,
+                "task_id": self.task_id,
+                "map_indexes": self.map_indexes,
+                "poll_interval": self.poll_interval,
+            },
+        )
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        check = sync_to_async(dependency_status)
+        while True:
+            status = await check(self.dag_id, self.run_id, self.task_id, self.map_indexes)
+            if status.ready or status.dead is not None:
+                yield TriggerEvent({"ready": status.ready, "dead": status.dead, "state": status.state})
+                return
+            await asyncio.sleep(self.poll_interval)
