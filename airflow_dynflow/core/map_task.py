@@ -17,6 +17,7 @@ from airflow_dynflow.core import errors
 from airflow_dynflow.core.entities import Task, checked_inputs, dispatch
 from airflow_dynflow.core.interface import Interface, Param
 from airflow_dynflow.core.origin import Origin
+from airflow_dynflow.core.promise import Promise
 from airflow_dynflow.core.spec import MapOptions, Options, TaskEntry
 from airflow_dynflow.core.tracing import Trace
 from airflow_dynflow.core.types import converter_for
@@ -125,6 +126,11 @@ def map_task(
     for key, value in bound_values.items():
         if key not in task.interface.inputs:
             raise errors.unexpected_argument(task.name, key, task.interface.inputs)
+        if isinstance(value, Promise):
+            raise errors.PromiseError(
+                f"map_task({task.name}): functools.partial binds constants, but '{key}' is a promise; "
+                f"pass it as a list to map over instead"
+            )
         bound[key] = task.interface.check_input(key, value)
     inputs = {
         n: Param(n, List[p.tp], converter_for(List[p.tp]), description=p.description)  # noqa: UP006

@@ -78,3 +78,13 @@ def test_map_node_in_spec_records_its_settings():
     assert entry.map.concurrency == 2
     assert dict(entry.map.bound) == {"b": 3}
     assert wf(xs=[1]) == [4]
+
+
+def test_partial_with_a_promise_is_refused_with_the_fix():
+    from airflow_dynflow import PromiseError
+
+    with pytest.raises(PromiseError, match="binds constants, but 'b' is a promise"):
+
+        @workflow
+        def wf(xs: list[int], k: int) -> list[int]:
+            return map_task(functools.partial(ex.add, b=k))(a=xs)

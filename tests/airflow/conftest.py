@@ -1,0 +1,90 @@
+"""Real Airflow for the tests in this folder: a migrated DB, the DagBag, and running a DAG."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import DAGS_FOLDER
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents and not item.get_closest_marker("scheduler"):
+            item.add_marker(pytest.mark.airflow)
+
+
+@pytest.fixture(scope="session")
+def airflow_db() -> None:
+    subprocess.run(
+        [sys.executable, "-m", "airflow", "db", "migrate"], check=True, capture_output=True, text=True
+    )
+
+
+@pytest.fixture(scope="session")
+def dagbag(airflow_db: None) -> Any:
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(DAGS_FOLDER))
+
+
+@dataclass
+class Run:
+    """A finished ``dag.test()`` run and what it left in the metadata DB."""
+
+    dag_id: str
+    run_id: str
+    state: str
+
+    def xcom(self, task_id: str, key: str = "return_value", map_index: int = -1) -> Any:
+        from airflow.models.xcom import XComModel
+        from airflow.utils.session import create_session
+
+        with create_session() as session:
+            row = session.scalars(
+                XComModel.get_many(
+                    run_id=self.run_id, key=key, task_ids=task_id, dag_ids=self.dag_id, map_indexes=map_index
+                )
+            ).first()
+            return None if row is None else XComModel.deserialize_value(row)
+
+    @property
+    def result(self) -> Any:
+        return self.xcom("outputs")
+
+    def task_instances(self, task_id: str | None = None) -> list[Any]:
+        from airflow.models.taskinstance import TaskInstance
+        from airflow.utils.session import create_session
+
+        with create_session() as session:
+            query = session.query(TaskInstance).filter(
+                TaskInstance.dag_id == self.dag_id, TaskInstance.run_id == self.run_id
+            )
+            if task_id is not None:
+                query = query.filter(TaskInstance.task_id == task_id)
+            rows = query.order_by(TaskInstance.task_id, TaskInstance.map_index).all()
+            session.expunge_all()
+            return rows
+
+    def states(self, task_id: str) -> list[str]:
+        return [str(ti.state) for ti in self.task_instances(task_id)]
+
+
+@pytest.fixture(scope="session")
+def run_dag(dagbag: Any) -> Iterator[Any]:
+    """``run_dag(dag_id, **conf)``: ``dag.test(run_conf=conf)`` on the parsed DAG, as a ``Run``."""
+
+    def run(dag_id: str, **conf: Any) -> Run:
+        dag = dagbag.get_dag(dag_id)
+        assert dag is not None, dagbag.import_errors
+        dagrun = dag.test(run_conf=conf)
+        return Run(dag_id, dagrun.run_id, str(dagrun.state))
+
+    yield run

@@ -1,0 +1,111 @@
+"""Test-only workflows: retries, the cache, large and pickled outputs, a too-wide map, conf checks."""
+
+import functools
+import os
+import typing
+from pathlib import Path
+
+from airflow_dynflow import map_task, task, workflow  # airflow dag
+
+CALLS = Path(os.environ.get("AIRFLOW_HOME", "/tmp")) / "calls"
+
+
+def count_call(name: str) -> int:
+    """How many times ``name`` ran in this test session, counted on disk across processes."""
+    CALLS.mkdir(exist_ok=True)
+    path = CALLS / name
+    n = int(path.read_text()) + 1 if path.exists() else 1
+    path.write_text(str(n))
+    return n
+
+
+@task(retries=2, retry_delay=0)
+def flaky(token: str) -> str:
+    if count_call(f"flaky-{token}") < 2:
+        raise ConnectionError("first try always fails")
+    return token
+
+
+@workflow
+def retrying(token: str) -> str:
+    return flaky(token=token)
+
+
+@task(cache=True, cache_version="1")
+def expensive(x: int, token: str) -> int:
+    count_call(f"expensive-{token}")
+    return x * 10
+
+
+@workflow
+def cached(x: int, token: str) -> int:
+    return expensive(x=x, token=token)
+
+
+@task
+def big(n: int) -> typing.List[int]:
+    return list(range(n))
+
+
+@task
+def length(values: typing.List[int]) -> int:
+    return len(values)
+
+
+@workflow
+def big_output(n: int = 20000) -> int:
+    return length(values=big(n=n))
+
+
+class Box:
+    """Not a type pydantic can describe: it travels pickled through the blob store."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+
+@task
+def pack(value: int) -> Box:
+    return Box(value)
+
+
+@task
+def unpack(box: Box) -> int:
+    return box.value
+
+
+@workflow
+def pickled(value: int = 7) -> int:
+    return unpack(box=pack(value=value))
+
+
+@task
+def inc(x: int) -> int:
+    return x + 1
+
+
+@workflow
+def too_wide(n: int = 1100) -> typing.List[int]:
+    return map_task(inc)(x=big(n=n))
+
+
+@workflow
+def mapped_fifty(xs: typing.List[int] = list(range(50))) -> typing.List[int]:
+    return map_task(functools.partial(inc))(x=xs)
+
+
+@task
+def sometimes(x: int) -> int:
+    if x % 4 == 0:
+        raise ValueError(f"{x} is divisible by 4")
+    return x
+
+
+@workflow
+def tolerant(xs: typing.List[int] = list(range(1, 9))) -> typing.List[typing.Optional[int]]:
+    return map_task(sometimes, min_success_ratio=0.5)(x=xs)
+
+
+@workflow
+def repeated(x: int = 0) -> int:
+    return inc(x=inc(x=inc(x=x)))

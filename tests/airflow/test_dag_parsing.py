@@ -1,0 +1,103 @@
+"""Airflow's own DagBag parses every example; workflows become DAGs of our operators."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+EXAMPLES = ["wf", "fan_out", "diamond", "nested", "empty_dynamic", "failing", "static_features"]
+
+
+def test_every_dag_file_parses_without_import_errors(dagbag):
+    assert dagbag.import_errors == {}
+
+
+def test_each_example_workflow_is_a_dag_named_after_its_function(dagbag):
+    assert set(EXAMPLES) <= set(dagbag.dag_ids)
+
+
+def test_workflows_with_dynamics_get_a_runner_dag(dagbag):
+    assert "wf__dynflow" in dagbag.dag_ids
+    assert "static_features__dynflow" not in dagbag.dag_ids
+
+
+def test_runner_dag_is_not_paused_on_creation(dagbag):
+    assert dagbag.get_dag("nested__dynflow").is_paused_upon_creation is False
+
+
+def test_dynamic_call_becomes_compile_nodes_result_group(dagbag):
+    ids = [t.task_id for t in dagbag.get_dag("wf").tasks]
+    assert ids == ["count_characters.compile", "count_characters.nodes", "count_characters.result", "outputs"]
+
+
+def test_generated_nodes_are_labelled_through_map_index_template(dagbag):
+    nodes = dagbag.get_dag("wf").get_task("count_characters.nodes")
+    assert nodes.partial_kwargs["map_index_template"] == "{{ dynflow_label }}"
+
+
+def test_nested_workflow_becomes_a_task_group(dagbag):
+    ids = {t.task_id for t in dagbag.get_dag("static_features").tasks}
+    assert {"summarize.total", "summarize.describe"} <= ids
+
+
+def test_map_task_becomes_split_mapped_collect(dagbag):
+    dag = dagbag.get_dag("static_features")
+    ids = [t.task_id for t in dag.tasks if t.task_id.startswith("map_scale.")]
+    assert ids == ["map_scale.split", "map_scale.scale", "map_scale.collect"]
+    assert dag.get_task("map_scale.scale").is_mapped
+
+
+def test_repeated_calls_get_airflow_style_suffixes(dagbag):
+    ids = [t.task_id for t in dagbag.get_dag("repeated").tasks]
+    assert ids == ["inc", "inc__1", "inc__2", "outputs"]
+
+
+def test_task_options_map_to_operator_arguments(dagbag):
+    total = dagbag.get_dag("static_features").get_task("summarize.total")
+    assert total.retries == 2
+
+
+def test_outputs_is_the_last_task(dagbag):
+    dag = dagbag.get_dag("static_features")
+    assert [t.task_id for t in dag.leaves] == ["outputs"]
+
+
+def test_our_operators_are_not_python_operator_glue(dagbag):
+    classes = {type(t).__name__ for t in dagbag.get_dag("static_features").tasks}
+    assert "PythonOperator" not in classes
+    assert "DynflowTaskOperator" in classes
+
+
+def _only_imports_dynflow(folder: Path) -> Path:
+    path = folder / "plain.py"
+    path.write_text(
+        textwrap.dedent(
+            """
+            from airflow_dynflow import task, workflow
+
+            @task
+            def one() -> int:
+                return 1
+
+            @workflow
+            def plain_file() -> int:
+                return one()
+            """
+        )
+    )
+    return path
+
+
+def test_safe_mode_skips_a_file_that_only_imports_airflow_dynflow(tmp_path, monkeypatch):
+    from airflow.utils.file import might_contain_dag_via_default_heuristic
+
+    path = _only_imports_dynflow(tmp_path)
+    assert not might_contain_dag_via_default_heuristic(str(path))
+
+
+def test_our_discovery_callable_finds_it_in_safe_mode(tmp_path, airflow_db):
+    from airflow.dag_processing.dagbag import DagBag
+
+    _only_imports_dynflow(tmp_path)
+    bag = DagBag(dag_folder=str(tmp_path), safe_mode=True)
+    assert "plain_file" in bag.dag_ids

@@ -1,0 +1,89 @@
+"""``@dynamic`` under ``dag.test()``: compiled at run time, every generated node a mapped instance."""
+
+from __future__ import annotations
+
+from tests.airflow.test_static_runs import local
+
+
+def test_seed_example_gives_three(run_dag):
+    run = run_dag("wf", s1="Pear", s2="Earth")
+    assert run.state == "success"
+    assert run.result == 3
+
+
+def test_every_generated_node_is_a_labelled_task_instance(run_dag):
+    run = run_dag("wf", s1="ab", s2="b")
+    labels = [ti.rendered_map_index for ti in run.task_instances("count_characters.nodes")]
+    assert labels == [
+        "n0 return_index",
+        "n1 update_list",
+        "n2 return_index",
+        "n3 update_list",
+        "n4 return_index",
+        "n5 update_list",
+        "n6 derive_count",
+    ]
+
+
+def test_longer_strings_match_the_local_run(run_dag):
+    s1, s2 = "QuickBrownFox", "LazyDogs"
+    run = run_dag("wf", s1=s1, s2=s2)
+    assert run.result == local("count_characters", "wf", s1=s1, s2=s2)
+
+
+def test_the_spec_is_in_the_blob_store_and_only_a_reference_in_xcom(run_dag):
+    run = run_dag("wf", s1="Pear", s2="Earth")
+    ref = run.xcom("count_characters.compile", key="spec")
+    assert set(ref) == {"uri", "digest", "count", "batch"}
+    assert ref["count"] == 19 and ref["batch"] == 1
+    assert ref["uri"].startswith("file://")
+
+
+def test_fan_out_and_fan_in_of_200(run_dag):
+    run = run_dag("fan_out", n=200)
+    assert run.result == sum(i * i for i in range(200))
+    assert len(run.task_instances("sum_of_squares.nodes")) == 201
+
+
+def test_diamond(run_dag):
+    run = run_dag("diamond", seed=1, rounds=2)
+    assert run.result == dict(local("diamond", "diamond", seed=1, rounds=2)._asdict())
+
+
+def test_nested_dynamic_two_levels_deep(run_dag):
+    run = run_dag("nested", n=3)
+    assert run.state == "success"
+    assert run.result == local("nested", "nested", n=3)
+
+
+def test_nested_workflow_in_a_dynamic_runs_inside_the_expansion(run_dag):
+    run = run_dag("nested", n=2)
+    labels = [ti.rendered_map_index for ti in run.task_instances("outer.nodes")]
+    assert labels == ["n0 middle", "n1 double"]
+    assert run.result == local("nested", "nested", n=2)
+
+
+def test_dynamic_that_creates_no_nodes(run_dag):
+    run = run_dag("empty_dynamic", words=[])
+    assert run.state == "success"
+    assert run.result == []
+    assert run.states("shout_all.nodes") in ([], ["skipped"])
+
+
+def test_node_failing_after_its_retries_fails_the_run_and_skips_dependents(run_dag, capfd):
+    run = run_dag("failing", n=5, fail_at=2)
+    assert run.state == "failed"
+    states = run.states("steps.nodes")
+    assert states == ["success", "success", "failed", "skipped", "skipped"]
+    assert run.task_instances("steps.nodes")[2].try_number == 2
+    assert "n2 step failed after 2 tries: ValueError('step refuses 2')" in capfd.readouterr().out
+
+
+def test_more_nodes_than_max_map_length_share_instances(run_dag):
+    run = run_dag("fan_out", n=1100)
+    assert run.result == sum(i * i for i in range(1100))
+    ref = run.xcom("sum_of_squares.compile", key="spec")
+    assert (ref["count"], ref["batch"]) == (1101, 2)
+    instances = run.task_instances("sum_of_squares.nodes")
+    assert len(instances) == 551
+    assert instances[550].rendered_map_index == "n1100-n1100 (1 nodes)"

@@ -1,0 +1,41 @@
+"""The test session's Airflow environment, set before anything imports airflow.
+
+Airflow reads its configuration once, at import. Every test that runs Airflow in this process
+shares one throw-away AIRFLOW_HOME with a SQLite DB, and one DAGs folder holding the repository's
+example DAGs plus the test-only DAGs in ``tests/airflow/dags`` (``dag.test()`` only runs DAGs that
+live in the configured DAGs folder). Stacks started by ``tests/airflow/stack.py`` build their own
+environment and ignore this one.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="dynflow-tests-"))
+DAGS_FOLDER = AIRFLOW_HOME / "dags"
+
+DAGS_FOLDER.mkdir()
+for source in (REPO / "dags", REPO / "tests" / "airflow" / "dags"):
+    for path in source.glob("*.py"):
+        shutil.copy(path, DAGS_FOLDER / path.name)
+
+os.environ.update(
+    {
+        "AIRFLOW_HOME": str(AIRFLOW_HOME),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__MIGHT_CONTAIN_DAG_CALLABLE": "airflow_dynflow.airflow.discovery.might_contain_dag",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{AIRFLOW_HOME}/airflow.db",
+        "AIRFLOW__DYNFLOW__STORE_URL": f"file://{AIRFLOW_HOME}/store",
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+    }
+)
+for name in [n for n in os.environ if n.startswith("AIRFLOW__") and n.endswith("_CMD")]:
+    del os.environ[name]
+
+atexit.register(shutil.rmtree, AIRFLOW_HOME, ignore_errors=True)
