@@ -28,7 +28,7 @@ def summarize(values: typing.List[int], label: str) -> typing.Tuple[int, str]:
 
 
 @workflow
-def static_features(xs: typing.List[int] = list(range(50))) -> typing.Tuple[int, str]:
+def static_features(xs: typing.List[int] = list(range(50))) -> typing.Tuple[int, str]:  # noqa: B006
     """Triples every element (one mapped task instance each), then sums and labels the result.
 
     :param xs: the numbers to scale

@@ -90,7 +90,7 @@ def too_wide(n: int = 1100) -> typing.List[int]:
 
 
 @workflow
-def mapped_fifty(xs: typing.List[int] = list(range(50))) -> typing.List[int]:
+def mapped_fifty(xs: typing.List[int] = list(range(50))) -> typing.List[int]:  # noqa: B006
     return map_task(functools.partial(inc))(x=xs)
 
 
@@ -102,7 +102,7 @@ def sometimes(x: int) -> int:
 
 
 @workflow
-def tolerant(xs: typing.List[int] = list(range(1, 9))) -> typing.List[typing.Optional[int]]:
+def tolerant(xs: typing.List[int] = list(range(1, 9))) -> typing.List[typing.Optional[int]]:  # noqa: B006
     return map_task(sometimes, min_success_ratio=0.5)(x=xs)
 
 
