@@ -53,6 +53,7 @@ def workflow_resolver(
         lambda index: f"upstream task '{sources[index]}'",
         dict(context["params"]),
         wf.interface.inputs,
+        f"airflow tasks test {ti.dag_id} {ti.task_id} <run_id>",
     )
 
 

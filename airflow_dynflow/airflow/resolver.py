@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from airflow.sdk.exceptions import AirflowFailException
+
 from airflow_dynflow.airflow.payload import Payloads
 from airflow_dynflow.core import errors
 from airflow_dynflow.core.local import walk_path
@@ -20,8 +22,11 @@ from airflow_dynflow.core.types import InvalidValue
 __all__ = ["MissingUpstreamError", "Resolver"]
 
 
-class MissingUpstreamError(RuntimeError):
-    """An upstream output is not there: the upstream never ran in this run (e.g. ``tasks test``)."""
+class MissingUpstreamError(AirflowFailException):
+    """An upstream output is not there: the upstream never ran in this run (e.g. ``tasks test``).
+
+    Retrying cannot help, so it fails the task instance for good.
+    """
 
 
 Envelope = Mapping[str, Mapping[str, Any]]
@@ -36,11 +41,14 @@ class Resolver:
         describe: Callable[[int], str],
         params: Mapping[str, Any],
         input_params: Mapping[str, Any],
+        rerun_hint: str = "airflow tasks test <dag_id> <task_id> <run_id>",
     ) -> None:
         """``fetch(i)`` returns node i's envelope or None; ``describe(i)`` names where it should be.
 
-        ``params`` are the run's params (raw JSON); ``input_params`` the workflow's typed inputs.
+        ``params`` are the run's params (raw JSON); ``input_params`` the workflow's typed inputs;
+        ``rerun_hint`` the command that tests this task against a run where its upstream ran.
         """
+        self.rerun_hint = rerun_hint
         self.spec = spec
         self.payloads = payloads
         self.fetch = fetch
@@ -87,7 +95,7 @@ class Resolver:
                 raise MissingUpstreamError(
                     f"{consumer}: input '{input_name}' needs the output of {self.describe(index)}, "
                     "which has no output in this run. Run the upstream first, or test against a run in "
-                    "which it succeeded: airflow tasks test <dag_id> <task_id> <run_id>"
+                    f"which it succeeded: {self.rerun_hint}"
                 )
             self._envelopes[index] = envelope
         producer = self.spec.entity(self.spec.nodes[index]).interface.outputs[ref.output]

@@ -1,0 +1,91 @@
+"""The Airflow CLI on our DAGs, as users debug them: ``airflow dags test`` and ``airflow tasks test``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def airflow(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO"}
+    return subprocess.run(
+        [sys.executable, "-m", "airflow", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=env,
+    )
+
+
+@pytest.fixture(scope="module")
+def seed_run(airflow_db):
+    return airflow("dags", "test", "wf", "-c", json.dumps({"s1": "Pear", "s2": "Earth"}))
+
+
+def test_dags_test_runs_the_seed_example_to_success(seed_run):
+    assert seed_run.returncode == 0, seed_run.stdout[-3000:] + seed_run.stderr[-3000:]
+    assert "DagRun Finished: dag_id=wf" in seed_run.stdout
+    assert "state=success" in seed_run.stdout
+
+
+def test_dags_test_result_is_in_the_outputs_xcom(seed_run):
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        query = XComModel.get_many(
+            run_id=_last_run_id("wf"), key="return_value", task_ids="outputs", dag_ids="wf"
+        )
+        row = session.scalars(query).first()
+        assert XComModel.deserialize_value(row) == 3
+
+
+def _last_run_id(dag_id: str) -> str:
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        return session.query(DagRun).filter(DagRun.dag_id == dag_id).order_by(DagRun.id.desc()).first().run_id
+
+
+def test_dags_test_refuses_a_conf_of_the_wrong_type():
+    out = airflow("dags", "test", "wf", "-c", json.dumps({"s1": 5, "s2": "x"}))
+    assert "Invalid input for param s1: 5 is not of type 'string'" in out.stdout + out.stderr
+
+
+def test_tasks_test_on_a_dynamic_prints_the_graph_it_would_schedule(airflow_db):
+    out = airflow("tasks", "test", "fan_out", "sum_of_squares.compile")
+    text = out.stdout + out.stderr
+    assert "sum_of_squares: 201 generated nodes in 201 task instances" in text
+    assert "n0 square" in text
+    assert "n200 total" not in text  # only the first 200 lines, then a count
+    assert "... and 1 more nodes" in text
+
+
+def test_tasks_test_on_a_dynamic_with_required_inputs_uses_a_run_and_task_params(seed_run):
+    # Airflow cannot create a run for a DAG whose required params have no value, and checks a
+    # task's params before looking a run up: so an existing run (its conf wins), inputs in -t.
+    inputs = json.dumps({"s1": "ab", "s2": "b"})
+    out = airflow("tasks", "test", "wf", "count_characters.compile", _last_run_id("wf"), "-t", inputs)
+    assert "count_characters: 19 generated nodes in 19 task instances" in out.stdout
+    assert "n17 update_list <- n15, n16" in out.stdout
+
+
+def test_tasks_test_with_a_missing_upstream_names_it_and_how_to_give_it(airflow_db):
+    out = airflow("tasks", "test", "static_features", "summarize.total")
+    text = out.stdout + out.stderr
+    assert "summarize.total: input 'values' needs the output of upstream task 'map_scale.collect'" in text
+    assert "airflow tasks test static_features summarize.total <run_id>" in text
+
+
+def test_tasks_test_against_an_existing_run_resolves_upstream_outputs(seed_run):
+    # Airflow validates a task's params before it looks the run up: required inputs go in -t.
+    inputs = json.dumps({"s1": "Pear", "s2": "Earth"})
+    out = airflow("tasks", "test", "wf", "outputs", _last_run_id("wf"), "-t", inputs)
+    assert "new_state=success" in out.stdout, out.stdout[-3000:]
+    assert "MissingUpstreamError" not in out.stdout
