@@ -23,7 +23,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from airflow.sdk import BaseOperator, Context, conf
-from airflow.sdk.exceptions import AirflowFailException, AirflowRescheduleException, AirflowSkipException
+from airflow.sdk.exceptions import (
+    AirflowFailException,
+    AirflowRescheduleException,
+    AirflowSkipException,
+    DagRunTriggerException,
+)
 
 from airflow_dynflow.airflow.expansion import Expansion, digest_of, load_spec
 from airflow_dynflow.airflow.operators import check_conf, run_entity, workflow_resolver
@@ -49,6 +54,8 @@ __all__ = [
 log = logging.getLogger("airflow_dynflow")
 
 LABEL_TEMPLATE = "{{ dynflow_label }}"
+# Exceptions a node run raises to talk to Airflow, not because the node failed.
+_AIRFLOW_CONTROL_FLOW = (DagRunTriggerException, AirflowRescheduleException, AirflowSkipException)
 _GRAPH_LINES = 200
 
 
@@ -62,6 +69,11 @@ def is_dag_test(context: Context) -> bool:
     from airflow.sdk.execution_time.supervisor import InProcessSupervisorComms
 
     return isinstance(getattr(task_runner, "SUPERVISOR_COMMS", None), InProcessSupervisorComms)
+
+
+def _state_name(state: Any) -> str:
+    """``DagRunState.SUCCESS`` and ``"success"`` alike, as ``"success"``."""
+    return str(getattr(state, "value", state)).lower()
 
 
 def _spec_of(context: Context, compile_id: str) -> tuple[Expansion, Spec]:
@@ -292,6 +304,8 @@ class _NodeRun:
                     outputs = self._nested(entity, inputs, index)
                 else:
                     outputs = self._call(entity, inputs, node.options)
+            except _AIRFLOW_CONTROL_FLOW:
+                raise
             except Exception as exc:
                 add_node_path(exc, label)
                 self._fail_for_good_if_no_retries_left(exc, entity.options.merged(node.options))
@@ -342,16 +356,17 @@ class _NodeRun:
         return f"{self.context['run_id']}__{self.op.task_id}__{self.map_index}"[:250]
 
     def _child_run(self, dynamic: Dynamic, inputs: Mapping[str, Any], index: int) -> dict[str, Any]:
-        from airflow.sdk.exceptions import DagRunTriggerException
         from airflow.sdk.execution_time.task_runner import RuntimeTaskInstance
 
         run_id = self.child_run_id()
         exists = RuntimeTaskInstance.get_dr_count(dag_id=self.op.runner_dag_id, run_ids=[run_id])
         if exists:
-            state = str(RuntimeTaskInstance.get_dagrun_state(dag_id=self.op.runner_dag_id, run_id=run_id))
-            if state.endswith("success"):
+            state = _state_name(
+                RuntimeTaskInstance.get_dagrun_state(dag_id=self.op.runner_dag_id, run_id=run_id)
+            )
+            if state == "success":
                 return self.child_outputs(dynamic)
-            if not state.endswith("failed"):
+            if state != "failed":
                 from airflow.providers.standard.triggers.external_task import DagStateTrigger
 
                 self.op.defer(

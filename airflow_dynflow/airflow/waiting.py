@@ -47,7 +47,7 @@ def dependency_status(dag_id: str, run_id: str, task_id: str, map_indexes: Itera
     ready = True
     for m in wanted:
         state = states.get(f"{task_id}_{m}")
-        state = str(getattr(state, "value", state)) if state is not None else None
+        state = str(getattr(state, "value", state)).lower() if state is not None else None
         if state in _DEAD:
             return DependencyStatus(False, m, state)
         if state != "success":

@@ -1,0 +1,78 @@
+"""Dynamics under a real scheduler and triggerer, driven and read through the REST API only."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from tests.airflow.stack import AirflowStack
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.scheduler
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AirflowStack]:
+    home = tmp_path_factory.mktemp("stack")
+    dags = home / "dags"
+    dags.mkdir()
+    for name in ("count_characters.py", "nested.py", "failing.py"):
+        shutil.copy(REPO / "dags" / name, dags / name)
+    env = {"AIRFLOW__DYNFLOW__STORE_URL": f"file://{home / 'store'}"}
+    with AirflowStack(dags_folder=dags, home=home, extra_env=env) as running:
+        yield running
+
+
+def run(stack: AirflowStack, dag_id: str, conf: dict, timeout: float = 300) -> tuple[str, str]:
+    stack.wait_for_dag(dag_id)
+    run_id = stack.trigger(dag_id, conf)
+    return run_id, stack.wait_for_run(dag_id, run_id, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def seed(stack: AirflowStack) -> tuple[str, str]:
+    return run(stack, "wf", {"s1": "Pear", "s2": "Earth"})
+
+
+def test_seed_example_succeeds_under_the_scheduler(seed):
+    assert seed[1] == "success"
+
+
+def test_seed_result_is_read_back_through_rest(stack, seed):
+    assert stack.xcom("wf", seed[0], "outputs") == 3
+
+
+def test_generated_nodes_are_listed_as_mapped_instances_with_labels(stack, seed):
+    mapped = stack.list_mapped("wf", seed[0], "count_characters.nodes")
+    assert [m["rendered_map_index"] for m in mapped[:3]] == [
+        "n0 return_index",
+        "n1 update_list",
+        "n2 return_index",
+    ]
+    assert len(mapped) == 19
+    assert {m["state"] for m in mapped} == {"success"}
+
+
+def test_generated_node_has_its_own_log(stack, seed):
+    log = stack.task_log("wf", seed[0], "count_characters.nodes", map_index=1)
+    assert "running update_list[n1]" in log
+
+
+def test_nested_dynamics_run_as_child_runs_and_flow_back(stack):
+    run_id, state = run(stack, "nested", {"n": 2})
+    assert state == "success"
+    # nested(2) = double(middle(2)); middle(2) = ((chain(2) + chain(3)) + 1) * 2 = ((1 + 3) + 1) * 2
+    assert stack.xcom("nested", run_id, "outputs") == 20
+    children = stack.get("/api/v2/dags/nested__dynflow/dagRuns")["dag_runs"]
+    assert {c["state"] for c in children} == {"success"}
+    # middle is a child of the top run; each chain inside middle is a child of that child
+    assert len(children) == 3
+
+
+def test_failed_node_fails_the_run_and_skips_its_dependents(stack):
+    run_id, state = run(stack, "failing", {"n": 4, "fail_at": 1})
+    assert state == "failed"
+    states = [m["state"] for m in stack.list_mapped("failing", run_id, "steps.nodes")]
+    assert states == ["success", "failed", "skipped", "skipped"]
