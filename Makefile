@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh machine:
-#   make demo   runs the seed example on the embedded default (SQLite, LocalExecutor)
+#   make demo   runs the seed example on Airflow's embedded default (SQLite, LocalExecutor)
 #   make test   runs the whole test suite
 # Both create .venv from the pinned requirements.lock when it is missing or stale.
 
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $@
 
 demo: $(STAMP)
-	$(BIN)/python dags/count_characters.py
+	bash scripts/demo.sh
 
 test: $(STAMP)
 	$(BIN)/ruff check .
