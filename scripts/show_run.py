@@ -22,7 +22,9 @@ def main(dag_id: str) -> int:
         result = None if row is None else XComModel.deserialize_value(row)
         instances = (
             session.query(TaskInstance)
-            .filter(TaskInstance.dag_id == dag_id, TaskInstance.run_id == run.run_id, TaskInstance.map_index >= 0)
+            .filter(
+                TaskInstance.dag_id == dag_id, TaskInstance.run_id == run.run_id, TaskInstance.map_index >= 0
+            )
             .order_by(TaskInstance.task_id, TaskInstance.map_index)
             .all()
         )
