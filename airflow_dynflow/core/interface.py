@@ -85,11 +85,15 @@ class Interface:
     def check_output(self, name: str, value: Any) -> Any:
         return _check(self.entity, "output", self.outputs[name], value)
 
-    def split_result(self, result: Any) -> dict[str, Any]:
-        """Turn what the function returned into checked values keyed by output name."""
+    def result_values(self, result: Any, returns_nothing: bool | None = None) -> tuple[Any, ...]:
+        """What a body returned, one value per declared output, or the mismatch error.
+
+        ``returns_nothing`` says whether ``result`` stands for "no value" (None natively; a void
+        promise while tracing).
+        """
         outputs = self.outputs
         if not outputs:
-            if result is not None:
+            if not (result is None if returns_nothing is None else returns_nothing):
                 raise errors.type_mismatch(
                     self.entity,
                     "output",
@@ -98,10 +102,9 @@ class Interface:
                     describe_value(result),
                     "the function is declared to return nothing",
                 )
-            return {}
+            return ()
         if len(outputs) == 1 and self.output_tuple is None:
-            (name,) = outputs
-            return {name: self.check_output(name, result)}
+            return (result,)
         if not isinstance(result, tuple) or len(result) != len(outputs):
             raise errors.type_mismatch(
                 self.entity,
@@ -111,7 +114,12 @@ class Interface:
                 describe_value(result),
                 f"expected a tuple of {len(outputs)} values",
             )
-        return {name: self.check_output(name, v) for name, v in zip(outputs, result, strict=True)}
+        return tuple(result)
+
+    def split_result(self, result: Any) -> dict[str, Any]:
+        """Turn what the function returned into checked values keyed by output name."""
+        values = self.result_values(result)
+        return {name: self.check_output(name, v) for name, v in zip(self.outputs, values, strict=True)}
 
     def join_result(self, values: Mapping[str, Any]) -> Any:
         """The native value a caller receives for output values keyed by name."""

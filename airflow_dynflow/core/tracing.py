@@ -147,34 +147,11 @@ class Trace:
 
     def bind_outputs(self, interface: Interface, result: Any) -> dict[str, Binding]:
         """Bind what a traced body returned to the declared outputs."""
-        outputs = interface.outputs
-        if not outputs:
-            if result is not None and not (isinstance(result, Promise) and not result._ref.output):
-                raise errors.type_mismatch(
-                    interface.entity,
-                    "output",
-                    "return",
-                    None,
-                    describe_value(result),
-                    "the function is declared to return nothing",
-                )
-            return {}
-        if len(outputs) == 1 and interface.output_tuple is None:
-            values = (result,)
-        elif isinstance(result, tuple) and len(result) == len(outputs):
-            values = tuple(result)
-        else:
-            raise errors.type_mismatch(
-                interface.entity,
-                "output",
-                "return",
-                interface.output_tuple,
-                describe_value(result),
-                f"expected a tuple of {len(outputs)} values",
-            )
+        void = result is None or (isinstance(result, Promise) and not result._ref.output)
+        values = interface.result_values(result, returns_nothing=void)
         return {
             name: self.bind(interface.entity, param, value, "output")
-            for (name, param), value in zip(outputs.items(), values, strict=True)
+            for (name, param), value in zip(interface.outputs.items(), values, strict=True)
         }
 
     def _bind_promise(self, entity: str, param: Param, promise: Promise, role: str) -> Ref:

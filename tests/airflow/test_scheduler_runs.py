@@ -76,3 +76,52 @@ def test_failed_node_fails_the_run_and_skips_its_dependents(stack):
     assert state == "failed"
     states = [m["state"] for m in stack.list_mapped("failing", run_id, "steps.nodes")]
     assert states == ["success", "failed", "skipped", "skipped"]
+
+
+def clear(stack: AirflowStack, dag_id: str, run_id: str, *task_ids: str | list) -> None:
+    stack.post(
+        f"/api/v2/dags/{dag_id}/clearTaskInstances",
+        {
+            "dry_run": False,
+            "dag_run_id": run_id,
+            "task_ids": list(task_ids),
+            "only_failed": False,
+            "include_downstream": True,
+            "reset_dag_runs": True,
+        },
+    )
+
+
+def wait_until_done_again(stack: AirflowStack, dag_id: str, run_id: str) -> str:
+    import time
+
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        state = stack.get(f"/api/v2/dags/{dag_id}/dagRuns/{run_id}")["state"]
+        if state in ("success", "failed"):
+            return state
+        time.sleep(1)
+    raise AssertionError(f"{dag_id} {run_id} did not finish after being cleared")
+
+
+def test_clearing_a_generated_node_runs_its_function_again(stack, seed):
+    run_id = seed[0]
+    clear(stack, "wf", run_id, ["count_characters.nodes", 18])
+    assert wait_until_done_again(stack, "wf", run_id) == "success"
+    (last,) = [m for m in stack.list_mapped("wf", run_id, "count_characters.nodes") if m["map_index"] == 18]
+    assert last["try_number"] == 2
+    log = stack.task_log("wf", run_id, "count_characters.nodes", try_number=2, map_index=18)
+    assert "running derive_count[n18]" in log
+    assert "not running the function again" not in log
+    assert stack.xcom("wf", run_id, "outputs") == 3
+
+
+def test_clearing_the_dynamic_recompiles_and_replaces_the_expansion(stack):
+    run_id, state = run(stack, "wf", {"s1": "ab", "s2": "b"})
+    assert state == "success"
+    clear(stack, "wf", run_id, "count_characters.compile")
+    assert wait_until_done_again(stack, "wf", run_id) == "success"
+    mapped = stack.list_mapped("wf", run_id, "count_characters.nodes")
+    assert len(mapped) == 7
+    assert {m["try_number"] for m in mapped} == {2}
+    assert stack.xcom("wf", run_id, "outputs") == 1
