@@ -321,20 +321,10 @@ class _NodeRun:
         return nodes
 
     def _call(self, entity: Any, inputs: Mapping[str, Any], options: Options) -> dict[str, Any]:
+        timeout = entity.options.merged(options).timeout
         if entity.kind == "map":
-            return entity.run_node(inputs, Options(timeout=options.timeout))
-        merged = entity.options.merged(options)
-        if merged.timeout:
-            from airflow_dynflow.core.execution import run_with_policy
-
-            return run_with_policy(
-                entity.name,
-                entity.body,
-                entity.interface,
-                checked_inputs(entity.interface, inputs),
-                Options(timeout=merged.timeout),
-            )
-        return run_entity(self.op.task_id, entity, inputs, self.store)
+            return entity.run_node(inputs, Options(timeout=timeout))
+        return run_entity(self.op.task_id, entity, inputs, self.store, timeout)
 
     def _fail_for_good_if_no_retries_left(self, exc: Exception, options: Options) -> None:
         """Generated instances carry spare Airflow retries (for the defer/requeue race); a node

@@ -19,7 +19,7 @@ from airflow_dynflow.airflow.resolver import Resolver
 from airflow_dynflow.airflow.store import BlobCache, BlobStore
 from airflow_dynflow.core.entities import Workflow, checked_inputs
 from airflow_dynflow.core.execution import run_with_policy
-from airflow_dynflow.core.spec import NO_OPTIONS, Spec
+from airflow_dynflow.core.spec import NO_OPTIONS, Options, Spec
 
 __all__ = ["DynflowOutputsOperator", "DynflowTaskOperator", "run_entity", "workflow_resolver"]
 
@@ -57,13 +57,20 @@ def workflow_resolver(
     )
 
 
-def run_entity(name: str, entity: Any, inputs: Mapping[str, Any], store: BlobStore) -> dict[str, Any]:
-    """Run a task's function once: Airflow owns retries and timeouts, the blob store the cache."""
+def run_entity(
+    name: str, entity: Any, inputs: Mapping[str, Any], store: BlobStore, timeout: float | None = None
+) -> dict[str, Any]:
+    """Run a task's function once: Airflow owns retries, the blob store the cache.
+
+    ``timeout`` is for generated nodes, whose mapped instances share one ``execution_timeout``;
+    static tasks leave it to Airflow.
+    """
     cache = None
     if entity.cache:
         cache = (BlobCache(store), entity.origin.ref, entity.effective_cache_version)
     checked = checked_inputs(entity.interface, inputs)
-    return run_with_policy(name, entity.body, entity.interface, checked, NO_OPTIONS, cache)
+    options = Options(timeout=timeout) if timeout else NO_OPTIONS
+    return run_with_policy(name, entity.body, entity.interface, checked, options, cache)
 
 
 class DynflowTaskOperator(BaseOperator):

@@ -101,3 +101,30 @@ def test_our_discovery_callable_finds_it_in_safe_mode(tmp_path, airflow_db):
     _only_imports_dynflow(tmp_path)
     bag = DagBag(dag_folder=str(tmp_path), safe_mode=True)
     assert "plain_file" in bag.dag_ids
+
+
+def test_workflow_options_pass_through_to_the_dag(dagbag):
+    dag = dagbag.get_dag("renamed_flow")
+    assert dag.tags == {"dynflow", "options"}
+    assert str(dag.start_date.date()) == "2024-01-01"
+    assert dag.catchup is False
+    assert dag.timetable.summary == "@daily"
+
+
+def test_default_args_reach_the_operators(dagbag):
+    assert dagbag.get_dag("renamed_flow").get_task("tuned").owner == "data-team"
+
+
+def test_task_options_become_airflow_operator_arguments(dagbag):
+    op = dagbag.get_dag("renamed_flow").get_task("tuned")
+    assert op.execution_timeout.total_seconds() == 120
+    assert op.retry_delay.total_seconds() == 5
+    assert (op.pool, op.queue, op.priority_weight) == ("default_pool", "fast", 3)
+
+
+def test_with_overrides_wins_for_that_node_only(dagbag):
+    dag = dagbag.get_dag("renamed_flow")
+    again = dag.get_task("tuned_again")
+    assert (again.execution_timeout.total_seconds(), again.retries, again.queue) == (30, 4, "slow")
+    assert again.pool == "default_pool"
+    assert dag.get_task("tuned").retries == 0

@@ -1,5 +1,6 @@
 """Test-only workflows: retries, the cache, large and pickled outputs, a too-wide map, conf checks."""
 
+import datetime
 import functools
 import os
 import typing
@@ -109,3 +110,22 @@ def tolerant(xs: typing.List[int] = list(range(1, 9))) -> typing.List[typing.Opt
 @workflow
 def repeated(x: int = 0) -> int:
     return inc(x=inc(x=inc(x=x)))
+
+
+@task(timeout=120, retry_delay=5, pool="default_pool", queue="fast", priority_weight=3)
+def tuned(x: int) -> int:
+    return x
+
+
+@workflow(
+    dag_id="renamed_flow",
+    schedule="@daily",
+    start_date=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
+    catchup=False,
+    tags=["dynflow", "options"],
+    default_args={"owner": "data-team"},
+)
+def options_flow(x: int = 1) -> int:
+    """Options that pass through to Airflow."""
+    first = tuned(x=x)
+    return tuned(x=first).with_overrides(timeout=30, retries=4, queue="slow", name="tuned_again")
