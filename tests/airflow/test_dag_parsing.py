@@ -108,7 +108,7 @@ def test_workflow_options_pass_through_to_the_dag(dagbag):
     assert dag.tags == {"dynflow", "options"}
     assert str(dag.start_date.date()) == "2024-01-01"
     assert dag.catchup is False
-    assert dag.timetable.summary == "@daily"
+    assert dag.schedule == "@daily"
 
 
 def test_default_args_reach_the_operators(dagbag):
