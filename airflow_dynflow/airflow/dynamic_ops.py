@@ -303,7 +303,7 @@ class _NodeRun:
                 if entity.kind == "dynamic":
                     outputs = self._nested(entity, inputs, index)
                 else:
-                    outputs = self._call(entity, inputs, node.options)
+                    outputs = self._call(label, entity, inputs, node.options)
             except _AIRFLOW_CONTROL_FLOW:
                 raise
             except Exception as exc:
@@ -320,11 +320,11 @@ class _NodeRun:
         self.store.write_bytes(self.path, json.dumps({"try": self.ti.try_number, "nodes": nodes}).encode())
         return nodes
 
-    def _call(self, entity: Any, inputs: Mapping[str, Any], options: Options) -> dict[str, Any]:
+    def _call(self, label: str, entity: Any, inputs: Mapping[str, Any], options: Options) -> dict[str, Any]:
         timeout = entity.options.merged(options).timeout
         if entity.kind == "map":
             return entity.run_node(inputs, Options(timeout=timeout))
-        return run_entity(self.op.task_id, entity, inputs, self.store, timeout)
+        return run_entity(label, entity, inputs, self.store, timeout)
 
     def _fail_for_good_if_no_retries_left(self, exc: Exception, options: Options) -> None:
         """Generated instances carry spare Airflow retries (for the defer/requeue race); a node

@@ -87,3 +87,15 @@ def test_more_nodes_than_max_map_length_share_instances(run_dag):
     instances = run.task_instances("sum_of_squares.nodes")
     assert len(instances) == 551
     assert instances[550].rendered_map_index == "n1100-n1100 (1 nodes)"
+
+
+def test_generated_node_timeout_fails_it(run_dag, capfd):
+    run = run_dag("timed_out", count=1, seconds=5.0)
+    assert run.state == "failed"
+    assert run.states("naps.nodes") == ["failed"]
+    assert "TimeoutError('nap[n0] timed out after 1 s')" in capfd.readouterr().out
+
+
+def test_generated_node_within_its_timeout_succeeds(run_dag):
+    run = run_dag("timed_out", count=2, seconds=0.1)
+    assert run.result == [0.1, 0.1]

@@ -6,7 +6,7 @@ import os
 import typing
 from pathlib import Path
 
-from airflow_dynflow import map_task, task, workflow  # airflow dag
+from airflow_dynflow import dynamic, map_task, task, workflow  # airflow dag
 
 CALLS = Path(os.environ.get("AIRFLOW_HOME", "/tmp")) / "calls"
 
@@ -129,3 +129,22 @@ def options_flow(x: int = 1) -> int:
     """Options that pass through to Airflow."""
     first = tuned(x=x)
     return tuned(x=first).with_overrides(timeout=30, retries=4, queue="slow", name="tuned_again")
+
+
+@task
+def nap(seconds: float) -> float:
+    import time
+
+    time.sleep(seconds)
+    return seconds
+
+
+@dynamic
+def naps(count: int, seconds: float) -> typing.List[float]:
+    return [nap(seconds=seconds).with_overrides(timeout=1) for _ in range(count)]
+
+
+@workflow
+def timed_out(count: int = 2, seconds: float = 5.0) -> typing.List[float]:
+    """Generated nodes with a one-second timeout that sleep longer."""
+    return naps(count=count, seconds=seconds)
