@@ -19,7 +19,7 @@ from airflow_dynflow.core import errors
 from airflow_dynflow.core.typecheck import describe_value
 from airflow_dynflow.core.types import Converter, InvalidValue, converter_for
 
-__all__ = ["NO_DEFAULT", "Interface", "Param", "interface_of"]
+__all__ = ["NO_DEFAULT", "Interface", "Param", "check_value", "interface_of"]
 
 
 class _NoDefault:
@@ -80,10 +80,10 @@ class Interface:
         return bound
 
     def check_input(self, name: str, value: Any) -> Any:
-        return _check(self.entity, "input", self.inputs[name], value)
+        return check_value(self.entity, "input", self.inputs[name], value)
 
     def check_output(self, name: str, value: Any) -> Any:
-        return _check(self.entity, "output", self.outputs[name], value)
+        return check_value(self.entity, "output", self.outputs[name], value)
 
     def result_values(self, result: Any, returns_nothing: bool | None = None) -> tuple[Any, ...]:
         """What a body returned, one value per declared output, or the mismatch error.
@@ -130,7 +130,8 @@ class Interface:
         return self.output_tuple(*(values[name] for name in self.outputs))
 
 
-def _check(entity: str, role: str, param: Param, value: Any) -> Any:
+def check_value(entity: str, role: str, param: Param, value: Any) -> Any:
+    """``value`` validated (and copied) for ``param``, or a TypeMismatchError naming all four."""
     try:
         return param.converter.validate(value)
     except InvalidValue as exc:
@@ -157,7 +158,11 @@ def interface_of(fn: Callable[..., Any], entity: str) -> Interface:
         param = Param(name, hints[name], converter_for(hints[name]), description=docs.get(name, ""))
         if p.default is not p.empty:
             param = Param(
-                name, param.tp, param.converter, _check(entity, "input", param, p.default), param.description
+                name,
+                param.tp,
+                param.converter,
+                check_value(entity, "input", param, p.default),
+                param.description,
             )
         inputs[name] = param
     outputs, output_tuple = _outputs(hints.get("return", None), entity)

@@ -20,7 +20,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.interface import Interface, Param
+from airflow_dynflow.core.interface import Interface, Param, check_value
 from airflow_dynflow.core.promise import Promise
 from airflow_dynflow.core.spec import (
     Binding,
@@ -34,8 +34,8 @@ from airflow_dynflow.core.spec import (
     TaskEntry,
     node_id,
 )
-from airflow_dynflow.core.typecheck import describe_value, is_assignable, member_type
-from airflow_dynflow.core.types import InvalidValue, converter_for
+from airflow_dynflow.core.typecheck import is_assignable, member_type
+from airflow_dynflow.core.types import converter_for
 
 __all__ = ["Frame", "LocalFrame", "Trace", "current_frame", "entered", "seconds"]
 
@@ -143,7 +143,7 @@ class Trace:
             return self._bind_promise(entity, param, value, role)
         if isinstance(value, (list, tuple, dict)) and _holds_promise(value):
             return self._bind_collection(entity, param, value, (), role)
-        return Const(_check_item(entity, param, value, role))
+        return Const(check_value(entity, role, param, value))
 
     def bind_outputs(self, interface: Interface, result: Any) -> dict[str, Binding]:
         """Bind what a traced body returned to the declared outputs."""
@@ -194,7 +194,7 @@ class Trace:
             elif isinstance(item, (list, tuple, dict)) and _holds_promise(item):
                 bound.append((key, self._bind_collection(entity, param, item, (*path, key), role)))
             else:
-                bound.append((key, Const(_check_item(entity, item_param, item, role))))
+                bound.append((key, Const(check_value(entity, role, item_param, item))))
         return Collection(kind, tuple(bound))
 
     def _item_param(self, entity: str, param: Param, tp: Any, path: tuple[Any, ...]) -> Param:
@@ -243,15 +243,6 @@ class Trace:
             self._keys[id(entity)] = key
             self.tasks[key] = entity.task_entry(key)
         return key
-
-
-def _check_item(entity: str, param: Param, value: Any, role: str) -> Any:
-    try:
-        return param.converter.validate(value)
-    except InvalidValue as exc:
-        raise errors.type_mismatch(
-            entity, role, param.name, param.tp, describe_value(value), str(exc)
-        ) from None
 
 
 def _holds_promise(value: Any) -> bool:
