@@ -167,9 +167,10 @@ def run() -> list[tuple[str, str, str]]:
     for side, label in (("plain", "plain Airflow `@task`"), ("dynflow", "airflow_dynflow `@task`")):
         for length in (LONG, SHORT):
             dag_id = f"{side}_chain_{length}"
+            count = f"{tis[dag_id]} task instance" + ("s" if tis[dag_id] > 1 else "")
             rows.append(
                 (
-                    f"dag.test(): chain of {length} {label}, {tis[dag_id]} task instances",
+                    f"dag.test(): chain of {length} {label}, {count}",
                     f"{best[dag_id]:.2f} s",
                     f"median {med[dag_id]:.2f} s; best of {n} after a warm-up",
                 )
