@@ -49,7 +49,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from tests.airflow.stack import AirflowStack, AirflowStackError  # noqa: E402
+from tests.airflow.stack import AirflowStack, AirflowStackError, proc_stats  # noqa: E402
 
 CHAIN = 20
 WIDE = 1_000
@@ -247,14 +247,8 @@ def cpu_seconds(stack: AirflowStack) -> Counter[str]:
     tick = os.sysconf("SC_CLK_TCK")
     groups = {pid: name for name, pid in stack.pids.items()}
     out: Counter[str] = Counter()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        # Fields after the parenthesised command: state ppid pgrp ... utime(11) stime cutime cstime(14)
-        fields = text[text.rindex(")") + 2 :].split()
-        pid, pgid = int(stat.parent.name), int(fields[2])
+    for pid, fields in proc_stats():
+        pgid = int(fields[2])
         if pgid not in groups:
             continue
         name = groups[pgid]

@@ -422,18 +422,24 @@ def _signal_group(pgid: int, sig: signal.Signals) -> None:
         os.killpg(pgid, sig)
 
 
-def _descendant_groups(roots: set[int]) -> set[int]:
-    """Process groups of every live descendant of ``roots``, read from /proc."""
-    parents: dict[int, int] = {}
-    groups: dict[int, int] = {}
+def proc_stats() -> Iterator[tuple[int, list[str]]]:
+    """(pid, the ``/proc/<pid>/stat`` fields after the command name) of every live process.
+
+    Those fields start with state, ppid, pgrp; utime, stime, cutime and cstime are at 11-14.
+    """
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
         except OSError:
             continue
-        # Fields after the parenthesised command name: state, ppid, pgrp, ...
-        fields = text[text.rindex(")") + 2 :].split()
-        pid = int(stat.parent.name)
+        yield int(stat.parent.name), text[text.rindex(")") + 2 :].split()
+
+
+def _descendant_groups(roots: set[int]) -> set[int]:
+    """Process groups of every live descendant of ``roots``, read from /proc."""
+    parents: dict[int, int] = {}
+    groups: dict[int, int] = {}
+    for pid, fields in proc_stats():
         parents[pid], groups[pid] = int(fields[1]), int(fields[2])
     descendants: set[int] = set()
     frontier = set(roots)
