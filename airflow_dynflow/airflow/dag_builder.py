@@ -17,13 +17,8 @@ from airflow.sdk import DAG, BaseOperator, Param, TaskGroup, TriggerRule
 
 from airflow_dynflow.airflow.dynamic_group import build_runner_dag, dynamic_group, runner_dag_id
 from airflow_dynflow.airflow.dynamic_ops import DynamicCompileOperator
-from airflow_dynflow.airflow.mapping import (
-    LABEL_TEMPLATE,
-    MapCollectOperator,
-    MapElementOperator,
-    MapSplitOperator,
-)
-from airflow_dynflow.airflow.operators import DynflowOutputsOperator, DynflowTaskOperator
+from airflow_dynflow.airflow.mapping import MapCollectOperator, MapElementOperator, MapSplitOperator
+from airflow_dynflow.airflow.operators import LABEL_TEMPLATE, DynflowOutputsOperator, DynflowTaskOperator
 from airflow_dynflow.core.entities import Workflow
 from airflow_dynflow.core.spec import Binding, Node, Options, Spec, nodes_read
 from airflow_dynflow.core.types import PICKLE_SCHEMA_KEY

@@ -15,11 +15,11 @@ from typing import Any
 from airflow.sdk import DAG, BaseOperator, TaskGroup, TriggerRule, conf
 
 from airflow_dynflow.airflow.dynamic_ops import (
-    LABEL_TEMPLATE,
     DynamicResultOperator,
     GeneratedNodeOperator,
     RunnerCompileOperator,
 )
+from airflow_dynflow.airflow.operators import LABEL_TEMPLATE
 
 __all__ = ["RUNNER_SUFFIX", "build_runner_dag", "dynamic_tasks", "runner_dag_id"]
 

@@ -31,7 +31,7 @@ from airflow.sdk.exceptions import (
 )
 
 from airflow_dynflow.airflow.expansion import Expansion, digest_of, load_spec
-from airflow_dynflow.airflow.operators import check_conf, run_entity, workflow_resolver
+from airflow_dynflow.airflow.operators import check_conf, run_entity, set_label, workflow_resolver
 from airflow_dynflow.airflow.payload import Payloads
 from airflow_dynflow.airflow.resolver import Resolver
 from airflow_dynflow.airflow.store import BlobStore
@@ -53,7 +53,6 @@ __all__ = [
 
 log = logging.getLogger("airflow_dynflow")
 
-LABEL_TEMPLATE = "{{ dynflow_label }}"
 # Exceptions a node run raises to talk to Airflow, not because the node failed.
 _AIRFLOW_CONTROL_FLOW = (DagRunTriggerException, AirflowRescheduleException, AirflowSkipException)
 _GRAPH_LINES = 200
@@ -74,6 +73,12 @@ def is_dag_test(context: Context) -> bool:
 def _state_name(state: Any) -> str:
     """``DagRunState.SUCCESS`` and ``"success"`` alike, as ``"success"``."""
     return str(getattr(state, "value", state)).lower()
+
+
+def node_envelope(ti: Any, nodes_id: str, expansion: Expansion, index: int) -> Any:
+    """Generated node ``index``'s outputs envelope from the instance that ran it, or None."""
+    envelope = ti.xcom_pull(task_ids=nodes_id, map_indexes=expansion.map_index_of(index))
+    return None if envelope is None else envelope.get(node_id(index))
 
 
 def _spec_of(context: Context, compile_id: str) -> tuple[Expansion, Spec]:
@@ -235,7 +240,7 @@ class _NodeRun:
         self.op = op
         self.context = context
         self.ti = context["ti"]
-        context["dynflow_label"] = op.item  # type: ignore[typeddict-unknown-key]
+        set_label(context, op.item)
         self.expansion, self.spec = _spec_of(context, op.compile_id)
         self.map_index = self.ti.map_index
         self.nodes = self.expansion.nodes_of(self.map_index)
@@ -278,8 +283,7 @@ class _NodeRun:
     def _fetch(self, index: int) -> Any:
         if index in self.done:
             return self.done[index]
-        envelope = self.ti.xcom_pull(task_ids=self.op.task_id, map_indexes=self.expansion.map_index_of(index))
-        return None if envelope is None else envelope.get(node_id(index))
+        return node_envelope(self.ti, self.op.task_id, self.expansion, index)
 
     def resolver(self) -> Resolver:
         return Resolver(
@@ -442,17 +446,20 @@ class DynamicResultOperator(BaseOperator):
         expansion, spec = _spec_of(context, self.compile_id)
         ti = context["ti"]
 
-        def fetch(index: int) -> Any:
-            envelope = ti.xcom_pull(task_ids=self.nodes_id, map_indexes=expansion.map_index_of(index))
-            return None if envelope is None else envelope.get(node_id(index))
-
-        describe = lambda i: f"generated node {spec.label(i)}"  # noqa: E731
-        resolver = Resolver(spec, Payloads(BlobStore()), fetch, describe, {}, {})
+        store = BlobStore()
+        payloads = Payloads(store)
+        resolver = Resolver(
+            spec,
+            payloads,
+            lambda index: node_envelope(ti, self.nodes_id, expansion, index),
+            lambda index: f"generated node {spec.label(index)}",
+            {},
+            {},
+        )
         interface = spec.owner.interface
         values = {
             name: interface.check_output(name, resolver.value(b, self.task_id, name))
             for name, b in spec.outputs.items()
         }
-        store = BlobStore()
         base = store.run_path(self.dag_id, context["run_id"], self.task_id)
-        return Payloads(store).encode_outputs(interface, values, base)
+        return payloads.encode_outputs(interface, values, base)

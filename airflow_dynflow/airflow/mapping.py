@@ -17,15 +17,13 @@ from typing import Any
 
 from airflow.sdk import BaseOperator, Context, conf
 
-from airflow_dynflow.airflow.operators import check_conf, run_entity, workflow_resolver
+from airflow_dynflow.airflow.operators import check_conf, run_entity, set_label, workflow_resolver
 from airflow_dynflow.airflow.payload import Payloads
 from airflow_dynflow.airflow.store import BlobStore
 from airflow_dynflow.core.entities import Workflow, checked_inputs
 from airflow_dynflow.core.map_task import MapTask, element_count
 
-__all__ = ["LABEL_TEMPLATE", "MapCollectOperator", "MapElementOperator", "MapSplitOperator"]
-
-LABEL_TEMPLATE = "{{ dynflow_label }}"
+__all__ = ["MapCollectOperator", "MapElementOperator", "MapSplitOperator"]
 
 
 def element_label(element: Mapping[str, Any]) -> str:
@@ -90,7 +88,7 @@ class MapElementOperator(BaseOperator):
     def execute(self, context: Context) -> Any:
         mapper = _map_entity(self.workflow, self.node)
         task = mapper.task
-        context["dynflow_label"] = element_label(self.element)  # type: ignore[typeddict-unknown-key]
+        set_label(context, element_label(self.element))
         store = BlobStore()
         payloads = Payloads(store)
         params = task.interface.inputs
@@ -129,12 +127,7 @@ class MapCollectOperator(BaseOperator):
             None if env is None or not outputs else payloads.decode(outputs["o0"].converter, env["o0"])
             for env in envelopes
         ]
-        succeeded = sum(env is not None for env in envelopes)
-        if size and succeeded / size < mapper.map.min_success_ratio:
-            raise RuntimeError(
-                f"{mapper.name}: {succeeded} of {size} elements succeeded, below "
-                f"min_success_ratio={mapper.map.min_success_ratio}"
-            )
+        mapper.check_success_ratio(sum(env is not None for env in envelopes), size)
         if not outputs:
             return {}
         base = store.run_path(self.dag_id, context["run_id"], self.task_id)

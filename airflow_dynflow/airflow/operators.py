@@ -21,9 +21,24 @@ from airflow_dynflow.core.entities import Workflow, checked_inputs
 from airflow_dynflow.core.execution import run_with_policy
 from airflow_dynflow.core.spec import NO_OPTIONS, Options, Spec
 
-__all__ = ["DynflowOutputsOperator", "DynflowTaskOperator", "run_entity", "workflow_resolver"]
+__all__ = [
+    "LABEL_TEMPLATE",
+    "DynflowOutputsOperator",
+    "DynflowTaskOperator",
+    "run_entity",
+    "set_label",
+    "workflow_resolver",
+]
 
 log = logging.getLogger("airflow_dynflow")
+
+# The map_index_template of every mapped task of ours: rendered from what ``set_label`` put in the
+# context, so the UI lists mapped instances as ``x=3`` or ``n7 update_list``.
+LABEL_TEMPLATE = "{{ dynflow_label }}"
+
+
+def set_label(context: Context, label: str) -> None:
+    context["dynflow_label"] = label  # type: ignore[typeddict-unknown-key]
 
 
 def check_conf(wf: Workflow, context: Context) -> None:

@@ -75,12 +75,19 @@ class MapTask:
                 results.append(None)
                 continue
             results.append(next(iter(outputs.values()), None))
-        if size and (size - len(failures)) / size < self.map.min_success_ratio:
-            raise RuntimeError(
-                f"{self.name}: {size - len(failures)} of {size} elements succeeded, below "
-                f"min_success_ratio={self.map.min_success_ratio}"
-            ) from failures[0]
+        try:
+            self.check_success_ratio(size - len(failures), size)
+        except RuntimeError as exc:
+            raise exc from failures[0]
         return {"o0": results} if self.interface.outputs else {}
+
+    def check_success_ratio(self, succeeded: int, size: int) -> None:
+        """Fail the map when too few elements succeeded (locally and in Airflow's collect task)."""
+        if size and succeeded / size < self.map.min_success_ratio:
+            raise RuntimeError(
+                f"{self.name}: {succeeded} of {size} elements succeeded, below "
+                f"min_success_ratio={self.map.min_success_ratio}"
+            )
 
     def trace_call(self, trace: Trace, bound: Mapping[str, Any]) -> Any:
         return trace.outputs_of(trace.add_node(self, bound), self)
