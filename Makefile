@@ -31,7 +31,7 @@ test-airflow: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check airflow_dynflow tests bench
+	$(BIN)/ruff format --check airflow_dynflow tests bench harness
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

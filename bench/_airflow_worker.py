@@ -19,11 +19,12 @@ import sys
 import time
 from typing import Any
 
+from harness.xcom import read_xcom
+
 
 def _run_once(dag: Any) -> dict[str, Any]:
     """Wall time of one ``dag.test()``, plus what it left behind, to check the run did the work."""
     from airflow.models.taskinstance import TaskInstance
-    from airflow.models.xcom import XComModel
     from airflow.utils.session import create_session
 
     start = time.perf_counter()
@@ -38,16 +39,7 @@ def _run_once(dag: Any) -> dict[str, Any]:
         states = sorted({str(getattr(ti.state, "value", ti.state)) for ti in instances})
         count = len(instances)
         last = max(instances, key=lambda ti: ti.end_date).task_id if instances else None
-        row = (
-            session.scalars(
-                XComModel.get_many(
-                    run_id=dagrun.run_id, key="return_value", task_ids=last, dag_ids=dag.dag_id
-                )
-            ).first()
-            if last
-            else None
-        )
-        result = None if row is None else XComModel.deserialize_value(row)
+    result = read_xcom(dag.dag_id, dagrun.run_id, last) if last else None
     return {
         "seconds": seconds,
         "state": str(getattr(dagrun.state, "value", dagrun.state)),
@@ -65,6 +57,8 @@ def main(argv: list[str]) -> None:
     if bag.import_errors:
         raise SystemExit(f"import errors: {bag.import_errors}")
     dags = {dag_id: bag.get_dag(dag_id) for dag_id in dag_ids}
+    if missing := sorted(dag_id for dag_id, dag in dags.items() if dag is None):
+        raise SystemExit(f"no such DAG(s) in {bag.dag_folder}: {', '.join(missing)}")
     runs: dict[str, list[dict[str, Any]]] = {dag_id: [] for dag_id in dag_ids}
     warmup = {dag_id: _run_once(dag) for dag_id, dag in dags.items()}
     for round_no in range(repeat):

@@ -5,7 +5,8 @@ one DAG written with ``airflow_dynflow`` (``@workflow`` + ``@task``: one ``Dynfl
 call, plus the ``outputs`` task our DAGs end with) and one written with ``airflow.sdk`` (``@dag`` +
 ``@task``). Each side runs a chain of 1 and a chain of 30, so the fixed cost of a ``dag.test()`` run
 (creating the run, syncing the DAG, the first scheduling loop) can be told apart from the marginal cost
-of one more task instance: ``(T30 - T1) / 29``.
+of one more task instance: ``(T30 - T1) / 29``. The four DAGs are real files in ``bench/dags/dag_test/``,
+copied into the run's own DAGs folder.
 
 Airflow is configured at import, from the environment, so the timing happens in a subprocess
 (``bench._airflow_worker``) that gets a throw-away ``AIRFLOW_HOME`` with a SQLite DB migrated just
@@ -21,70 +22,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+DAGS = REPO / "bench" / "dags" / "dag_test"
+# The chain lengths of the DAGs in DAGS (their ids end in them): changing them means changing those files.
 LONG = 30
 SHORT = 1
 REPEAT = 7
-
-OURS_SOURCE = '''
-"""Benchmark DAGs: chains of trivial airflow_dynflow tasks."""
-
-from airflow_dynflow import task, workflow
-
-
-@task
-def inc(x: int) -> int:
-    return x + 1
-
-
-@workflow
-def dynflow_chain_{short}(x: int = 0) -> int:
-    for _ in range({short}):
-        x = inc(x=x)
-    return x
-
-
-@workflow
-def dynflow_chain_{long}(x: int = 0) -> int:
-    for _ in range({long}):
-        x = inc(x=x)
-    return x
-'''
-
-PLAIN_SOURCE = '''
-"""Benchmark DAGs: the same chains as plain Airflow TaskFlow tasks."""
-
-from airflow.sdk import dag, task
-
-
-@task
-def inc(x: int) -> int:
-    return x + 1
-
-
-def chain(n: int) -> None:
-    x = 0
-    for _ in range(n):
-        x = inc(x)
-
-
-@dag(dag_id="plain_chain_{short}", schedule=None)
-def plain_chain_{short}() -> None:
-    chain({short})
-
-
-@dag(dag_id="plain_chain_{long}", schedule=None)
-def plain_chain_{long}() -> None:
-    chain({long})
-
-
-plain_chain_{short}()
-plain_chain_{long}()
-'''
 
 
 def airflow_env(home: Path, dags: Path) -> dict[str, str]:
@@ -99,7 +45,6 @@ def airflow_env(home: Path, dags: Path) -> dict[str, str]:
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
         "AIRFLOW__DYNFLOW__STORE_URL": f"file://{home / 'store'}",
         "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")])),
     }
 
 
@@ -108,10 +53,7 @@ def measure(repeat: int = REPEAT) -> dict[str, Any]:
     home = Path(tempfile.mkdtemp(prefix="dynflow-bench-airflow-"))
     try:
         dags = home / "dags"
-        dags.mkdir()
-        fill = {"short": SHORT, "long": LONG}
-        (dags / "bench_dynflow_chain.py").write_text(textwrap.dedent(OURS_SOURCE).format(**fill))
-        (dags / "bench_plain_chain.py").write_text(textwrap.dedent(PLAIN_SOURCE).format(**fill))
+        shutil.copytree(DAGS, dags, ignore=shutil.ignore_patterns("__pycache__"))
         env = airflow_env(home, dags)
         subprocess.run(
             [sys.executable, "-m", "airflow", "db", "migrate"],

@@ -16,4 +16,4 @@ echo "plain Python:  wf(s1='Pear', s2='Earth') = $(.venv/bin/python dags/count_c
 .venv/bin/airflow db migrate > "$AIRFLOW_HOME/demo-migrate.log" 2>&1
 echo "airflow dags test wf -c '{\"s1\": \"Pear\", \"s2\": \"Earth\"}'  (log: airflow_home/demo.log)"
 .venv/bin/airflow dags test wf -c '{"s1": "Pear", "s2": "Earth"}' > "$AIRFLOW_HOME/demo.log" 2>&1
-.venv/bin/python scripts/show_run.py wf
+.venv/bin/python -m scripts.show_run wf

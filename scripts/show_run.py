@@ -1,4 +1,9 @@
-"""Print a DAG's latest run as the demo shows it: state, result, generated task instances."""
+"""Print a DAG's latest run as the demo shows it: state, result, generated task instances.
+
+Run from the repository root, against the metadata DB the environment configures::
+
+    .venv/bin/python -m scripts.show_run wf
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,9 @@ import sys
 
 from airflow.models.dagrun import DagRun
 from airflow.models.taskinstance import TaskInstance
-from airflow.models.xcom import XComModel
 from airflow.utils.session import create_session
+
+from harness.xcom import read_xcom
 
 
 def main(dag_id: str) -> int:
@@ -16,22 +22,17 @@ def main(dag_id: str) -> int:
         if run is None:
             print(f"{dag_id} has no run")
             return 1
-        row = session.scalars(
-            XComModel.get_many(run_id=run.run_id, key="return_value", task_ids="outputs", dag_ids=dag_id)
-        ).first()
-        result = None if row is None else XComModel.deserialize_value(row)
+        run_id, state = run.run_id, str(run.state)
         instances = (
             session.query(TaskInstance)
-            .filter(
-                TaskInstance.dag_id == dag_id, TaskInstance.run_id == run.run_id, TaskInstance.map_index >= 0
-            )
+            .filter(TaskInstance.dag_id == dag_id, TaskInstance.run_id == run_id, TaskInstance.map_index >= 0)
             .order_by(TaskInstance.task_id, TaskInstance.map_index)
             .all()
         )
-        print(f"Airflow run {run.run_id}: {run.state}, outputs = {result}")
-        labels = ", ".join(f"{ti.rendered_map_index} ({ti.state})" for ti in instances)
-        print(f"{len(instances)} generated task instances: {labels}")
-        return 0 if str(run.state) == "success" else 1
+        labels = [f"{ti.rendered_map_index} ({ti.state})" for ti in instances]
+    print(f"Airflow run {run_id}: {state}, outputs = {read_xcom(dag_id, run_id, 'outputs')}")
+    print(f"{len(labels)} generated task instances: {', '.join(labels)}")
+    return 0 if state == "success" else 1
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from harness.xcom import read_xcom
 from tests.conftest import DAGS_FOLDER
 
 
@@ -44,16 +45,7 @@ class Run:
     state: str
 
     def xcom(self, task_id: str, key: str = "return_value", map_index: int = -1) -> Any:
-        from airflow.models.xcom import XComModel
-        from airflow.utils.session import create_session
-
-        with create_session() as session:
-            row = session.scalars(
-                XComModel.get_many(
-                    run_id=self.run_id, key=key, task_ids=task_id, dag_ids=self.dag_id, map_indexes=map_index
-                )
-            ).first()
-            return None if row is None else XComModel.deserialize_value(row)
+        return read_xcom(self.dag_id, self.run_id, task_id, key=key, map_index=map_index)
 
     @property
     def result(self) -> Any:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.airflow.stack import AirflowStack
+from harness.stack import AirflowStack
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.scheduler
@@ -26,9 +26,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AirflowStack]:
 
 
 def run(stack: AirflowStack, dag_id: str, conf: dict, timeout: float = 300) -> tuple[str, str]:
-    stack.wait_for_dag(dag_id)
-    run_id = stack.trigger(dag_id, conf)
-    return run_id, stack.wait_for_run(dag_id, run_id, timeout=timeout)
+    stack.api.wait_for_dag(dag_id)
+    run_id = stack.api.trigger(dag_id, conf)
+    return run_id, stack.api.wait_for_run(dag_id, run_id, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +41,11 @@ def test_seed_example_succeeds_under_the_scheduler(seed):
 
 
 def test_seed_result_is_read_back_through_rest(stack, seed):
-    assert stack.xcom("wf", seed[0], "outputs") == 3
+    assert stack.api.xcom("wf", seed[0], "outputs") == 3
 
 
 def test_generated_nodes_are_listed_as_mapped_instances_with_labels(stack, seed):
-    mapped = stack.list_mapped("wf", seed[0], "count_characters.nodes")
+    mapped = stack.api.list_mapped("wf", seed[0], "count_characters.nodes")
     assert [m["rendered_map_index"] for m in mapped[:3]] == [
         "n0 return_index",
         "n1 update_list",
@@ -56,7 +56,7 @@ def test_generated_nodes_are_listed_as_mapped_instances_with_labels(stack, seed)
 
 
 def test_generated_node_has_its_own_log(stack, seed):
-    log = stack.task_log("wf", seed[0], "count_characters.nodes", map_index=1)
+    log = stack.api.task_log("wf", seed[0], "count_characters.nodes", map_index=1)
     assert "running update_list[n1]" in log
 
 
@@ -64,8 +64,8 @@ def test_nested_dynamics_run_as_child_runs_and_flow_back(stack):
     run_id, state = run(stack, "nested", {"n": 2})
     assert state == "success"
     # nested(2) = double(middle(2)); middle(2) = ((chain(2) + chain(3)) + 1) * 2 = ((1 + 3) + 1) * 2
-    assert stack.xcom("nested", run_id, "outputs") == 20
-    children = stack.get("/api/v2/dags/nested__dynflow/dagRuns")["dag_runs"]
+    assert stack.api.xcom("nested", run_id, "outputs") == 20
+    children = stack.api.get("/api/v2/dags/nested__dynflow/dagRuns")["dag_runs"]
     assert {c["state"] for c in children} == {"success"}
     # middle is a child of the top run; each chain inside middle is a child of that child
     assert len(children) == 3
@@ -74,12 +74,12 @@ def test_nested_dynamics_run_as_child_runs_and_flow_back(stack):
 def test_failed_node_fails_the_run_and_skips_its_dependents(stack):
     run_id, state = run(stack, "failing", {"n": 4, "fail_at": 1})
     assert state == "failed"
-    states = [m["state"] for m in stack.list_mapped("failing", run_id, "steps.nodes")]
+    states = [m["state"] for m in stack.api.list_mapped("failing", run_id, "steps.nodes")]
     assert states == ["success", "failed", "skipped", "skipped"]
 
 
 def clear(stack: AirflowStack, dag_id: str, run_id: str, *task_ids: str | list) -> None:
-    stack.post(
+    stack.api.post(
         f"/api/v2/dags/{dag_id}/clearTaskInstances",
         {
             "dry_run": False,
@@ -92,36 +92,26 @@ def clear(stack: AirflowStack, dag_id: str, run_id: str, *task_ids: str | list) 
     )
 
 
-def wait_until_done_again(stack: AirflowStack, dag_id: str, run_id: str) -> str:
-    import time
-
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        state = stack.get(f"/api/v2/dags/{dag_id}/dagRuns/{run_id}")["state"]
-        if state in ("success", "failed"):
-            return state
-        time.sleep(1)
-    raise AssertionError(f"{dag_id} {run_id} did not finish after being cleared")
-
-
 def test_clearing_a_generated_node_runs_its_function_again(stack, seed):
     run_id = seed[0]
     clear(stack, "wf", run_id, ["count_characters.nodes", 18])
-    assert wait_until_done_again(stack, "wf", run_id) == "success"
-    (last,) = [m for m in stack.list_mapped("wf", run_id, "count_characters.nodes") if m["map_index"] == 18]
+    assert stack.api.wait_for_run("wf", run_id) == "success"
+    (last,) = [
+        m for m in stack.api.list_mapped("wf", run_id, "count_characters.nodes") if m["map_index"] == 18
+    ]
     assert last["try_number"] == 2
-    log = stack.task_log("wf", run_id, "count_characters.nodes", try_number=2, map_index=18)
+    log = stack.api.task_log("wf", run_id, "count_characters.nodes", try_number=2, map_index=18)
     assert "running derive_count[n18]" in log
     assert "not running the function again" not in log
-    assert stack.xcom("wf", run_id, "outputs") == 3
+    assert stack.api.xcom("wf", run_id, "outputs") == 3
 
 
 def test_clearing_the_dynamic_recompiles_and_replaces_the_expansion(stack):
     run_id, state = run(stack, "wf", {"s1": "ab", "s2": "b"})
     assert state == "success"
     clear(stack, "wf", run_id, "count_characters.compile")
-    assert wait_until_done_again(stack, "wf", run_id) == "success"
-    mapped = stack.list_mapped("wf", run_id, "count_characters.nodes")
+    assert stack.api.wait_for_run("wf", run_id) == "success"
+    mapped = stack.api.list_mapped("wf", run_id, "count_characters.nodes")
     assert len(mapped) == 7
     assert {m["try_number"] for m in mapped} == {2}
-    assert stack.xcom("wf", run_id, "outputs") == 1
+    assert stack.api.xcom("wf", run_id, "outputs") == 1

@@ -6,14 +6,15 @@ runtime; each test then reads one behaviour back through REST.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 
-from tests.airflow.stack import AirflowStack, AirflowStackError
+from harness.polling import poll_until
+from harness.processes import listening_addresses, session_members
+from harness.rest import AirflowStackError
+from harness.stack import AirflowStack
 
 CHAIN_DAG = "stack_chain"
 MAPPED_DAG = "stack_mapped"
@@ -81,14 +82,14 @@ def runs(stack: AirflowStack) -> dict[str, Run]:
     confs = {CHAIN_DAG: {"n": 4}, MAPPED_DAG: {}}
     run_ids = {}
     for dag_id, conf in confs.items():
-        stack.wait_for_dag(dag_id)
-        run_ids[dag_id] = stack.trigger(dag_id, conf)
-    return {dag_id: Run(run_id, stack.wait_for_run(dag_id, run_id)) for dag_id, run_id in run_ids.items()}
+        stack.api.wait_for_dag(dag_id)
+        run_ids[dag_id] = stack.api.trigger(dag_id, conf)
+    return {dag_id: Run(run_id, stack.api.wait_for_run(dag_id, run_id)) for dag_id, run_id in run_ids.items()}
 
 
 @pytest.mark.scheduler
 def test_stack_reports_every_component_healthy(stack: AirflowStack) -> None:
-    health = stack.get("/api/v2/monitor/health")
+    health = stack.api.get("/api/v2/monitor/health")
 
     assert {name: part["status"] for name, part in health.items()} == {
         "metadatabase": "healthy",
@@ -100,7 +101,7 @@ def test_stack_reports_every_component_healthy(stack: AirflowStack) -> None:
 
 @pytest.mark.scheduler
 def test_servers_listen_on_loopback_only(stack: AirflowStack) -> None:
-    listeners = _listening_addresses(set(_stack_pids(stack)))
+    listeners = listening_addresses(session_members(stack.pids.values()))
 
     assert listeners
     assert {address for address, _ in listeners} == {"127.0.0.1"}
@@ -116,12 +117,12 @@ def test_triggered_runs_succeed(runs: dict[str, Run]) -> None:
 
 @pytest.mark.scheduler
 def test_triggered_chain_returns_its_xcom_through_rest(stack: AirflowStack, runs: dict[str, Run]) -> None:
-    assert stack.xcom(CHAIN_DAG, runs[CHAIN_DAG].run_id, "summarise") == {"result": 5, "parts": [5, 10]}
+    assert stack.api.xcom(CHAIN_DAG, runs[CHAIN_DAG].run_id, "summarise") == {"result": 5, "parts": [5, 10]}
 
 
 @pytest.mark.scheduler
 def test_task_instances_list_every_chain_task(stack: AirflowStack, runs: dict[str, Run]) -> None:
-    instances = stack.task_instances(CHAIN_DAG, runs[CHAIN_DAG].run_id)
+    instances = stack.api.task_instances(CHAIN_DAG, runs[CHAIN_DAG].run_id)
 
     assert sorted((ti["task_id"], ti["state"]) for ti in instances) == [
         ("add_one", "success"),
@@ -132,12 +133,12 @@ def test_task_instances_list_every_chain_task(stack: AirflowStack, runs: dict[st
 
 @pytest.mark.scheduler
 def test_task_log_shows_what_the_task_printed(stack: AirflowStack, runs: dict[str, Run]) -> None:
-    assert "read_conf got n=4" in stack.task_log(CHAIN_DAG, runs[CHAIN_DAG].run_id, "read_conf")
+    assert "read_conf got n=4" in stack.api.task_log(CHAIN_DAG, runs[CHAIN_DAG].run_id, "read_conf")
 
 
 @pytest.mark.scheduler
 def test_list_mapped_shows_rendered_labels(stack: AirflowStack, runs: dict[str, Run]) -> None:
-    instances = stack.list_mapped(MAPPED_DAG, runs[MAPPED_DAG].run_id, "shout")
+    instances = stack.api.list_mapped(MAPPED_DAG, runs[MAPPED_DAG].run_id, "shout")
 
     assert sorted((ti["map_index"], ti["rendered_map_index"], ti["state"]) for ti in instances) == [
         (0, "apple", "success"),
@@ -150,7 +151,7 @@ def test_list_mapped_shows_rendered_labels(stack: AirflowStack, runs: dict[str, 
 def test_mapped_xcom_is_read_per_map_index(stack: AirflowStack, runs: dict[str, Run]) -> None:
     run_id = runs[MAPPED_DAG].run_id
 
-    assert [stack.xcom(MAPPED_DAG, run_id, "shout", map_index=index) for index in range(3)] == [
+    assert [stack.api.xcom(MAPPED_DAG, run_id, "shout", map_index=index) for index in range(3)] == [
         "APPLE",
         "BANANA",
         "CHERRY",
@@ -160,49 +161,11 @@ def test_mapped_xcom_is_read_per_map_index(stack: AirflowStack, runs: dict[str, 
 @pytest.mark.scheduler
 def test_waiting_for_an_unparsed_dag_reports_import_errors(stack: AirflowStack) -> None:
     # The broken file is parsed on the dag-processor's first pass; wait for that rather than for a fixed time.
-    deadline = time.monotonic() + 60
-    while not stack.get("/api/v2/importErrors")["total_entries"] and time.monotonic() < deadline:
-        time.sleep(0.5)
+    poll_until(
+        lambda: stack.api.get("/api/v2/importErrors")["total_entries"],
+        timeout=60,
+        describe="the dag-processor to record broken_dag.py's import error",
+    )
 
     with pytest.raises(AirflowStackError, match=r"(?s)broken_dag\.py.*deliberately broken dag file"):
-        stack.wait_for_dag("never_defined", timeout=1)
-
-
-def _stack_pids(stack: AirflowStack) -> Iterator[int]:
-    """Every live process in the sessions the stack started; each component leads its own session."""
-    sessions = set(stack.pids.values())
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        if int(text[text.rindex(")") + 2 :].split()[3]) in sessions:
-            yield int(stat.parent.name)
-
-
-def _listening_addresses(pids: set[int]) -> set[tuple[str, int]]:
-    """(address, port) of every TCP socket in LISTEN state owned by ``pids``, read from /proc."""
-    inodes: set[str] = set()
-    for pid in pids:
-        for fd in Path(f"/proc/{pid}/fd").glob("*"):
-            try:
-                target = fd.readlink().name
-            except OSError:
-                continue
-            if target.startswith("socket:["):
-                inodes.add(target[len("socket:[") : -1])
-    listeners = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
-            fields = line.split()
-            local, state, inode = fields[1], fields[3], fields[9]
-            if state == "0A" and inode in inodes:  # 0A is TCP_LISTEN
-                listeners.add(_decode_address(local))
-    return listeners
-
-
-def _decode_address(hex_address: str) -> tuple[str, int]:
-    host, port = hex_address.split(":")
-    if len(host) == 8:
-        return ".".join(str(b) for b in bytes.fromhex(host)[::-1]), int(port, 16)
-    return host, int(port, 16)
+        stack.api.wait_for_dag("never_defined", timeout=1)

@@ -1,9 +1,11 @@
-"""A real Airflow 3.3.2 stack (scheduler, triggerer, dag-processor, api-server) for end-to-end tests.
+"""A real Airflow 3.3.2 stack (scheduler, triggerer, dag-processor, api-server) for tests and benchmarks.
 
 Unit tests and ``dag.test()`` never exercise the paths that break in production: the dag-processor's
 parse loop, serialization into the metadata DB, the scheduler expanding mapped tasks, workers talking to
 the execution API, and the REST views users read results through. ``AirflowStack`` runs the four real
-components against a throw-away ``AIRFLOW_HOME`` and gives tests a small REST client for it.
+components against a throw-away ``AIRFLOW_HOME`` and hands out a REST client for it (``stack.api``, an
+``harness.rest.AirflowClient``). Tests, ``bench.scheduler`` and anything else that needs a real Airflow
+share this one class.
 
 Facts about Airflow 3.3.2 this module relies on (checked against the installed sources):
 
@@ -27,8 +29,8 @@ Facts about Airflow 3.3.2 this module relies on (checked against the installed s
 * ``GET .../xcomEntries/{key}`` returns the stored JSON under ``value`` (a dict stays a dict) and takes
   ``map_index`` as a query parameter (default -1), so a mapped XCom needs ``?map_index=N``. Values JSON
   cannot express (tuples, datetimes) come back as serde envelopes; ``deserialize=true`` does *not* turn
-  them into values but into display strings such as ``'(1,2)'``, so ``xcom()`` decodes them with
-  ``airflow.sdk.serde.deserialize`` instead.
+  them into values but into display strings such as ``'(1,2)'``, so ``AirflowClient.xcom`` decodes
+  them with ``airflow.sdk.serde.deserialize`` instead.
 * A TaskFlow task annotated ``-> dict`` gets ``multiple_outputs`` inferred and pushes one XCom per key
   besides ``return_value``.
 * ``POST /api/v2/dags/{dag_id}/dagRuns`` requires ``logical_date`` to be present (``null`` is fine).
@@ -51,19 +53,19 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-import httpx
+from harness.polling import PollTimeout, poll_until
+from harness.processes import descendant_groups
+from harness.rest import ADMIN_PASSWORD, ADMIN_USER, AirflowClient, AirflowStackError
 
-ADMIN_USER = "admin"
-ADMIN_PASSWORD = "admin"
-FINISHED_RUN_STATES = frozenset({"success", "failed"})
+__all__ = ["AirflowStack", "AirflowStackError", "free_port"]
+
 _DISCOVERY_MODULE = "airflow_dynflow.airflow.discovery"
-_PAGE_SIZE = 100  # the default [api] maximum_page_limit
 _POLL_SECONDS = 0.5
+_START_TIMEOUT_SECONDS = 120.0
 _STOP_GRACE_SECONDS = 15.0
 _LOG_TAIL_LINES = 40
 
@@ -72,19 +74,15 @@ def free_port() -> int:
     """Ask the kernel for an unused loopback port, so parallel stacks never collide on a fixed one."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class AirflowStackError(RuntimeError):
-    """The stack could not start, or something a test waits for never happened."""
+        return int(sock.getsockname()[1])
 
 
 class AirflowStack:
     """Airflow's four long-running components on loopback, each in its own process group.
 
     Use it as a context manager; every process it started is gone once the ``with`` block ends, even
-    when start-up fails half-way. ``env`` is the environment the components run with, for tests that
-    call the ``airflow`` CLI against the same stack.
+    when start-up fails half-way. ``api`` is the REST client for it. ``env`` is the environment the
+    components run with, for callers that run the ``airflow`` CLI against the same stack.
     """
 
     def __init__(
@@ -102,8 +100,7 @@ class AirflowStack:
         self._extra_env = dict(extra_env or {})
         self.env: dict[str, str] = {}
         self._processes: dict[str, subprocess.Popen[bytes]] = {}
-        self._client = httpx.Client(base_url=self.base_url, timeout=30.0)
-        self._token: str | None = None
+        self.api = AirflowClient(self.base_url, diagnostics=self.logs_tail)
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -146,7 +143,7 @@ class AirflowStack:
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
                 )
-        self._wait_until_healthy(timeout=120.0)
+        self._wait_until_healthy(timeout=_START_TIMEOUT_SECONDS)
 
     def _environment(self, passwords_file: Path) -> dict[str, str]:
         """Build the one environment every component shares.
@@ -204,28 +201,31 @@ class AirflowStack:
             )
 
     def _wait_until_healthy(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        health: dict[str, Any] = {}
-        while time.monotonic() < deadline:
+        """Block until the health view reports all four parts healthy; a component that exits meanwhile
+        fails start-up at once, with the logs."""
+
+        def healthy() -> dict[str, Any] | None:
             if dead := {
                 name: proc.returncode for name, proc in self._processes.items() if proc.poll() is not None
             }:
                 raise AirflowStackError(
                     f"Airflow components exited during start-up: {dead}\n{self.logs_tail()}"
                 )
-            try:
-                response = self._client.get("/api/v2/monitor/health")
-            except httpx.TransportError:
-                response = None
-            if response is not None and response.status_code == 200:
-                health = response.json()
-                if all(part.get("status") == "healthy" for part in health.values()):
-                    return
-            time.sleep(_POLL_SECONDS)
-        raise AirflowStackError(
-            f"Airflow at {self.base_url} not healthy after {timeout:.0f}s; last health: {health}\n"
-            f"{self.logs_tail()}"
-        )
+            health = self.api.health()
+            return health if health and all(p.get("status") == "healthy" for p in health.values()) else None
+
+        try:
+            poll_until(
+                healthy,
+                timeout=timeout,
+                interval=_POLL_SECONDS,
+                describe=f"all four components at {self.base_url} to report healthy",
+            )
+        except PollTimeout as waited:
+            raise AirflowStackError(
+                f"Airflow at {self.base_url} not healthy after {timeout:.0f}s; "
+                f"last health: {self.api.health()}\n{self.logs_tail()}"
+            ) from waited
 
     def _stop(self) -> None:
         """Stop every component by process group: SIGTERM, a grace period, then SIGKILL.
@@ -233,11 +233,11 @@ class AirflowStack:
         Descendant groups (task runners) are collected before the first signal, because once their
         parents exit they are re-parented and can no longer be traced back to this stack.
         """
-        self._client.close()
+        self.api.close()
         if not self._processes:
             return
         groups = {proc.pid for proc in self._processes.values()}
-        groups |= _descendant_groups(groups)
+        groups |= descendant_groups(groups)
         for pgid in groups:
             _signal_group(pgid, signal.SIGTERM)
         deadline = time.monotonic() + _STOP_GRACE_SECONDS
@@ -261,155 +261,6 @@ class AirflowStack:
             f"--- {path.name} ---\n{_tail(path, lines)}" for path in sorted(self.log_dir.glob("*.log"))
         )
 
-    # -- REST ------------------------------------------------------------------------------------
-
-    def token(self) -> str:
-        """A JWT for the admin user; fetched once, as it lives 24 h (``[api_auth] jwt_expiration_time``)."""
-        if self._token is None:
-            response = self._client.post(
-                "/auth/token", json={"username": ADMIN_USER, "password": ADMIN_PASSWORD}
-            )
-            _raise_for_status(response)
-            self._token = response.json()["access_token"]
-        return self._token
-
-    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self.token()}", **kwargs.pop("headers", {})}
-        return self._client.request(method, path, headers=headers, **kwargs)
-
-    def get(self, path: str, **params: Any) -> Any:
-        response = self._request("GET", path, params=params)
-        _raise_for_status(response)
-        return response.json()
-
-    def post(self, path: str, json: Any) -> Any:
-        response = self._request("POST", path, json=json)
-        _raise_for_status(response)
-        return response.json()
-
-    def patch(self, path: str, json: Any, **params: Any) -> Any:
-        response = self._request("PATCH", path, json=json, params=params)
-        _raise_for_status(response)
-        return response.json()
-
-    def _pages(self, path: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
-        """Yield every item of a paginated collection; mapped tasks easily exceed one page."""
-        offset = 0
-        while True:
-            page = self.get(path, limit=_PAGE_SIZE, offset=offset, **params)
-            yield from page[key]
-            offset += len(page[key])
-            if not page[key] or offset >= page["total_entries"]:
-                return
-
-    def wait_for_dag(self, dag_id: str, timeout: float = 90.0) -> dict[str, Any]:
-        """Block until the dag-processor has serialized ``dag_id``; a DAG the scheduler cannot see yet
-        cannot be triggered."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            response = self._request("GET", f"/api/v2/dags/{dag_id}")
-            if response.status_code == 200:
-                return response.json()
-            if response.status_code != 404:
-                _raise_for_status(response)
-            time.sleep(_POLL_SECONDS)
-        errors = list(self._pages("/api/v2/importErrors", "import_errors"))
-        details = "\n".join(f"{error['filename']}:\n{error['stack_trace']}" for error in errors) or "none"
-        raise AirflowStackError(
-            f"DAG {dag_id!r} not parsed after {timeout:.0f}s.\nImport errors: {details}\n{self.logs_tail()}"
-        )
-
-    def trigger(self, dag_id: str, conf: dict[str, Any]) -> str:
-        """Start a manual run now and return its run id; unpauses first in case ``extra_env`` asked for
-        paused-at-creation DAGs."""
-        self.patch(f"/api/v2/dags/{dag_id}", {"is_paused": False})
-        run = self.post(f"/api/v2/dags/{dag_id}/dagRuns", {"logical_date": None, "conf": conf})
-        return run["dag_run_id"]
-
-    def wait_for_run(self, dag_id: str, run_id: str, timeout: float = 180.0) -> str:
-        """Block until the run finishes and return its state; a failed run is a result, not an error."""
-        deadline = time.monotonic() + timeout
-        state = None
-        while time.monotonic() < deadline:
-            state = self.get(f"/api/v2/dags/{dag_id}/dagRuns/{run_id}")["state"]
-            if state in FINISHED_RUN_STATES:
-                return state
-            time.sleep(_POLL_SECONDS)
-        instances = "\n".join(
-            f"  {ti['task_id']}[{ti['map_index']}]: {ti['state']}"
-            for ti in self.task_instances(dag_id, run_id)
-        )
-        raise AirflowStackError(
-            f"Run {dag_id}/{run_id} still {state!r} after {timeout:.0f}s.\nTask instances:\n{instances}\n"
-            f"{self.logs_tail()}"
-        )
-
-    def task_instances(self, dag_id: str, run_id: str) -> list[dict[str, Any]]:
-        return list(self._pages(f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances", "task_instances"))
-
-    def list_mapped(self, dag_id: str, run_id: str, task_id: str) -> list[dict[str, Any]]:
-        path = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/listMapped"
-        return list(self._pages(path, "task_instances"))
-
-    def xcom(
-        self,
-        dag_id: str,
-        run_id: str,
-        task_id: str,
-        key: str = "return_value",
-        map_index: int | None = None,
-    ) -> Any:
-        """The value a downstream ``xcom_pull`` would get.
-
-        The endpoint returns the stored JSON, where values JSON cannot express are serde envelopes
-        (``{"__classname__": "builtins.tuple", ...}``); ``deserialize=true`` would turn those into display
-        strings, so they are decoded here with the same serde the workers use.
-        """
-        # Imported on use: the rest of the harness talks only HTTP and must not configure Airflow in the
-        # test process just by being imported.
-        from airflow.sdk.serde import deserialize
-
-        path = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/xcomEntries/{key}"
-        params = {} if map_index is None else {"map_index": map_index}
-        return deserialize(self.get(path, **params)["value"])
-
-    def task_log(
-        self,
-        dag_id: str,
-        run_id: str,
-        task_id: str,
-        try_number: int = 1,
-        map_index: int = -1,
-    ) -> str:
-        """The task's log as text, one event per line, so tests can search it like a log file."""
-        path = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}"
-        response = self._request(
-            "GET",
-            path,
-            params={"map_index": map_index, "full_content": True},
-            headers={"Accept": "application/json"},
-        )
-        _raise_for_status(response)
-        return "\n".join(_log_line(entry) for entry in response.json()["content"])
-
-
-def _log_line(entry: str | dict[str, Any]) -> str:
-    if isinstance(entry, str):
-        return entry
-    fields = " ".join(
-        f"{key}={value}" for key, value in entry.items() if key not in {"event", "timestamp", "level"}
-    )
-    level = f"[{entry['level']}] " if "level" in entry else ""
-    return f"{level}{entry['event']} {fields}".rstrip()
-
-
-def _raise_for_status(response: httpx.Response) -> None:
-    """Like ``raise_for_status`` but with the body, where Airflow puts the reason a request failed."""
-    if response.is_error:
-        raise AirflowStackError(
-            f"{response.request.method} {response.request.url} -> {response.status_code}: {response.text}"
-        )
-
 
 def _tail(path: Path, lines: int) -> str:
     if not path.exists():
@@ -420,30 +271,3 @@ def _tail(path: Path, lines: int) -> str:
 def _signal_group(pgid: int, sig: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
-
-
-def proc_stats() -> Iterator[tuple[int, list[str]]]:
-    """(pid, the ``/proc/<pid>/stat`` fields after the command name) of every live process.
-
-    Those fields start with state, ppid, pgrp; utime, stime, cutime and cstime are at 11-14.
-    """
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        yield int(stat.parent.name), text[text.rindex(")") + 2 :].split()
-
-
-def _descendant_groups(roots: set[int]) -> set[int]:
-    """Process groups of every live descendant of ``roots``, read from /proc."""
-    parents: dict[int, int] = {}
-    groups: dict[int, int] = {}
-    for pid, fields in proc_stats():
-        parents[pid], groups[pid] = int(fields[1]), int(fields[2])
-    descendants: set[int] = set()
-    frontier = set(roots)
-    while frontier:
-        frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - descendants
-        descendants |= frontier
-    return {groups[pid] for pid in descendants} - {os.getpgrp()}
