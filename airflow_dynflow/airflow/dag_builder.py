@@ -15,15 +15,20 @@ from typing import Any
 
 from airflow.sdk import DAG, BaseOperator, Param, TaskGroup, TriggerRule
 
+from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.dynamic_group import build_runner_dag, dynamic_group, runner_dag_id
-from airflow_dynflow.airflow.dynamic_ops import DynamicCompileOperator
-from airflow_dynflow.airflow.mapping import MapCollectOperator, MapElementOperator, MapSplitOperator
-from airflow_dynflow.airflow.operators import LABEL_TEMPLATE, DynflowOutputsOperator, DynflowTaskOperator
+from airflow_dynflow.airflow.operators.compile import DynamicCompileOperator
+from airflow_dynflow.airflow.operators.map import MapCollectOperator, MapElementOperator, MapSplitOperator
+from airflow_dynflow.airflow.operators.outputs import DynflowOutputsOperator
+from airflow_dynflow.airflow.operators.task import DynflowTaskOperator
+from airflow_dynflow.airflow.runtime.labels import LABEL_TEMPLATE
+from airflow_dynflow.core.converters import PICKLE_SCHEMA_KEY
 from airflow_dynflow.core.entities import Workflow
-from airflow_dynflow.core.spec import Binding, Node, Options, Spec, nodes_read
-from airflow_dynflow.core.types import PICKLE_SCHEMA_KEY
+from airflow_dynflow.core.map_task import MapTask
+from airflow_dynflow.core.options import Options
+from airflow_dynflow.core.spec import Binding, Node, Spec, nodes_read
 
-__all__ = ["build_dag", "operator_options", "register"]
+__all__ = ["build_dag", "operator_options"]
 
 _DAG_OPTIONS = (
     "schedule",
@@ -41,20 +46,11 @@ _DAG_OPTIONS = (
 )
 
 
-def register(wf: Workflow) -> DAG:
-    """Build ``wf``'s DAG; building it inside ``with DAG`` registers it for the DagBag."""
-    return build_dag(wf)
-
-
 def params_of(wf: Workflow) -> dict[str, Param]:
     params = {}
     for name, schema in wf.spec.inputs.items():
         if PICKLE_SCHEMA_KEY in schema:
-            raise TypeError(
-                f"{wf.name}: input '{name}' has a type that only travels pickled "
-                f"({schema[PICKLE_SCHEMA_KEY]}); a DAG run's conf is JSON, so make it a JSON type "
-                "(a dataclass or pydantic model works)"
-            )
+            raise errors.input_not_json(wf.name, name, schema[PICKLE_SCHEMA_KEY])
         schema = dict(schema)
         default = schema.pop("default") if "default" in schema else None
         description = schema.pop("description", None)
@@ -66,13 +62,14 @@ def params_of(wf: Workflow) -> dict[str, Param]:
 
 
 def build_dag(wf: Workflow) -> DAG:
+    """Build ``wf``'s DAG; building it inside ``with DAG`` registers it for the DagBag."""
     options = dict(wf.dag_options)
     unknown = set(options) - set(_DAG_OPTIONS) - {"dag_id"}
     if unknown:
-        raise TypeError(f"@workflow({wf.name}): unknown DAG option(s): {', '.join(sorted(unknown))}")
+        raise errors.unknown_dag_options(wf.name, unknown)
     dag_kwargs = {k: options[k] for k in _DAG_OPTIONS if k in options}
     dag_kwargs.setdefault("schedule", None)
-    dag_kwargs.setdefault("description", (wf.interface.doc.splitlines() or [None])[0])
+    dag_kwargs.setdefault("description", next(iter(wf.interface.doc.splitlines()), None))
     dag_kwargs.setdefault("doc_md", wf.interface.doc or None)
     dag_id = options.get("dag_id", wf.name)
     with DAG(dag_id=dag_id, params=params_of(wf), **dag_kwargs) as dag:
@@ -149,6 +146,7 @@ class _Builder:
         options: dict[str, Any],
     ) -> tuple[BaseOperator, BaseOperator]:
         mapper = self.spec.entity(self.spec.nodes[index])
+        assert isinstance(mapper, MapTask)
         with TaskGroup(group_id=name, parent_group=parent):
             split = MapSplitOperator(task_id="split", workflow=self.wf, node=index, sources=sources)
             element = MapElementOperator.partial(

@@ -14,12 +14,10 @@ from typing import Any
 
 from airflow.sdk import DAG, BaseOperator, TaskGroup, TriggerRule, conf
 
-from airflow_dynflow.airflow.dynamic_ops import (
-    DynamicResultOperator,
-    GeneratedNodeOperator,
-    RunnerCompileOperator,
-)
-from airflow_dynflow.airflow.operators import LABEL_TEMPLATE
+from airflow_dynflow.airflow.operators.compile import RunnerCompileOperator
+from airflow_dynflow.airflow.operators.generated_node import GeneratedNodeOperator
+from airflow_dynflow.airflow.operators.result import DynamicResultOperator
+from airflow_dynflow.airflow.runtime.labels import LABEL_TEMPLATE
 
 __all__ = ["RUNNER_SUFFIX", "build_runner_dag", "dynamic_tasks", "runner_dag_id"]
 

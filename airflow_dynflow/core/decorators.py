@@ -11,32 +11,15 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar, overload
 
+from airflow_dynflow.core import errors, runtimes
 from airflow_dynflow.core.entities import Dynamic, Task, Workflow, trace_workflow
 from airflow_dynflow.core.interface import interface_of
+from airflow_dynflow.core.options import checked_options
 from airflow_dynflow.core.origin import origin_of
-from airflow_dynflow.core.spec import Options
-from airflow_dynflow.core.tracing import seconds
 
 __all__ = ["dynamic", "task", "workflow"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _options(
-    name: str,
-    retries: int | None,
-    timeout: float | timedelta | None,
-    retry_delay: float | timedelta | None,
-    pool: str | None,
-    queue: str | None,
-    priority_weight: int | None,
-) -> Options:
-    if retries is not None and (not isinstance(retries, int) or isinstance(retries, bool) or retries < 0):
-        raise TypeError(f"{name}: retries must be a non-negative int, got {retries!r}")
-    limit = seconds(timeout)
-    if limit is not None and limit <= 0:
-        raise ValueError(f"{name}: timeout must be positive, got {timeout!r}")
-    return Options(retries, limit, seconds(retry_delay), None, pool, queue, priority_weight)
 
 
 def _task_decorator(cls: type[Task]) -> Callable[..., Any]:
@@ -54,10 +37,27 @@ def _task_decorator(cls: type[Task]) -> Callable[..., Any]:
     ) -> Any:
         def wrap(fn: Callable[..., Any]) -> Task:
             name = fn.__name__
-            options = _options(name, retries, timeout, retry_delay, pool, queue, priority_weight)
+            options = checked_options(
+                name,
+                {
+                    "retries": retries,
+                    "timeout": timeout,
+                    "retry_delay": retry_delay,
+                    "pool": pool,
+                    "queue": queue,
+                    "priority_weight": priority_weight,
+                },
+            )
             if cache_version and not cache:
-                raise ValueError(f"{name}: cache_version is set but cache=False; add cache=True")
-            return cls(fn, interface_of(fn, name), origin_of(fn), options, cache, cache_version)
+                raise errors.cache_version_without_cache(name)
+            return cls(
+                fn=fn,
+                interface=interface_of(fn, name),
+                origin=origin_of(fn),
+                options=options,
+                cache=cache,
+                cache_version=cache_version,
+            )
 
         return wrap(fn) if fn is not None else wrap
 
@@ -95,6 +95,14 @@ def workflow(fn: Callable[..., Any] | None = None, **dag_options: Any) -> Any:
         name = fn.__name__
         interface = interface_of(fn, name)
         origin = origin_of(fn)
-        return Workflow(fn, interface, origin, trace_workflow(fn, interface, origin), dict(dag_options))
+        wf = Workflow(
+            fn=fn,
+            interface=interface,
+            origin=origin,
+            spec=trace_workflow(fn, interface, origin),
+            dag_options=dict(dag_options),
+        )
+        runtimes.announce(wf)
+        return wf
 
     return wrap(fn) if fn is not None else wrap

@@ -14,18 +14,20 @@ from typing import Any, ClassVar
 
 from airflow_dynflow.core import errors
 from airflow_dynflow.core.cache import local_cache
-from airflow_dynflow.core.execution import run_with_policy
+from airflow_dynflow.core.call_policy import run_with_policy
 from airflow_dynflow.core.interface import Interface
-from airflow_dynflow.core.local import run_spec
+from airflow_dynflow.core.local_runner import run_spec
+from airflow_dynflow.core.options import NO_OPTIONS, Options
 from airflow_dynflow.core.origin import Origin
 from airflow_dynflow.core.promise import Promise
-from airflow_dynflow.core.spec import NO_OPTIONS, Options, Owner, Ref, Spec, TaskEntry
+from airflow_dynflow.core.protocols import Entity
+from airflow_dynflow.core.spec import Owner, Ref, Spec, TaskEntry
 from airflow_dynflow.core.tracing import LocalFrame, Trace, current_frame, entered
 
 __all__ = ["Dynamic", "Task", "Workflow", "dispatch"]
 
 
-def dispatch(entity: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
+def dispatch(entity: Entity, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
     """Run ``entity`` now, or hand the call to the frame that is tracing or running a body."""
     frame = current_frame()
     if frame is not None:
@@ -43,7 +45,7 @@ def checked_inputs(interface: Interface, bound: Mapping[str, Any]) -> dict[str, 
     return {name: interface.check_input(name, value) for name, value in bound.items()}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Task:
     """A typed Python function that runs as one node (an operator on Airflow)."""
 
@@ -91,10 +93,19 @@ class Task:
 
     def task_entry(self, key: str) -> TaskEntry:
         o = self.origin
-        return TaskEntry(key, o.ref, o.file, o.version, self.kind, self.options, None, self)  # type: ignore[arg-type]
+        return TaskEntry(
+            key=key,
+            ref=o.ref,
+            file=o.file,
+            version=o.version,
+            kind=self.kind,  # type: ignore[arg-type]
+            options=self.options,
+            map=None,
+            entity=self,
+        )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Dynamic(Task):
     """A task whose body builds a graph from its real inputs: compiled at run time, not parse time.
 
@@ -122,7 +133,7 @@ class Dynamic(Task):
         return trace.finish(Owner(self.origin, self.interface), {}, result)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Workflow:
     """A typed function whose body runs once, when decorated, to build a static graph.
 

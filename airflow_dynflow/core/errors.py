@@ -12,6 +12,7 @@ from typing import Any
 
 __all__ = [
     "InterfaceError",
+    "InvalidValue",
     "PromiseError",
     "SpecError",
     "TypeMismatchError",
@@ -38,6 +39,10 @@ class InterfaceError(TypeError):
 
 class SpecError(ValueError):
     """A graph spec is malformed, was tampered with, or refers to tasks that no longer match it."""
+
+
+class InvalidValue(Exception):
+    """A value does not fit a converter's type; the caller turns it into a TypeMismatchError."""
 
 
 def type_name(tp: Any) -> str:
@@ -75,6 +80,16 @@ def type_mismatch(
     return TypeMismatchError(f"{entity}: {role} '{name}' expects {type_name(expected)}, got {actual}{suffix}")
 
 
+def returned_a_value(entity: str, actual: str) -> TypeMismatchError:
+    return type_mismatch(
+        entity, "output", "return", None, actual, "the function is declared to return nothing"
+    )
+
+
+def not_a_result_tuple(entity: str, expected: Any, actual: str, count: int) -> TypeMismatchError:
+    return type_mismatch(entity, "output", "return", expected, actual, f"expected a tuple of {count} values")
+
+
 def promise_misuse(entity: str, output: str, operation: str) -> PromiseError:
     return PromiseError(
         f"cannot use {operation} on the promise of {entity}'s output '{output}': its value does not "
@@ -90,8 +105,252 @@ def unannotated(entity: str, name: str) -> InterfaceError:
     )
 
 
-def bad_signature(entity: str, problem: str) -> InterfaceError:
-    return InterfaceError(f"{entity}: {problem}")
+def variadic_input(entity: str, name: str) -> InterfaceError:
+    return InterfaceError(f"{entity}: '*{name}' cannot be typed as inputs; declare each input by name")
+
+
+def unresolvable_annotation(entity: str, detail: Any) -> InterfaceError:
+    return InterfaceError(f"{entity}: cannot resolve an annotation ({detail})")
+
+
+def promise_type_mismatch(
+    entity: str, role: str, name: str, expected: Any, promised: Any, source: str
+) -> TypeMismatchError:
+    return type_mismatch(entity, role, name, expected, f"a promise of {type_name(promised)} from {source}")
+
+
+def void_promise_mismatch(entity: str, role: str, name: str, expected: Any, source: str) -> TypeMismatchError:
+    return type_mismatch(entity, role, name, expected, f"the result of {source}, which returns nothing")
+
+
+def promise_from_other_body(entity: str, role: str, name: str, source: str) -> PromiseError:
+    return PromiseError(
+        f"{entity}: {role} '{name}' got a promise of {source} from another workflow or dynamic; a "
+        "promise can only be used in the body that created it"
+    )
+
+
+def promise_bad_key(entity: str, output: str, key: Any) -> PromiseError:
+    return promise_misuse(
+        entity, output, f"[{key!r}] (only int indexes and str keys are resolved at run time)"
+    )
+
+
+def promise_unresolvable(entity: str, output: str, key: Any, declared: Any, detail: str) -> PromiseError:
+    return PromiseError(
+        f"cannot resolve {key!r} on the promise of {entity}'s output '{output}' "
+        f"({type_name(declared)}): {detail}"
+    )
+
+
+def void_promise_used(entity: str, operation: str) -> PromiseError:
+    return PromiseError(
+        f"cannot use {operation} on the result of {entity}: it returns nothing; "
+        "use it only to order calls with '>>'"
+    )
+
+
+def promise_immutable() -> AttributeError:
+    return AttributeError("a Promise is immutable")
+
+
+def override_on_input(source: str) -> PromiseError:
+    return PromiseError(f"with_overrides applies to task calls, not to the input {source}")
+
+
+def order_needs_calls(value: Any) -> PromiseError:
+    return PromiseError(f"'>>' orders task calls; got {type(value).__qualname__}")
+
+
+def order_on_input() -> PromiseError:
+    return PromiseError("'>>' orders task calls; a workflow input is not a call")
+
+
+def order_cycle(entity: str, stuck: typing.Iterable[tuple[str, int]]) -> SpecError:
+    """``stuck`` holds (task, node index) of every node the cycle leaves waiting."""
+    names = ", ".join(f"{task}[n{index}]" for task, index in stuck)
+    return SpecError(f"{entity}: '>>' made a cycle between {names}")
+
+
+# ---------------------------------------------------------------- options
+
+
+def unexpected_options(owner: str, unknown: typing.Iterable[str]) -> TypeError:
+    return TypeError(f"{owner} got unexpected option(s): {', '.join(sorted(unknown))}")
+
+
+def bad_retries(owner: str, value: Any) -> TypeError:
+    return TypeError(f"{owner}: retries must be a non-negative int, got {value!r}")
+
+
+def bad_timeout(owner: str, value: Any) -> ValueError:
+    return ValueError(f"{owner}: timeout must be positive, got {value!r}")
+
+
+def cache_version_without_cache(entity: str) -> ValueError:
+    return ValueError(f"{entity}: cache_version is set but cache=False; add cache=True")
+
+
+def timed_out(entity: str, timeout: float) -> TimeoutError:
+    return TimeoutError(f"{entity} timed out after {timeout:g} s")
+
+
+# ---------------------------------------------------------------- map_task
+
+
+def map_needs_task(target: Any) -> TypeError:
+    return TypeError(f"map_task maps a @task, got {target!r}")
+
+
+def map_partial_positional() -> TypeError:
+    return TypeError("map_task: bind constants with functools.partial by keyword, not position")
+
+
+def map_partial_promise(task: str, name: str) -> PromiseError:
+    return PromiseError(
+        f"map_task({task}): functools.partial binds constants, but '{name}' is a promise; "
+        "pass it as a list to map over instead"
+    )
+
+
+def bad_success_ratio(task: str, value: Any) -> ValueError:
+    return ValueError(f"map_task({task}): min_success_ratio must be in (0, 1], got {value}")
+
+
+def bad_concurrency(task: str, value: Any) -> ValueError:
+    return ValueError(f"map_task({task}): concurrency must be at least 1, got {value}")
+
+
+def map_multiple_outputs(task: str) -> TypeError:
+    return TypeError(f"map_task({task}): a mapped task must have at most one output")
+
+
+def mapped_lengths_differ(entity: str, lengths: typing.Mapping[str, int]) -> ValueError:
+    detail = ", ".join(f"{k}={v}" for k, v in lengths.items())
+    return ValueError(f"{entity}: mapped inputs must have the same length, got {detail}")
+
+
+def map_below_success_ratio(entity: str, succeeded: int, size: int, ratio: float) -> RuntimeError:
+    return RuntimeError(
+        f"{entity}: {succeeded} of {size} elements succeeded, below min_success_ratio={ratio}"
+    )
+
+
+# ---------------------------------------------------------------- types
+
+
+def not_an_instance(tp: type) -> InvalidValue:
+    return InvalidValue(f"not an instance of {tp.__qualname__}")
+
+
+def pickled_not_base64() -> InvalidValue:
+    return InvalidValue("a pickled value must be a base64 string")
+
+
+def list_key(key: Any) -> LookupError:
+    return LookupError(f"a list is indexed by position, not by {key!r}")
+
+
+def tuple_key(key: Any) -> LookupError:
+    return LookupError(f"a tuple is indexed by position, not by {key!r}")
+
+
+def index_out_of_range(index: int, size: int) -> LookupError:
+    return LookupError(f"index {index} is out of range for {size} elements")
+
+
+def no_field(tp: Any, key: Any) -> LookupError:
+    return LookupError(f"{getattr(tp, '__qualname__', tp)} has no field {key!r}")
+
+
+# ---------------------------------------------------------------- specs and task references
+
+
+def reference_not_importable(ref: str) -> SpecError:
+    return SpecError(f"task reference {ref!r} is not importable (define tasks at module level)")
+
+
+def reference_missing(ref: str, module: str, qualname: str) -> SpecError:
+    return SpecError(f"task reference {ref!r}: {module} has no {qualname}")
+
+
+def reference_not_an_entity(ref: str) -> SpecError:
+    return SpecError(f"task reference {ref!r} is not a task, dynamic or workflow")
+
+
+def reference_unimportable(ref: str, module: str) -> SpecError:
+    return SpecError(f"task reference {ref!r}: cannot import {module}")
+
+
+def reference_unloadable(ref: str, file: str) -> SpecError:
+    return SpecError(f"task reference {ref!r}: cannot load {file}")
+
+
+def stale_code(ref: str, compiled: str, current: str) -> SpecError:
+    return SpecError(
+        f"task {ref!r} changed since the spec was compiled (version {compiled}, now {current}); "
+        "recompile the dynamic instead of running stale code"
+    )
+
+
+def spec_not_json(detail: Any) -> SpecError:
+    return SpecError(f"spec is not valid JSON: {detail}")
+
+
+def spec_malformed(where: str, detail: str) -> SpecError:
+    return SpecError(f"spec is malformed at {where}: {detail}")
+
+
+def spec_tampered(name: str) -> SpecError:
+    return SpecError(f"spec {name!r} was modified after it was written (digest mismatch)")
+
+
+def spec_map_without_settings(key: str) -> SpecError:
+    return SpecError(f"task {key!r} is a map task without map settings")
+
+
+def spec_kind_mismatch(key: str, ref: str, declared: str, actual: str) -> SpecError:
+    return SpecError(f"task {key!r} ({ref}) is declared {declared}, but the code is {actual}")
+
+
+def spec_unknown_task(where: str, key: str) -> SpecError:
+    return SpecError(f"{where} calls unknown task {key!r}")
+
+
+def spec_unbound_inputs(where: str, key: str, missing: typing.Iterable[str]) -> SpecError:
+    return SpecError(f"{where} ({key}) does not bind required input(s) {', '.join(missing)}")
+
+
+def spec_unknown_input(where: str, name: str) -> SpecError:
+    return SpecError(f"{where} binds unknown input {name!r}")
+
+
+def spec_bound_twice(where: str, name: str) -> SpecError:
+    return SpecError(f"{where} binds {name!r} twice")
+
+
+def spec_unknown_workflow_input(where: str, name: str) -> SpecError:
+    return SpecError(f"{where} refers to unknown workflow input {name!r}")
+
+
+def spec_constant_mismatch(where: str, declared: Any, detail: Any) -> SpecError:
+    return SpecError(f"{where}: constant does not fit {declared}: {detail}")
+
+
+def spec_constant_for_input_mismatch(where: str, name: str, detail: Any) -> SpecError:
+    return SpecError(f"{where}: constant for {name!r} does not fit its type: {detail}")
+
+
+def spec_not_earlier(where: str, dep: int) -> SpecError:
+    return SpecError(f"{where} depends on n{dep}, which is not an earlier node")
+
+
+def spec_no_output(where: str, node: int) -> SpecError:
+    return SpecError(f"{where} uses n{node}, which has no output")
+
+
+def spec_unknown_output(where: str, output: str, node: int) -> SpecError:
+    return SpecError(f"{where} uses output {output!r} of n{node}, which has no such output")
 
 
 def add_node_path(exc: BaseException, frame: str) -> None:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import inspect
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 import docstring_parser
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.typecheck import describe_value
-from airflow_dynflow.core.types import Converter, InvalidValue, converter_for
+from airflow_dynflow.core.converters import Converter, InvalidValue, converter_for
+from airflow_dynflow.core.type_relations import describe_value
 
 __all__ = ["NO_DEFAULT", "Interface", "Param", "check_value", "interface_of"]
 
@@ -32,7 +32,7 @@ class _NoDefault:
 NO_DEFAULT: Any = _NoDefault()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Param:
     name: str
     tp: Any
@@ -45,7 +45,7 @@ class Param:
         return self.default is NO_DEFAULT
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Interface:
     """Ordered inputs and outputs of one entity, and how results are packed for the caller.
 
@@ -94,25 +94,13 @@ class Interface:
         outputs = self.outputs
         if not outputs:
             if not (result is None if returns_nothing is None else returns_nothing):
-                raise errors.type_mismatch(
-                    self.entity,
-                    "output",
-                    "return",
-                    None,
-                    describe_value(result),
-                    "the function is declared to return nothing",
-                )
+                raise errors.returned_a_value(self.entity, describe_value(result))
             return ()
         if len(outputs) == 1 and self.output_tuple is None:
             return (result,)
         if not isinstance(result, tuple) or len(result) != len(outputs):
-            raise errors.type_mismatch(
-                self.entity,
-                "output",
-                "return",
-                self.output_tuple,
-                describe_value(result),
-                f"expected a tuple of {len(outputs)} values",
+            raise errors.not_a_result_tuple(
+                self.entity, self.output_tuple, describe_value(result), len(outputs)
             )
         return tuple(result)
 
@@ -145,28 +133,24 @@ def interface_of(fn: Callable[..., Any], entity: str) -> Interface:
     try:
         hints = typing.get_type_hints(fn)
     except NameError as exc:
-        raise errors.bad_signature(entity, f"cannot resolve an annotation ({exc})") from None
+        raise errors.unresolvable_annotation(entity, exc) from None
     docs = _param_docs(fn)
     inputs: dict[str, Param] = {}
     for name, p in inspect.signature(fn).parameters.items():
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            raise errors.bad_signature(
-                entity, f"'*{name}' cannot be typed as inputs; declare each input by name"
-            )
+            raise errors.variadic_input(entity, name)
         if name not in hints:
             raise errors.unannotated(entity, name)
-        param = Param(name, hints[name], converter_for(hints[name]), description=docs.get(name, ""))
+        param = Param(
+            name=name, tp=hints[name], converter=converter_for(hints[name]), description=docs.get(name, "")
+        )
         if p.default is not p.empty:
-            param = Param(
-                name,
-                param.tp,
-                param.converter,
-                check_value(entity, "input", param, p.default),
-                param.description,
-            )
+            param = replace(param, default=check_value(entity, "input", param, p.default))
         inputs[name] = param
     outputs, output_tuple = _outputs(hints.get("return", None), entity)
-    return Interface(entity, inputs, outputs, output_tuple, inspect.getdoc(fn) or "")
+    return Interface(
+        entity=entity, inputs=inputs, outputs=outputs, output_tuple=output_tuple, doc=inspect.getdoc(fn) or ""
+    )
 
 
 def _outputs(annotation: Any, entity: str) -> tuple[dict[str, Param], type | None]:
@@ -174,14 +158,22 @@ def _outputs(annotation: Any, entity: str) -> tuple[dict[str, Param], type | Non
         return {}, None
     if isinstance(annotation, type) and issubclass(annotation, tuple) and hasattr(annotation, "_fields"):
         hints = typing.get_type_hints(annotation)
-        params = {name: Param(name, hints[name], converter_for(hints[name])) for name in annotation._fields}
+        params = {
+            name: Param(name=name, tp=hints[name], converter=converter_for(hints[name]))
+            for name in annotation._fields
+        }
         return params, annotation
     args = typing.get_args(annotation)
     if typing.get_origin(annotation) is tuple and args and args[-1] is not Ellipsis:
         names = [f"o{i}" for i in range(len(args))]
-        params = {name: Param(name, tp, converter_for(tp)) for name, tp in zip(names, args, strict=True)}
-        return params, NamedTuple(f"{entity}_outputs", [(n, tp) for n, tp in zip(names, args, strict=True)])
-    return {"o0": Param("o0", annotation, converter_for(annotation))}, None
+        params = {
+            name: Param(name=name, tp=tp, converter=converter_for(tp))
+            for name, tp in zip(names, args, strict=True)
+        }
+        fields = [(n, tp) for n, tp in zip(names, args, strict=True)]
+        output_tuple: type = NamedTuple(f"{entity}_outputs", fields)  # type: ignore[misc]
+        return params, output_tuple
+    return {"o0": Param(name="o0", tp=annotation, converter=converter_for(annotation))}, None
 
 
 def _param_docs(fn: Callable[..., Any]) -> dict[str, str]:

@@ -14,17 +14,22 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, List, Optional  # noqa: UP035 - the annotations users read
 
 from airflow_dynflow.core import errors
+from airflow_dynflow.core.converters import converter_for
 from airflow_dynflow.core.entities import Task, checked_inputs, dispatch
 from airflow_dynflow.core.interface import Interface, Param
+from airflow_dynflow.core.options import Options
 from airflow_dynflow.core.origin import Origin
 from airflow_dynflow.core.promise import Promise
-from airflow_dynflow.core.spec import MapOptions, Options, TaskEntry
+from airflow_dynflow.core.spec import MapOptions, TaskEntry
 from airflow_dynflow.core.tracing import Trace
-from airflow_dynflow.core.types import converter_for
 
 __all__ = ["MapTask", "map_task"]
 
 log = logging.getLogger("airflow_dynflow")
+
+# Built from run-time types (``List[T]`` for an input ``T``), which a type checker cannot follow.
+_List: Any = List  # noqa: UP006
+_Optional: Any = Optional
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,25 +89,30 @@ class MapTask:
     def check_success_ratio(self, succeeded: int, size: int) -> None:
         """Fail the map when too few elements succeeded (locally and in Airflow's collect task)."""
         if size and succeeded / size < self.map.min_success_ratio:
-            raise RuntimeError(
-                f"{self.name}: {succeeded} of {size} elements succeeded, below "
-                f"min_success_ratio={self.map.min_success_ratio}"
-            )
+            raise errors.map_below_success_ratio(self.name, succeeded, size, self.map.min_success_ratio)
 
     def trace_call(self, trace: Trace, bound: Mapping[str, Any]) -> Any:
         return trace.outputs_of(trace.add_node(self, bound), self)
 
     def task_entry(self, key: str) -> TaskEntry:
         o = self.task.origin
-        return TaskEntry(key, o.ref, o.file, o.version, "map", self.task.options, self.map, self)
+        return TaskEntry(
+            key=key,
+            ref=o.ref,
+            file=o.file,
+            version=o.version,
+            kind="map",
+            options=self.task.options,
+            map=self.map,
+            entity=self,
+        )
 
 
 def element_count(name: str, lists: Mapping[str, list[Any]]) -> int:
     """All mapped inputs must have one length: that is the number of elements."""
     lengths = {input_name: len(values) for input_name, values in lists.items()}
     if len(set(lengths.values())) > 1:
-        detail = ", ".join(f"{k}={v}" for k, v in lengths.items())
-        raise ValueError(f"{name}: mapped inputs must have the same length, got {detail}")
+        raise errors.mapped_lengths_differ(name, lengths)
     return next(iter(lengths.values()), 0)
 
 
@@ -113,40 +123,37 @@ def map_task(
 ) -> MapTask:
     """Apply ``target`` to each element of its list inputs (flytekit's ``map_task``)."""
     bound_values: dict[str, Any] = {}
-    task = target
+    task: Any = target
     if isinstance(target, functools.partial):
         if target.args:
-            raise TypeError("map_task: bind constants with functools.partial by keyword, not position")
+            raise errors.map_partial_positional()
         task, bound_values = target.func, dict(target.keywords)
     if not isinstance(task, Task) or task.kind != "task":
-        raise TypeError(f"map_task maps a @task, got {task!r}")
+        raise errors.map_needs_task(task)
     if not 0.0 < min_success_ratio <= 1.0:
-        raise ValueError(
-            f"map_task({task.name}): min_success_ratio must be in (0, 1], got {min_success_ratio}"
-        )
+        raise errors.bad_success_ratio(task.name, min_success_ratio)
     if concurrency is not None and concurrency < 1:
-        raise ValueError(f"map_task({task.name}): concurrency must be at least 1, got {concurrency}")
+        raise errors.bad_concurrency(task.name, concurrency)
     if len(task.interface.outputs) > 1:
-        raise TypeError(f"map_task({task.name}): a mapped task must have at most one output")
+        raise errors.map_multiple_outputs(task.name)
     name = f"map_{task.name}"
     bound = {}
     for key, value in bound_values.items():
         if key not in task.interface.inputs:
             raise errors.unexpected_argument(task.name, key, task.interface.inputs)
         if isinstance(value, Promise):
-            raise errors.PromiseError(
-                f"map_task({task.name}): functools.partial binds constants, but '{key}' is a promise; "
-                f"pass it as a list to map over instead"
-            )
+            raise errors.map_partial_promise(task.name, key)
         bound[key] = task.interface.check_input(key, value)
     inputs = {
-        n: Param(n, List[p.tp], converter_for(List[p.tp]), description=p.description)  # noqa: UP006
+        n: Param(name=n, tp=_List[p.tp], converter=converter_for(_List[p.tp]), description=p.description)
         for n, p in task.interface.inputs.items()
         if n not in bound
     }
     outputs = {}
     for n, p in task.interface.outputs.items():
-        item = p.tp if min_success_ratio >= 1.0 else Optional[p.tp]  # noqa: UP045
-        outputs[n] = Param(n, List[item], converter_for(List[item]))  # noqa: UP006
-    interface = Interface(name, inputs, outputs, None, task.interface.doc)
+        item = p.tp if min_success_ratio >= 1.0 else _Optional[p.tp]
+        outputs[n] = Param(name=n, tp=_List[item], converter=converter_for(_List[item]))
+    interface = Interface(
+        entity=name, inputs=inputs, outputs=outputs, output_tuple=None, doc=task.interface.doc
+    )
     return MapTask(task, interface, MapOptions(bound, concurrency, min_success_ratio))

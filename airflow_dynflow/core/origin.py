@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from airflow_dynflow.core.errors import SpecError
+from airflow_dynflow.core import errors
 
-__all__ = ["Origin", "origin_of", "resolve"]
+__all__ = ["Origin", "import_entity", "origin_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,26 +42,23 @@ def origin_of(fn: Callable[..., Any]) -> Origin:
     return Origin(f"{fn.__module__}:{fn.__qualname__}", file, version)
 
 
-def resolve(ref: str, file: str | None, version: str) -> Any:
+def import_entity(ref: str, file: str | None, version: str) -> Any:
     """The live entity a spec refers to, or SpecError saying why it cannot be used."""
     module_name, _, qualname = ref.partition(":")
     if not module_name or not qualname or "<locals>" in qualname:
-        raise SpecError(f"task reference {ref!r} is not importable (define tasks at module level)")
+        raise errors.reference_not_importable(ref)
     module = _module(module_name, file, ref)
     target: Any = module
     try:
         for part in qualname.split("."):
             target = getattr(target, part)
     except AttributeError:
-        raise SpecError(f"task reference {ref!r}: {module_name} has no {qualname}") from None
+        raise errors.reference_missing(ref, module_name, qualname) from None
     current = getattr(target, "origin", None)
     if current is None:
-        raise SpecError(f"task reference {ref!r} is not a task, dynamic or workflow")
+        raise errors.reference_not_an_entity(ref)
     if current.version != version:
-        raise SpecError(
-            f"task {ref!r} changed since the spec was compiled (version {version}, now "
-            f"{current.version}); recompile the dynamic instead of running stale code"
-        )
+        raise errors.stale_code(ref, version, current.version)
     return target
 
 
@@ -72,10 +69,10 @@ def _module(name: str, file: str | None, ref: str) -> Any:
         return importlib.import_module(name)
     except ImportError:
         if not file:
-            raise SpecError(f"task reference {ref!r}: cannot import {name}") from None
+            raise errors.reference_unimportable(ref, name) from None
     spec = importlib.util.spec_from_file_location(name, file)
     if spec is None or spec.loader is None:
-        raise SpecError(f"task reference {ref!r}: cannot load {file}")
+        raise errors.reference_unloadable(ref, file)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_dynflow.core import errors
 from airflow_dynflow.core.spec import Ref
-from airflow_dynflow.core.typecheck import member_type
+from airflow_dynflow.core.type_relations import member_type
 
 if TYPE_CHECKING:
     from datetime import timedelta
@@ -53,11 +53,11 @@ class Promise:
         return f"Promise({self._source}.{self._ref.output}{path}: {errors.type_name(self._type)})"
 
     def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("a Promise is immutable")
+        raise errors.promise_immutable()
 
     def __getitem__(self, key: Any) -> Promise:
         if not isinstance(key, (int, str)) or isinstance(key, bool):
-            raise self._misuse(f"[{key!r}] (only int indexes and str keys are resolved at run time)")
+            raise errors.promise_bad_key(self._source, self._ref.output or "(none)", key)
         return self._narrow(key)
 
     def __getattr__(self, name: str) -> Promise:
@@ -70,9 +70,8 @@ class Promise:
         try:
             tp = member_type(self._type, key)
         except LookupError as exc:
-            raise errors.PromiseError(
-                f"cannot resolve {key!r} on the promise of {self._source}'s output "
-                f"'{self._ref.output}' ({errors.type_name(self._type)}): {exc}"
+            raise errors.promise_unresolvable(
+                self._source, self._ref.output, key, self._type, str(exc)
             ) from None
         ref = Ref(self._ref.node, self._ref.output, (*self._ref.path, key))
         return Promise(ref, tp, self._source, self._trace)
@@ -98,10 +97,7 @@ class Promise:
 
     def _require_value(self, operation: str) -> None:
         if not self._ref.output:
-            raise errors.PromiseError(
-                f"cannot use {operation} on the result of {self._source}: it returns nothing; "
-                "use it only to order calls with '>>'"
-            )
+            raise errors.void_promise_used(self._source, operation)
 
     def _misuse(self, operation: str) -> errors.PromiseError:
         return errors.promise_misuse(self._source, self._ref.output or "(none)", operation)

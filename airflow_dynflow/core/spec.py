@@ -22,7 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+from airflow_dynflow.core.options import NO_OPTIONS, Options
+
+if TYPE_CHECKING:
+    from airflow_dynflow.core.interface import Interface
+    from airflow_dynflow.core.origin import Origin
+    from airflow_dynflow.core.protocols import NodeEntity
 
 __all__ = [
     "Binding",
@@ -30,7 +37,6 @@ __all__ = [
     "Const",
     "MapOptions",
     "Node",
-    "Options",
     "Owner",
     "Ref",
     "Spec",
@@ -77,30 +83,6 @@ Binding = Ref | Const | Collection
 
 
 @dataclass(frozen=True, slots=True)
-class Options:
-    """Per-node run options; None means "inherit from the task"."""
-
-    retries: int | None = None
-    timeout: float | None = None
-    retry_delay: float | None = None
-    name: str | None = None
-    pool: str | None = None
-    queue: str | None = None
-    priority_weight: int | None = None
-
-    def merged(self, override: Options) -> Options:
-        """These options with every field that ``override`` sets replaced."""
-        changes = {k: getattr(override, k) for k in self.__slots__ if getattr(override, k) is not None}
-        return Options(**{**{k: getattr(self, k) for k in self.__slots__}, **changes})
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
-
-
-NO_OPTIONS = Options()
-
-
-@dataclass(frozen=True, slots=True)
 class MapOptions:
     """What ``map_task`` adds to a task: which inputs are bound constants, and failure tolerance."""
 
@@ -109,7 +91,7 @@ class MapOptions:
     min_success_ratio: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TaskEntry:
     """One entity a spec's nodes call, referenced by key so that nodes stay small.
 
@@ -125,10 +107,10 @@ class TaskEntry:
     kind: Literal["task", "dynamic", "map"]
     options: Options
     map: MapOptions | None
-    entity: Any = field(compare=False, repr=False)
+    entity: NodeEntity = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Node:
     task: str
     inputs: Mapping[str, Binding]
@@ -156,11 +138,11 @@ def nodes_read(bindings: Iterable[Binding]) -> dict[int, None]:
 class Owner:
     """The entity a spec belongs to (a workflow or a dynamic): where its code is, and its interface."""
 
-    origin: Any
-    interface: Any
+    origin: Origin
+    interface: Interface
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Spec:
     """A whole graph: the entities it calls, its nodes in topological order, and its outputs."""
 
@@ -184,7 +166,7 @@ class Spec:
 
         return load_spec(text, key)
 
-    def entity(self, node: Node) -> Any:
+    def entity(self, node: Node) -> NodeEntity:
         return self.tasks[node.task].entity
 
     def label(self, index: int) -> str:

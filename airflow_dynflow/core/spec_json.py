@@ -14,13 +14,14 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
-from typing import Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal, Union, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from airflow_dynflow.core.errors import SpecError
+from airflow_dynflow.core import errors
+from airflow_dynflow.core.converters import InvalidValue, converter_for
 from airflow_dynflow.core.interface import Interface, Param
-from airflow_dynflow.core.origin import resolve
+from airflow_dynflow.core.origin import import_entity
 from airflow_dynflow.core.spec import (
     SPEC_FORMAT,
     Binding,
@@ -33,12 +34,16 @@ from airflow_dynflow.core.spec import (
     Spec,
     TaskEntry,
 )
-from airflow_dynflow.core.typecheck import member_type
-from airflow_dynflow.core.types import InvalidValue, converter_for
+from airflow_dynflow.core.type_relations import member_type
+
+if TYPE_CHECKING:
+    from airflow_dynflow.core.map_task import MapTask
 
 __all__ = ["dump_spec", "load_spec"]
 
-_COMPACT = {"separators": (",", ":"), "ensure_ascii": False}
+
+def _compact(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 # ---------------------------------------------------------------- writing
@@ -55,7 +60,7 @@ def dump_spec(spec: Spec, key: bytes | None = None) -> str:
         "nodes": [_node_json(spec, node, first) for node in spec.nodes],
         "outputs": _bindings_json(spec.owner.interface.outputs, spec.outputs, first),
     }
-    text = json.dumps(body, **_COMPACT)
+    text = _compact(body)
     return text[:-1] + ',"digest":' + json.dumps(_digest(text, key)) + "}"
 
 
@@ -77,7 +82,7 @@ def _entry_json(entry: TaskEntry) -> dict[str, Any]:
     if entry.options.to_dict():
         out["opts"] = entry.options.to_dict()
     if entry.map is not None:
-        inner = entry.entity.task.interface
+        inner = cast("MapTask", entry.entity).task.interface
         out["map"] = {
             "bound": {n: inner.inputs[n].converter.to_jsonable(v) for n, v in entry.map.bound.items()},
             "concurrency": entry.map.concurrency,
@@ -247,16 +252,16 @@ def load_spec(text: str | bytes, key: bytes | None = None) -> Spec:
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SpecError(f"spec is not valid JSON: {exc}") from None
+        raise errors.spec_not_json(exc) from None
     try:
         wire = _WireSpec.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise SpecError(f"spec is malformed at {where}: {first['msg']}") from None
-    body = json.dumps({k: v for k, v in data.items() if k != "digest"}, **_COMPACT)
+        raise errors.spec_malformed(where, first["msg"]) from None
+    body = _compact({k: v for k, v in data.items() if k != "digest"})
     if not hmac.compare_digest(_digest(body, key), wire.digest):
-        raise SpecError(f"spec {wire.name!r} was modified after it was written (digest mismatch)")
+        raise errors.spec_tampered(wire.name)
     return _Reader(wire).spec()
 
 
@@ -270,7 +275,7 @@ class _Reader:
 
     def spec(self) -> Spec:
         w = self.wire
-        entity = resolve(w.owner.ref, w.owner.file, w.owner.version)
+        entity = import_entity(w.owner.ref, w.owner.file, w.owner.version)
         owner = Owner(entity.origin, entity.interface)
         for key, entry in w.tasks.items():
             self.tasks[key] = self._entry(key, entry)
@@ -278,17 +283,24 @@ class _Reader:
             self.nodes.append(self._node(index, node))
         where = f"{w.name} outputs"
         outputs = self._bindings(where, owner.interface.outputs, w.outputs.v, w.outputs.r, len(self.nodes))
-        return Spec(w.name, w.inputs, self.tasks, tuple(self.nodes), outputs, owner)
+        return Spec(
+            name=w.name,
+            inputs=w.inputs,
+            tasks=self.tasks,
+            nodes=tuple(self.nodes),
+            outputs=outputs,
+            owner=owner,
+        )
 
     def _entry(self, key: str, e: _WireEntry) -> TaskEntry:
         from airflow_dynflow.core.map_task import map_task
 
-        entity = resolve(e.ref, e.file, e.version)
+        entity = import_entity(e.ref, e.file, e.version)
         options = Options(**e.opts.model_dump()) if e.opts else Options()
         map_options = None
         if e.kind == "map":
             if e.map is None:
-                raise SpecError(f"task {key!r} is a map task without map settings")
+                raise errors.spec_map_without_settings(key)
             inner = entity.interface
             bound = {
                 n: _decode(f"task {key!r} bound input {n!r}", inner.inputs, n, v)
@@ -297,22 +309,31 @@ class _Reader:
             entity = map_task(functools.partial(entity, **bound), e.map.concurrency, e.map.min_success_ratio)
             map_options = entity.map
         elif getattr(entity, "kind", None) != e.kind:
-            raise SpecError(f"task {key!r} ({e.ref}) is declared {e.kind}, but the code is {entity.kind}")
-        return TaskEntry(key, e.ref, e.file, e.version, e.kind, options, map_options, entity)
+            raise errors.spec_kind_mismatch(key, e.ref, e.kind, entity.kind)
+        return TaskEntry(
+            key=key,
+            ref=e.ref,
+            file=e.file,
+            version=e.version,
+            kind=e.kind,
+            options=options,
+            map=map_options,
+            entity=entity,
+        )
 
     def _node(self, index: int, n: _WireNode) -> Node:
         where = f"node n{index}"
         if n.t not in self.tasks:
-            raise SpecError(f"{where} calls unknown task {n.t!r}")
+            raise errors.spec_unknown_task(where, n.t)
         interface: Interface = self.tasks[n.t].entity.interface
         inputs = self._bindings(where, interface.inputs, n.v, n.r, index)
         missing = [name for name, p in interface.inputs.items() if p.required and name not in inputs]
         if missing:
-            raise SpecError(f"{where} ({n.t}) does not bind required input(s) {', '.join(missing)}")
+            raise errors.spec_unbound_inputs(where, n.t, missing)
         for dep in n.a:
             self._check_earlier(where, dep, index)
         options = Options(**n.o.model_dump()) if n.o else Options()
-        return Node(n.t, inputs, options, tuple(n.a), n.g)
+        return Node(task=n.t, inputs=inputs, options=options, after=tuple(n.a), group=n.g)
 
     def _bindings(
         self,
@@ -325,9 +346,9 @@ class _Reader:
         out: dict[str, Binding] = {}
         for name in (*values, *refs):
             if name not in params:
-                raise SpecError(f"{where} binds unknown input {name!r}")
+                raise errors.spec_unknown_input(where, name)
             if name in values and name in refs:
-                raise SpecError(f"{where} binds {name!r} twice")
+                raise errors.spec_bound_twice(where, name)
         for name in params:
             if name in values:
                 out[name] = Const(_decode(where, params, name, values[name]))
@@ -344,13 +365,13 @@ class _Reader:
             return Ref(b.n, self._output_of(where, b.n, b.out), tuple(b.p))
         if isinstance(b, _WireInput):
             if b.i not in self.wire.inputs:
-                raise SpecError(f"{where} refers to unknown workflow input {b.i!r}")
+                raise errors.spec_unknown_workflow_input(where, b.i)
             return Ref(None, b.i, tuple(b.p))
         if isinstance(b, _WireConst):
             try:
                 return Const(_item_converter(tp).from_jsonable(b.v))
             except InvalidValue as exc:
-                raise SpecError(f"{where}: constant does not fit {tp}: {exc}") from None
+                raise errors.spec_constant_mismatch(where, tp, exc) from None
         if isinstance(b, _WireList):
             items = [(i, self._binding(where, v, member_type(tp, 0), index)) for i, v in enumerate(b.items)]
             return Collection("list", tuple(items))
@@ -360,16 +381,16 @@ class _Reader:
 
     def _check_earlier(self, where: str, dep: int, index: int) -> None:
         if not 0 <= dep < index:
-            raise SpecError(f"{where} depends on n{dep}, which is not an earlier node")
+            raise errors.spec_not_earlier(where, dep)
 
     def _output_of(self, where: str, node: int, output: str | None) -> str:
         outputs = self.tasks[self.nodes[node].task].entity.interface.outputs
         if output is None:
             if not outputs:
-                raise SpecError(f"{where} uses n{node}, which has no output")
+                raise errors.spec_no_output(where, node)
             return next(iter(outputs))
         if output not in outputs:
-            raise SpecError(f"{where} uses output {output!r} of n{node}, which has no such output")
+            raise errors.spec_unknown_output(where, output, node)
         return output
 
 
@@ -377,4 +398,4 @@ def _decode(where: str, params: Mapping[str, Param], name: str, value: Any) -> A
     try:
         return params[name].converter.from_jsonable(value)
     except InvalidValue as exc:
-        raise SpecError(f"{where}: constant for {name!r} does not fit its type: {exc}") from None
+        raise errors.spec_constant_for_input_mismatch(where, name, exc) from None

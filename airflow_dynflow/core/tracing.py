@@ -12,36 +12,36 @@ There is one global: a ContextVar holding the current frame, set with ``with`` a
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import replace
-from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from airflow_dynflow.core import errors
+from airflow_dynflow.core.converters import converter_for
 from airflow_dynflow.core.interface import Interface, Param, check_value
+from airflow_dynflow.core.options import checked_options
 from airflow_dynflow.core.promise import Promise
+from airflow_dynflow.core.protocols import Entity, NodeEntity
 from airflow_dynflow.core.spec import (
     Binding,
     Collection,
     Const,
     Node,
-    Options,
     Owner,
     Ref,
     Spec,
     TaskEntry,
     node_id,
 )
-from airflow_dynflow.core.typecheck import is_assignable, member_type
-from airflow_dynflow.core.types import converter_for
+from airflow_dynflow.core.type_relations import is_assignable, member_type
 
-__all__ = ["Frame", "LocalFrame", "Trace", "current_frame", "entered", "seconds"]
+__all__ = ["Frame", "LocalFrame", "Trace", "current_frame", "entered"]
 
 
 class Frame(Protocol):
-    def call(self, entity: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any: ...
+    def call(self, entity: Entity, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any: ...
 
 
 _frame: ContextVar[Frame | None] = ContextVar("dynflow_frame", default=None)
@@ -60,13 +60,6 @@ def entered(frame: Frame | None) -> Iterator[None]:
         _frame.reset(token)
 
 
-def seconds(value: float | timedelta | None) -> float | None:
-    """Timeouts and delays are kept as seconds; users may give a timedelta, as in flytekit."""
-    if value is None:
-        return None
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
 class LocalFrame:
     """Native execution of a dynamic body: each call runs now, with the id it would get compiled."""
 
@@ -76,7 +69,7 @@ class LocalFrame:
         self.name = name
         self.count = 0
 
-    def call(self, entity: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
+    def call(self, entity: Entity, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
         index = self.count
         self.count += entity.node_count
         try:
@@ -99,7 +92,7 @@ class Trace:
         self._group_paths: set[str] = set()
         self._item_params: dict[tuple[str, str, tuple[Any, ...]], Param] = {}
 
-    def call(self, entity: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
+    def call(self, entity: Entity, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
         return entity.trace_call(self, entity.interface.bind(args, kwargs))
 
     @contextmanager
@@ -118,15 +111,15 @@ class Trace:
         finally:
             self._groups.pop()
 
-    def add_node(self, entity: Any, bound: Mapping[str, Any]) -> int:
+    def add_node(self, entity: NodeEntity, bound: Mapping[str, Any]) -> int:
         """Record one call of ``entity`` (a task, dynamic or map task) and return its index."""
         key = self._key_for(entity)
         params = entity.interface.inputs
         inputs = {name: self.bind(entity.name, params[name], value) for name, value in bound.items()}
-        self.nodes.append(Node(key, inputs, group=".".join(self._groups)))
+        self.nodes.append(Node(task=key, inputs=inputs, group=".".join(self._groups)))
         return len(self.nodes) - 1
 
-    def outputs_of(self, index: int, entity: Any) -> Any:
+    def outputs_of(self, index: int, entity: NodeEntity) -> Any:
         """What the call returns while tracing: one promise, a NamedTuple of them, or a void one."""
         interface: Interface = entity.interface
         promises = {
@@ -156,21 +149,12 @@ class Trace:
 
     def _bind_promise(self, entity: str, param: Param, promise: Promise, role: str) -> Ref:
         if promise._trace is not self:
-            raise errors.PromiseError(
-                f"{entity}: {role} '{param.name}' got a promise of {promise._source} from another "
-                "workflow or dynamic; a promise can only be used in the body that created it"
-            )
+            raise errors.promise_from_other_body(entity, role, param.name, promise._source)
         if not promise._ref.output:
-            raise errors.type_mismatch(
-                entity, role, param.name, param.tp, f"the result of {promise._source}, which returns nothing"
-            )
+            raise errors.void_promise_mismatch(entity, role, param.name, param.tp, promise._source)
         if not is_assignable(promise._type, param.tp):
-            raise errors.type_mismatch(
-                entity,
-                role,
-                param.name,
-                param.tp,
-                f"a promise of {errors.type_name(promise._type)} from {promise._source}",
+            raise errors.promise_type_mismatch(
+                entity, role, param.name, param.tp, promise._type, promise._source
             )
         return promise._ref
 
@@ -180,12 +164,8 @@ class Trace:
         tp = param.tp
         for key in path:
             tp = member_type(tp, key)
-        if isinstance(value, dict):
-            items = value.items()
-            kind = "dict"
-        else:
-            items = enumerate(value)
-            kind = "list"
+        kind: Literal["list", "dict"] = "dict" if isinstance(value, dict) else "list"
+        items: Iterable[tuple[Any, Any]] = value.items() if isinstance(value, dict) else enumerate(value)
         bound: list[tuple[str | int, Binding]] = []
         for key, item in items:
             item_param = self._item_param(entity, param, tp, (*path, key if kind == "dict" else 0))
@@ -202,20 +182,15 @@ class Trace:
         if cache_key not in self._item_params:
             item_tp = member_type(tp, path[-1])
             label = param.name + "".join(f"[{k!r}]" for k in path)
-            self._item_params[cache_key] = Param(label, item_tp, converter_for(item_tp))
+            self._item_params[cache_key] = Param(name=label, tp=item_tp, converter=converter_for(item_tp))
         return self._item_params[cache_key]
 
     def override(self, index: int | None, source: str, **options: Any) -> None:
         if index is None:
-            raise errors.PromiseError(f"with_overrides applies to task calls, not to the input {source}")
-        options["timeout"] = seconds(options.get("timeout"))
-        if "retry_delay" in options:
-            options["retry_delay"] = seconds(options["retry_delay"])
-        unknown = set(options) - set(Options.__slots__)
-        if unknown:
-            raise TypeError(f"with_overrides() got unexpected option(s): {', '.join(sorted(unknown))}")
+            raise errors.override_on_input(source)
         node = self.nodes[index]
-        self.nodes[index] = replace(node, options=node.options.merged(Options(**options)))
+        override = checked_options("with_overrides()", options)
+        self.nodes[index] = replace(node, options=node.options.merged(override))
 
     def order(self, first: Any, then: Any) -> None:
         """Record ``first >> then``: a dependency with no data flowing."""
@@ -228,11 +203,17 @@ class Trace:
 
     def finish(self, owner: Owner, inputs: Mapping[str, Any], result: Any) -> Spec:
         """Bind the body's ``result`` to the owner's outputs and freeze the record into a Spec."""
-        outputs = self.bind_outputs(owner.interface, result)
-        nodes, outputs = _topological(self.nodes, outputs, self.name)
-        return Spec(self.name, dict(inputs), dict(self.tasks), nodes, dict(outputs), owner)
+        nodes, outputs = _topological(self.nodes, self.bind_outputs(owner.interface, result), self.name)
+        return Spec(
+            name=self.name,
+            inputs=dict(inputs),
+            tasks=dict(self.tasks),
+            nodes=nodes,
+            outputs=dict(outputs),
+            owner=owner,
+        )
 
-    def _key_for(self, entity: Any) -> str:
+    def _key_for(self, entity: NodeEntity) -> str:
         key = self._keys.get(id(entity))
         if key is None:
             key = entity.name
@@ -260,14 +241,14 @@ def _promises_in(value: Any) -> list[Promise]:
         return [value]
     if isinstance(value, tuple) and value and all(isinstance(v, Promise) for v in value):
         return list(value)
-    raise errors.PromiseError(f"'>>' orders task calls; got {type(value).__qualname__}")
+    raise errors.order_needs_calls(value)
 
 
 def _node_of(value: Any) -> int:
     promises = _promises_in(value)
     index = promises[0]._ref.node
     if index is None:
-        raise errors.PromiseError("'>>' orders task calls; a workflow input is not a call")
+        raise errors.order_on_input()
     return index
 
 
@@ -298,8 +279,7 @@ def _topological(
             if waiting[u] == 0:
                 heapq.heappush(ready, u)
     if len(order) != len(nodes):
-        stuck = ", ".join(f"{nodes[i].task}[{node_id(i)}]" for i, n in enumerate(waiting) if n)
-        raise errors.SpecError(f"{name}: '>>' made a cycle between {stuck}")
+        raise errors.order_cycle(name, [(nodes[i].task, i) for i, n in enumerate(waiting) if n])
     new_index = {old: new for new, old in enumerate(order)}
     renumbered = tuple(
         replace(

@@ -10,7 +10,7 @@ from importlib.resources import files
 import jsonschema
 
 from airflow_dynflow.airflow.provider import get_provider_info
-from airflow_dynflow.airflow.triggers import DependenciesTrigger
+from airflow_dynflow.airflow.triggers.dependencies import DependenciesTrigger
 
 
 def test_provider_info_is_valid_against_airflows_schema():
@@ -41,9 +41,11 @@ def test_airflow_config_list_shows_the_dynflow_section():
 
 
 def test_dependencies_trigger_serializes_to_its_classpath_and_json_kwargs():
-    trigger = DependenciesTrigger("wf", "run1", "g.nodes", [0, 3], 0.25)
+    trigger = DependenciesTrigger(
+        dag_id="wf", run_id="run1", task_id="g.nodes", map_indexes=[0, 3], poll_interval=0.25
+    )
     classpath, kwargs = trigger.serialize()
-    assert classpath == "airflow_dynflow.airflow.triggers.DependenciesTrigger"
+    assert classpath == "airflow_dynflow.airflow.triggers.dependencies.DependenciesTrigger"
     assert json.loads(json.dumps(kwargs)) == kwargs
     module, _, name = classpath.rpartition(".")
     rebuilt = getattr(__import__(module, fromlist=[name]), name)(**kwargs)

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from airflow_dynflow import Spec, SpecError
-from airflow_dynflow.core.local import run_spec
+from airflow_dynflow.core.local_runner import run_spec
 from tests.core import examples as ex
 
 

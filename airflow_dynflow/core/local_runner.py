@@ -12,7 +12,7 @@ from typing import Any
 from airflow_dynflow.core.errors import add_node_path
 from airflow_dynflow.core.spec import Binding, Const, Ref, Spec
 
-__all__ = ["resolve", "run_spec", "walk_path"]
+__all__ = ["binding_value", "run_spec", "walk_path"]
 
 
 def run_spec(
@@ -27,23 +27,23 @@ def run_spec(
         entity = spec.tasks[node.task].entity
         if observe is not None:
             observe(spec.label(index))
-        kwargs = {name: resolve(b, results, inputs) for name, b in node.inputs.items()}
+        kwargs = {name: binding_value(b, results, inputs) for name, b in node.inputs.items()}
         try:
             results.append(entity.run_node(kwargs, entity.options.merged(node.options)))
         except Exception as exc:
             add_node_path(exc, spec.label(index))
             raise
-    return {name: resolve(b, results, inputs) for name, b in spec.outputs.items()}
+    return {name: binding_value(b, results, inputs) for name, b in spec.outputs.items()}
 
 
-def resolve(binding: Binding, results: Sequence[Mapping[str, Any]], inputs: Mapping[str, Any]) -> Any:
+def binding_value(binding: Binding, results: Sequence[Mapping[str, Any]], inputs: Mapping[str, Any]) -> Any:
     """The value of one binding, given the outputs of the nodes before it."""
     if isinstance(binding, Const):
         return binding.value
     if isinstance(binding, Ref):
         source = inputs if binding.node is None else results[binding.node]
         return walk_path(source[binding.output], binding.path)
-    items = ((k, resolve(b, results, inputs)) for k, b in binding.items)
+    items = ((k, binding_value(b, results, inputs)) for k, b in binding.items)
     return dict(items) if binding.kind == "dict" else [v for _, v in items]
 
 

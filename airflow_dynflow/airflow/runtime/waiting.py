@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from airflow_dynflow.airflow import compat
+
 __all__ = ["DependencyStatus", "dependency_status"]
 
 _DEAD = {"failed", "upstream_failed", "skipped", "removed"}
+# Up to this many dependencies are asked for one by one; past it, one request for all instances.
 _FEW = 16
 
 
@@ -26,28 +29,18 @@ class DependencyStatus:
 
 def dependency_status(dag_id: str, run_id: str, task_id: str, map_indexes: Iterable[int]) -> DependencyStatus:
     """Ask the execution API for the states of ``map_indexes`` of ``task_id`` in this run."""
-    from airflow.sdk.execution_time.task_runner import RuntimeTaskInstance
-
     wanted = sorted(set(map_indexes))
     if not wanted:
         return DependencyStatus(True)
-    states: dict[str, str | None] = {}
+    states: dict[int, str | None] = {}
     if len(wanted) <= _FEW:
         for m in wanted:
-            found = RuntimeTaskInstance.get_task_states(
-                dag_id=dag_id, map_index=m, task_ids=[task_id], run_ids=[run_id]
-            ).get(run_id, {})
-            states.update(found)
+            states.update(compat.task_states(dag_id, run_id, task_id, m))
     else:
-        states = dict(
-            RuntimeTaskInstance.get_task_states(dag_id=dag_id, task_ids=[task_id], run_ids=[run_id]).get(
-                run_id, {}
-            )
-        )
+        states = compat.task_states(dag_id, run_id, task_id)
     ready = True
     for m in wanted:
-        state = states.get(f"{task_id}_{m}")
-        state = str(getattr(state, "value", state)).lower() if state is not None else None
+        state = states.get(m)
         if state in _DEAD:
             return DependencyStatus(False, m, state)
         if state != "success":

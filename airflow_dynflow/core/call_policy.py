@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from airflow_dynflow.core import errors
 from airflow_dynflow.core.cache import Cache, cache_key, decode_outputs, encode_outputs
 from airflow_dynflow.core.errors import TypeMismatchError
 from airflow_dynflow.core.interface import Interface
-from airflow_dynflow.core.spec import Options
+from airflow_dynflow.core.options import Options
 
 __all__ = ["run_with_policy"]
 
@@ -75,16 +76,15 @@ def _deadline(name: str, timeout: float | None) -> Iterator[None]:
     if not timeout:
         yield
         return
-    message = f"{name} timed out after {timeout:g} s"
     if threading.current_thread() is not threading.main_thread():
         started = time.monotonic()
         yield
         if time.monotonic() - started > timeout:
-            raise TimeoutError(message)
+            raise errors.timed_out(name, timeout)
         return
 
     def expire(signum: int, frame: Any) -> None:
-        raise TimeoutError(message)
+        raise errors.timed_out(name, timeout)
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, timeout)

@@ -11,32 +11,27 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from airflow.sdk import BaseOperator, Context, conf
 
-from airflow_dynflow.airflow.operators import check_conf, run_entity, set_label, workflow_resolver
-from airflow_dynflow.airflow.payload import Payloads
-from airflow_dynflow.airflow.store import BlobStore
+from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow.runtime.calls import run_entity
+from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
+from airflow_dynflow.airflow.runtime.labels import element_label, set_label
+from airflow_dynflow.airflow.store.blob_store import BlobStore
+from airflow_dynflow.airflow.store.payloads import Payloads
 from airflow_dynflow.core.entities import Workflow, checked_inputs
 from airflow_dynflow.core.map_task import MapTask, element_count
 
 __all__ = ["MapCollectOperator", "MapElementOperator", "MapSplitOperator"]
 
 
-def element_label(element: Mapping[str, Any]) -> str:
-    """``x=3`` or ``a=1, b='k'``: enough to recognise an element in the mapped-instances list."""
-    parts = []
-    for name, stored in element.items():
-        shown = json.dumps(stored["v"]) if "v" in stored else "<blob>"
-        parts.append(f"{name}={shown if len(shown) <= 30 else shown[:27] + '...'}")
-    return ", ".join(parts)
-
-
 def _map_entity(wf: Workflow, node: int) -> MapTask:
-    return wf.spec.entity(wf.spec.nodes[node])
+    entity = wf.spec.entity(wf.spec.nodes[node])
+    assert isinstance(entity, MapTask)
+    return entity
 
 
 class MapSplitOperator(BaseOperator):
@@ -54,15 +49,12 @@ class MapSplitOperator(BaseOperator):
         mapper = _map_entity(wf, self.node)
         store = BlobStore()
         payloads = Payloads(store)
-        raw = workflow_resolver(wf, wf.spec, context, self.sources, payloads).inputs(self.node, self.task_id)
+        raw = workflow_resolver(wf, context, self.sources, payloads).inputs(self.node, self.task_id)
         lists = checked_inputs(mapper.interface, raw)
         size = element_count(mapper.name, lists)
         limit = conf.getint("core", "max_map_length")
         if size > limit:
-            raise ValueError(
-                f"{mapper.name}: {size} elements exceed [core] max_map_length = {limit}; raise it, e.g. "
-                f"AIRFLOW__CORE__MAX_MAP_LENGTH={size} for every Airflow component"
-            )
+            raise errors.map_too_long(mapper.name, size, limit)
         params = mapper.task.interface.inputs
         base = store.run_path(self.dag_id, context["run_id"], self.task_id)
         elements = [
@@ -115,7 +107,7 @@ class MapCollectOperator(BaseOperator):
         ti = context["ti"]
         size = ti.xcom_pull(task_ids=self.split_id, key="count")
         if size is None:
-            raise RuntimeError(f"{mapper.name}: {self.split_id} did not run, so there is nothing to collect")
+            raise errors.nothing_to_collect(mapper.name, self.split_id)
         # A list of task ids always gets a list back, in map-index order, in one call.
         envelopes = ti.xcom_pull(task_ids=[self.element_id]) if size else []
         if envelopes is None or len(envelopes) != size:

@@ -24,15 +24,14 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError
 from pydantic.errors import PydanticSchemaGenerationError, PydanticUserError
 from pydantic.json_schema import PydanticJsonSchemaWarning
 
+from airflow_dynflow.core import errors
+from airflow_dynflow.core.errors import InvalidValue
+
 __all__ = ["Converter", "InvalidValue", "JsonConverter", "PickleConverter", "converter_for"]
 
 PICKLE_SCHEMA_KEY = "x-dynflow-pickle"
 
 _BYTES_AS_BASE64 = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
-
-
-class InvalidValue(Exception):
-    """A value does not fit a converter's type; the caller turns it into a TypeMismatchError."""
 
 
 class Converter(Protocol):
@@ -107,7 +106,7 @@ class PickleConverter:
 
     def validate(self, value: Any) -> Any:
         if isinstance(self.tp, type) and not isinstance(value, self.tp):
-            raise InvalidValue(f"not an instance of {self.tp.__qualname__}")
+            raise errors.not_an_instance(self.tp)
         return value
 
     def to_jsonable(self, value: Any) -> Any:
@@ -115,7 +114,7 @@ class PickleConverter:
 
     def from_jsonable(self, data: Any) -> Any:
         if not isinstance(data, str):
-            raise InvalidValue("a pickled value must be a base64 string")
+            raise errors.pickled_not_base64()
         return self.validate(cloudpickle.loads(base64.b64decode(data)))
 
     def schema(self) -> dict[str, Any]:

@@ -1,8 +1,7 @@
-"""The blob store: futures specs, large or pickled outputs, and the task cache.
+"""Paths and whole-object I/O under ``[dynflow] store_url``.
 
-It lives on an ``ObjectStoragePath`` (``[dynflow] store_url``), so local folders, S3 and GCS all work
-with the matching provider installed. Only small references to what is stored here go to XCom:
-the metadata DB never holds a spec or a large payload.
+It lives on an ``ObjectStoragePath``, so local folders, S3 and GCS all work with the matching
+provider installed.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ import re
 
 from airflow.sdk import ObjectStoragePath, conf
 
-__all__ = ["BlobCache", "BlobStore"]
+__all__ = ["BlobStore"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._=-]+")
 
@@ -50,20 +49,3 @@ class BlobStore:
 
     def read_text(self, uri: str) -> str:
         return self.read_bytes(uri).decode()
-
-
-class BlobCache:
-    """The ``Cache`` protocol of ``core.cache`` on the blob store, shared by every run and worker."""
-
-    def __init__(self, store: BlobStore) -> None:
-        self.store = store
-
-    def _path(self, key: str) -> ObjectStoragePath:
-        return self.store.root.joinpath("cache", key[:2], f"{key}.json")
-
-    def get(self, key: str) -> str | None:
-        path = self._path(key)
-        return path.read_text() if path.exists() else None
-
-    def put(self, key: str, text: str) -> None:
-        self.store.write_bytes(self._path(key), text.encode())

@@ -1,4 +1,4 @@
-"""Deferral triggers. They must live in the installed package: the triggerer cannot import DAG files."""
+"""The trigger a generated node defers to while its dependencies run."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 from asgiref.sync import sync_to_async
 
-from airflow_dynflow.airflow.waiting import dependency_status
+from airflow_dynflow.airflow.runtime.waiting import dependency_status
 
 __all__ = ["DependenciesTrigger"]
 
@@ -22,7 +22,7 @@ class DependenciesTrigger(BaseTrigger):
     """
 
     def __init__(
-        self, dag_id: str, run_id: str, task_id: str, map_indexes: list[int], poll_interval: float
+        self, *, dag_id: str, run_id: str, task_id: str, map_indexes: list[int], poll_interval: float
     ) -> None:
         super().__init__()
         self.dag_id = dag_id
@@ -33,7 +33,7 @@ class DependenciesTrigger(BaseTrigger):
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return (
-            "airflow_dynflow.airflow.triggers.DependenciesTrigger",
+            f"{type(self).__module__}.{type(self).__qualname__}",
             {
                 "dag_id": self.dag_id,
                 "run_id": self.run_id,

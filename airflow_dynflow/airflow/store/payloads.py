@@ -18,9 +18,9 @@ from typing import Any
 import cloudpickle
 from airflow.sdk import ObjectStoragePath, conf
 
-from airflow_dynflow.airflow.store import BlobStore
+from airflow_dynflow.airflow.store.blob_store import BlobStore
+from airflow_dynflow.core.converters import Converter
 from airflow_dynflow.core.interface import Interface
-from airflow_dynflow.core.types import Converter
 
 __all__ = ["Payloads"]
 

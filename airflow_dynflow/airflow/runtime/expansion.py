@@ -9,18 +9,19 @@ order, a batch only ever waits on earlier batches.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from airflow_dynflow.airflow.store import BlobStore
-from airflow_dynflow.core.errors import SpecError
+from airflow.sdk import Context
+
+from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow.store.futures_spec import read_futures_spec
 from airflow_dynflow.core.spec import Spec, node_id
 
-__all__ = ["Expansion", "digest_of", "load_spec"]
+__all__ = ["Expansion", "compiled", "node_envelope"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Expansion:
     uri: str
     digest: str
@@ -30,7 +31,7 @@ class Expansion:
     @classmethod
     def plan(cls, uri: str, digest: str, count: int, max_map_length: int) -> Expansion:
         batch = max(1, -(-count // max_map_length))
-        return cls(uri, digest, count, batch)
+        return cls(uri=uri, digest=digest, count=count, batch=batch)
 
     @classmethod
     def from_xcom(cls, data: dict[str, Any]) -> Expansion:
@@ -62,15 +63,16 @@ class Expansion:
         return out
 
 
-def digest_of(text: str) -> str:
-    """The digest a spec's JSON ends with (``Spec.to_json`` always writes it last)."""
-    return text.rsplit('"digest":"', 1)[1][:-2]
+def compiled(context: Context, compile_id: str) -> tuple[Expansion, Spec]:
+    """The expansion a compile task pushed in this run, and its futures spec (checked)."""
+    data = context["ti"].xcom_pull(task_ids=compile_id, key="spec")
+    if data is None:
+        raise errors.no_futures_spec(compile_id)
+    expansion = Expansion.from_xcom(data)
+    return expansion, read_futures_spec(expansion.uri, expansion.digest)
 
 
-@functools.lru_cache(maxsize=8)
-def load_spec(uri: str, digest: str) -> Spec:
-    """Read and check a futures spec once per process: under ``dag.test()`` every node shares it."""
-    text = BlobStore().read_text(uri)
-    if digest_of(text) != digest:
-        raise SpecError(f"the futures spec at {uri} is not the one compiled for this run")
-    return Spec.from_json(text)
+def node_envelope(ti: Any, nodes_id: str, expansion: Expansion, index: int) -> Any:
+    """Generated node ``index``'s outputs envelope from the instance that ran it, or None."""
+    envelope = ti.xcom_pull(task_ids=nodes_id, map_indexes=expansion.map_index_of(index))
+    return None if envelope is None else envelope.get(node_id(index))

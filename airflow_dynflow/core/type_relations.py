@@ -12,6 +12,8 @@ import types
 import typing
 from typing import Any, Union
 
+from airflow_dynflow.core import errors
+
 __all__ = ["describe_value", "is_assignable", "member_type"]
 
 _UNION_ORIGINS = (Union, types.UnionType)
@@ -61,15 +63,15 @@ def member_type(tp: Any, key: str | int) -> Any:
         return Any
     if origin in (list, typing.List, typing.Sequence) or tp is list:  # noqa: UP006
         if not isinstance(key, int):
-            raise LookupError(f"a list is indexed by position, not by {key!r}")
+            raise errors.list_key(key)
         return args[0] if args else Any
     if origin is tuple:
         if not isinstance(key, int):
-            raise LookupError(f"a tuple is indexed by position, not by {key!r}")
+            raise errors.tuple_key(key)
         if len(args) == 2 and args[1] is Ellipsis:
             return args[0]
         if args and not -len(args) <= key < len(args):
-            raise LookupError(f"index {key} is out of range for {len(args)} elements")
+            raise errors.index_out_of_range(key, len(args))
         return args[key] if args else Any
     if origin is dict or origin is typing.Mapping:
         return args[1] if args else Any
@@ -78,7 +80,7 @@ def member_type(tp: Any, key: str | int) -> Any:
         if isinstance(key, int) and hasattr(tp, "_fields"):
             key = tp._fields[key]
         if key not in fields:
-            raise LookupError(f"{getattr(tp, '__qualname__', tp)} has no field {key!r}")
+            raise errors.no_field(tp, key)
         return fields[key]
     return Any
 

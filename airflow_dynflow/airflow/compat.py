@@ -1,0 +1,62 @@
+"""The one place that touches the task SDK's private names and knows how Airflow spells states.
+
+Airflow 3.3.2 (task SDK 1.3) gives a running task no public way to read its siblings' states, to
+look up another DAG run, or to tell ``dag.test()`` from a real worker. The names that can are
+private (``RuntimeTaskInstance``'s static helpers, ``InProcessSupervisorComms``); wrapping them here
+means an Airflow upgrade is mended in one module. States come back as enums or strings depending
+on the caller; every helper returns the plain lower-case string (``"success"``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["dag_run_exists", "dag_run_state", "is_dag_test", "state_name", "task_states"]
+
+
+def state_name(state: Any) -> str | None:
+    """``TaskInstanceState.SUCCESS``, ``DagRunState.SUCCESS`` and ``"success"`` alike, as ``"success"``."""
+    if state is None:
+        return None
+    return str(getattr(state, "value", state)).lower()
+
+
+def is_dag_test() -> bool:
+    """``dag.test()`` / ``airflow dags test`` run triggers inline and blocking: never defer there.
+
+    The DagRun a task sees there carries no ``triggered_by``, but every task runs in-process with
+    ``InProcessSupervisorComms``, which is what we test for.
+    """
+    from airflow.sdk.execution_time import task_runner
+    from airflow.sdk.execution_time.supervisor import InProcessSupervisorComms
+
+    return isinstance(getattr(task_runner, "SUPERVISOR_COMMS", None), InProcessSupervisorComms)
+
+
+def task_states(
+    dag_id: str, run_id: str, task_id: str, map_index: int | None = None
+) -> dict[int, str | None]:
+    """States of ``task_id``'s mapped instances in one run, by map index (one index, or all)."""
+    from airflow.sdk.execution_time.task_runner import RuntimeTaskInstance
+
+    found = RuntimeTaskInstance.get_task_states(
+        dag_id=dag_id, map_index=map_index, task_ids=[task_id], run_ids=[run_id]
+    ).get(run_id, {})
+    prefix = f"{task_id}_"
+    return {
+        int(key[len(prefix) :]): state_name(state)
+        for key, state in found.items()
+        if key.startswith(prefix) and key[len(prefix) :].lstrip("-").isdigit()
+    }
+
+
+def dag_run_exists(dag_id: str, run_id: str) -> bool:
+    from airflow.sdk.execution_time.task_runner import RuntimeTaskInstance
+
+    return bool(RuntimeTaskInstance.get_dr_count(dag_id=dag_id, run_ids=[run_id]))
+
+
+def dag_run_state(dag_id: str, run_id: str) -> str | None:
+    from airflow.sdk.execution_time.task_runner import RuntimeTaskInstance
+
+    return state_name(RuntimeTaskInstance.get_dagrun_state(dag_id=dag_id, run_id=run_id))

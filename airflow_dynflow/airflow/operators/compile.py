@@ -1,0 +1,113 @@
+"""The compile task of a ``@dynamic``: run the body with real inputs, store the futures spec.
+
+It pushes only a small reference (``runtime.expansion.Expansion``) to XCom under the key ``spec``;
+its return value, one label per mapped instance, is what the generated-node task expands over.
+It logs the graph it compiled, which is what ``airflow tasks test`` on it prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from airflow.sdk import BaseOperator, Context, conf
+
+from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow.runtime.expansion import Expansion
+from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
+from airflow_dynflow.airflow.store.blob_store import BlobStore
+from airflow_dynflow.airflow.store.futures_spec import write_futures_spec
+from airflow_dynflow.airflow.store.payloads import Payloads
+from airflow_dynflow.core.entities import Dynamic, Workflow, checked_inputs
+from airflow_dynflow.core.origin import import_entity
+from airflow_dynflow.core.spec import Spec, node_id
+
+__all__ = ["CompileOperator", "DynamicCompileOperator", "RunnerCompileOperator", "graph_lines"]
+
+_GRAPH_LINES = 200
+
+
+class CompileOperator(BaseOperator):
+    """Runs a ``@dynamic`` body with real inputs; its futures spec is what ``nodes`` will run.
+
+    Subclasses say where the dynamic and its inputs come from.
+    """
+
+    ui_color = "#ede9fe"
+
+    def dynamic_and_inputs(self, context: Context) -> tuple[Dynamic, dict[str, Any]]:
+        raise NotImplementedError
+
+    def execute(self, context: Context) -> list[str]:
+        dynamic, inputs = self.dynamic_and_inputs(context)
+        spec = dynamic.compile(**checked_inputs(dynamic.interface, inputs))
+        text = spec.to_json()
+        store = BlobStore()
+        uri, digest = write_futures_spec(
+            store, store.run_path(self.dag_id, context["run_id"], self.task_id), text
+        )
+        expansion = Expansion.plan(uri, digest, len(spec.nodes), conf.getint("core", "max_map_length"))
+        self.log.info(
+            "%s: %d generated nodes in %d task instances, spec %s (%d bytes)",
+            dynamic.name,
+            expansion.count,
+            expansion.instances,
+            uri,
+            len(text),
+        )
+        for line in graph_lines(spec):
+            self.log.info("%s", line)
+        context["ti"].xcom_push(key="spec", value=expansion.to_xcom())
+        return expansion.labels(spec)
+
+
+class DynamicCompileOperator(CompileOperator):
+    """The compile task of a ``@dynamic`` called in a workflow: inputs from upstream and params."""
+
+    def __init__(self, *, workflow: Workflow, node: int, sources: Mapping[int, str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.workflow = workflow
+        self.node = node
+        self.sources = dict(sources)
+
+    def dynamic_and_inputs(self, context: Context) -> tuple[Dynamic, dict[str, Any]]:
+        wf = self.workflow
+        check_conf(wf, context)
+        resolver = workflow_resolver(wf, context, self.sources, Payloads(BlobStore()))
+        dynamic = wf.spec.entity(wf.spec.nodes[self.node])
+        assert isinstance(dynamic, Dynamic)
+        return dynamic, resolver.inputs(self.node, self.task_id)
+
+
+class RunnerCompileOperator(CompileOperator):
+    """The compile task of the runner DAG: which dynamic and its inputs come from the run's conf."""
+
+    def dynamic_and_inputs(self, context: Context) -> tuple[Dynamic, dict[str, Any]]:
+        request = context["dag_run"].conf or {}
+        try:
+            target = request["dynamic"]
+            encoded = request["inputs"]
+        except KeyError as exc:
+            raise errors.bad_child_request(self.dag_id, str(exc)) from None
+        dynamic = import_entity(target["ref"], target.get("file"), target["version"])
+        payloads = Payloads(BlobStore())
+        params = dynamic.interface.inputs
+        inputs = {name: payloads.decode(params[name].converter, stored) for name, stored in encoded.items()}
+        parent = request.get("parent", {})
+        self.log.info("expanding %s for %s", dynamic.name, parent or "a manual run")
+        return dynamic, inputs
+
+
+def graph_lines(spec: Spec) -> list[str]:
+    """What the dynamic will schedule, one line per node: ``n7 update_list <- n5, n6``."""
+    lines = []
+    for i, node in enumerate(spec.nodes[:_GRAPH_LINES]):
+        deps = ", ".join(node_id(d) for d in node.depends_on())
+        kind = spec.tasks[node.task].kind
+        suffix = f" ({kind})" if kind != "task" else ""
+        lines.append(
+            f"  {node_id(i)} {node.options.name or node.task}{suffix}" + (f" <- {deps}" if deps else "")
+        )
+    if len(spec.nodes) > _GRAPH_LINES:
+        lines.append(f"  ... and {len(spec.nodes) - _GRAPH_LINES} more nodes")
+    return lines

@@ -1,0 +1,234 @@
+"""The generated-node task of a ``@dynamic``: one mapped instance per node of its futures spec
+(or per batch of nodes past ``[core] max_map_length``).
+
+An instance waits for its dependencies without holding a worker slot: a short bounded wait in the
+worker, then deferral to ``DependenciesTrigger`` under a scheduler, or rescheduling under
+``dag.test()`` (where triggers block). A dependency that can never succeed skips the node at once.
+Then it runs its nodes and stores their outputs (``store.stored_outputs``), so a later try of the
+same generation pushes them instead of running the functions again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from airflow.sdk import BaseOperator, Context, conf
+from airflow.sdk.exceptions import AirflowRescheduleException, AirflowSkipException, DagRunTriggerException
+
+from airflow_dynflow.airflow import compat, errors
+from airflow_dynflow.airflow.operators.child_run import ChildRun
+from airflow_dynflow.airflow.runtime.calls import run_entity
+from airflow_dynflow.airflow.runtime.expansion import compiled, node_envelope
+from airflow_dynflow.airflow.runtime.inputs import Resolver
+from airflow_dynflow.airflow.runtime.labels import set_label
+from airflow_dynflow.airflow.runtime.waiting import DependencyStatus, dependency_status
+from airflow_dynflow.airflow.store.blob_store import BlobStore
+from airflow_dynflow.airflow.store.payloads import Payloads
+from airflow_dynflow.airflow.store.stored_outputs import StoredOutputs
+from airflow_dynflow.airflow.triggers.dependencies import DependenciesTrigger
+from airflow_dynflow.core.entities import Dynamic, Task, checked_inputs
+from airflow_dynflow.core.errors import add_node_path
+from airflow_dynflow.core.local_runner import run_spec
+from airflow_dynflow.core.options import Options
+from airflow_dynflow.core.protocols import NodeEntity
+from airflow_dynflow.core.spec import node_id
+
+__all__ = ["GeneratedNodeOperator"]
+
+# Exceptions a node run raises to talk to Airflow, not because the node failed.
+_AIRFLOW_CONTROL_FLOW = (DagRunTriggerException, AirflowRescheduleException, AirflowSkipException)
+
+
+class GeneratedNodeOperator(BaseOperator):
+    ui_color = "#dbeafe"
+
+    def __init__(self, *, compile_id: str, runner_dag_id: str, item: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.compile_id = compile_id
+        self.runner_dag_id = runner_dag_id
+        self.item = item
+
+    def execute(self, context: Context) -> Any:
+        run = NodeRun(self, context)
+        stored = run.stored()
+        if stored is not None:
+            return stored
+        deps = run.dependencies()
+        status = dependency_status(self.dag_id, context["run_id"], self.task_id, deps)
+        if not status.ready and status.dead is None:
+            poll = conf.getfloat("dynflow", "poll_interval", fallback=0.25)
+            if compat.is_dag_test():
+                raise AirflowRescheduleException(datetime.now(UTC) + timedelta(seconds=poll))
+            status = self._wait_inline(context, deps, poll)
+            if not status.ready and status.dead is None:
+                self.defer(
+                    trigger=DependenciesTrigger(
+                        dag_id=self.dag_id,
+                        run_id=context["run_id"],
+                        task_id=self.task_id,
+                        map_indexes=deps,
+                        poll_interval=poll,
+                    ),
+                    method_name="resume",
+                )
+        return self._run_or_skip(run, status.dead, status.state)
+
+    def resume(self, context: Context, event: Mapping[str, Any]) -> Any:
+        run = NodeRun(self, context)
+        stored = run.stored()
+        if stored is not None:
+            return stored
+        return self._run_or_skip(run, event.get("dead"), event.get("state"))
+
+    def child_done(self, context: Context, event: Any) -> Any:
+        return NodeRun(self, context).finish_child()
+
+    def _wait_inline(self, context: Context, deps: list[int], poll: float) -> DependencyStatus:
+        """A short wait in the worker first: a chain's next node is usually ready within a second,
+        and deferring costs a trip through the triggerer and a fresh worker. Bounded, so waiting
+        instances cannot starve ready ones of worker slots for long."""
+        deadline = time.monotonic() + conf.getfloat("dynflow", "wait_inline_seconds", fallback=1.5)
+        status = dependency_status(self.dag_id, context["run_id"], self.task_id, deps)
+        while not status.ready and status.dead is None and time.monotonic() < deadline:
+            time.sleep(poll)
+            status = dependency_status(self.dag_id, context["run_id"], self.task_id, deps)
+        return status
+
+    def _run_or_skip(self, run: NodeRun, dead: int | None, state: str | None) -> Any:
+        if dead is not None:
+            raise errors.dependency_dead(self.item, run.label_of_instance(dead), state)
+        return run.execute()
+
+
+class NodeRun:
+    """One execution of a generated-node instance: its nodes, their inputs and stored outputs."""
+
+    def __init__(self, op: GeneratedNodeOperator, context: Context) -> None:
+        self.op = op
+        self.context = context
+        self.ti = context["ti"]
+        set_label(context, op.item)
+        self.expansion, self.spec = compiled(context, op.compile_id)
+        map_index = self.ti.map_index
+        assert map_index is not None, "generated-node instances are always mapped"
+        self.map_index: int = map_index
+        self.nodes = self.expansion.nodes_of(self.map_index)
+        self.store = BlobStore()
+        self.payloads = Payloads(self.store)
+        self.done: dict[int, Any] = {}
+        self.folder = self.store.run_path(op.dag_id, context["run_id"], op.task_id, str(self.map_index))
+        self.outputs = StoredOutputs(self.store, self.folder / f"{self.expansion.digest[-16:]}.json")
+        self.child = ChildRun(
+            operator=op,
+            item=op.item,
+            context=context,
+            runner_dag_id=op.runner_dag_id,
+            map_index=self.map_index,
+            payloads=self.payloads,
+            folder=self.folder,
+            resume_method="child_done",
+        )
+
+    def label_of_instance(self, map_index: int) -> str:
+        return self.expansion.labels(self.spec)[map_index]
+
+    def dependencies(self) -> list[int]:
+        inside = set(self.nodes)
+        outside = {d for i in self.nodes for d in self.spec.nodes[i].depends_on() if d not in inside}
+        return sorted({self.expansion.map_index_of(d) for d in outside})
+
+    def generation_start(self) -> int:
+        """First try number since the instance was last cleared (clearing raises ``max_tries``)."""
+        return self.ti.max_tries - (self.op.retries or 0) + 1
+
+    def stored(self) -> dict[str, Any] | None:
+        found = self.outputs.read(self.generation_start())
+        if found is None:
+            return None
+        try_number, nodes = found
+        self.op.log.info(
+            "%s: outputs already stored by try %d of this run; not running the function again",
+            self.op.item,
+            try_number,
+        )
+        return nodes
+
+    def _fetch(self, index: int) -> Any:
+        if index in self.done:
+            return self.done[index]
+        return node_envelope(self.ti, self.op.task_id, self.expansion, index)
+
+    def resolver(self) -> Resolver:
+        return Resolver(
+            spec=self.spec,
+            payloads=self.payloads,
+            fetch=self._fetch,
+            describe=lambda i: (
+                f"generated node {self.spec.label(i)} (map index {self.expansion.map_index_of(i)})"
+            ),
+        )
+
+    def execute(self) -> dict[str, Any]:
+        resolver = self.resolver()
+        for index in self.nodes:
+            node = self.spec.nodes[index]
+            entity = self.spec.entity(node)
+            label = self.spec.label(index)
+            self.op.log.info("running %s", label)
+            try:
+                inputs = resolver.inputs(index, label)
+                if isinstance(entity, Dynamic):
+                    outputs = self._nested(entity, inputs, index)
+                else:
+                    outputs = self._call(label, entity, inputs, node.options)
+            except _AIRFLOW_CONTROL_FLOW:
+                raise
+            except Exception as exc:
+                add_node_path(exc, label)
+                self._fail_for_good_if_no_retries_left(exc, entity.options.merged(node.options))
+                raise
+            self.done[index] = self.payloads.encode_outputs(
+                entity.interface, outputs, self.folder / node_id(index)
+            )
+        return self._store()
+
+    def _store(self) -> dict[str, Any]:
+        nodes = {node_id(i): self.done[i] for i in self.nodes}
+        self.outputs.write(self.ti.try_number, nodes)
+        return nodes
+
+    def _call(
+        self, label: str, entity: NodeEntity, inputs: Mapping[str, Any], options: Options
+    ) -> dict[str, Any]:
+        timeout = entity.options.merged(options).timeout
+        if isinstance(entity, Task):
+            return run_entity(label, entity, inputs, self.store, timeout)
+        return entity.run_node(inputs, Options(timeout=timeout))
+
+    def _fail_for_good_if_no_retries_left(self, exc: Exception, options: Options) -> None:
+        """Generated instances carry spare Airflow retries (for the defer/requeue race); a node
+        gets only the retries it asked for, then fails without further tries."""
+        attempt = self.ti.try_number - self.generation_start() + 1
+        if attempt > (options.retries or 0):
+            raise errors.node_failed_for_good(self.op.item, attempt, exc) from exc
+
+    def _nested(self, dynamic: Dynamic, inputs: Mapping[str, Any], index: int) -> dict[str, Any]:
+        """A dynamic inside a dynamic: a child run of the runner DAG, or in-line where that cannot run."""
+        if compat.is_dag_test() or self.expansion.batch > 1:
+            sub = dynamic.compile(**checked_inputs(dynamic.interface, inputs))
+            self.op.log.info("expanding %s in-line: %d nodes", self.spec.label(index), len(sub.nodes))
+            return run_spec(sub, {}, observe=lambda label: self.op.log.info("  running %s", label))
+        return self.child.outputs_or_trigger(dynamic, inputs, node_id(index))
+
+    def finish_child(self) -> dict[str, Any]:
+        (index,) = self.nodes
+        dynamic = self.spec.entity(self.spec.nodes[index])
+        assert isinstance(dynamic, Dynamic)
+        outputs = self.child.finished_outputs(dynamic, self.spec.label(index))
+        self.done[index] = self.payloads.encode_outputs(
+            dynamic.interface, outputs, self.folder / node_id(index)
+        )
+        return self._store()

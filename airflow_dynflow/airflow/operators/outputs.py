@@ -1,0 +1,43 @@
+"""The DAG's last task: the workflow's result as its ``return_value`` XCom, plain JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from airflow.sdk import BaseOperator, Context
+
+from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
+from airflow_dynflow.airflow.store.blob_store import BlobStore
+from airflow_dynflow.airflow.store.payloads import Payloads
+from airflow_dynflow.core.entities import Workflow
+
+__all__ = ["DynflowOutputsOperator"]
+
+
+class DynflowOutputsOperator(BaseOperator):
+    """One output is the value itself, several an object keyed by output name, none ``null``."""
+
+    ui_color = "#dcfce7"
+
+    def __init__(self, *, workflow: Workflow, sources: Mapping[int, str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.workflow = workflow
+        self.sources = dict(sources)
+
+    def execute(self, context: Context) -> Any:
+        wf = self.workflow
+        check_conf(wf, context)
+        resolver = workflow_resolver(wf, context, self.sources, Payloads(BlobStore()))
+        params = wf.interface.outputs
+        values = {
+            name: params[name].converter.to_jsonable(
+                wf.interface.check_output(name, resolver.value(b, self.task_id, name))
+            )
+            for name, b in wf.spec.outputs.items()
+        }
+        if not params:
+            return None
+        if len(params) == 1 and wf.interface.output_tuple is None:
+            return next(iter(values.values()))
+        return values

@@ -1,0 +1,43 @@
+"""The result task of a ``@dynamic``: its outputs, resolved from its generated nodes, as one
+envelope for whatever is downstream (or for the parent node of a child run)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow.sdk import BaseOperator, Context
+
+from airflow_dynflow.airflow.runtime.expansion import compiled, node_envelope
+from airflow_dynflow.airflow.runtime.inputs import Resolver
+from airflow_dynflow.airflow.store.blob_store import BlobStore
+from airflow_dynflow.airflow.store.payloads import Payloads
+
+__all__ = ["DynamicResultOperator"]
+
+
+class DynamicResultOperator(BaseOperator):
+    ui_color = "#dcfce7"
+
+    def __init__(self, *, compile_id: str, nodes_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.compile_id = compile_id
+        self.nodes_id = nodes_id
+
+    def execute(self, context: Context) -> Any:
+        expansion, spec = compiled(context, self.compile_id)
+        ti = context["ti"]
+        store = BlobStore()
+        payloads = Payloads(store)
+        resolver = Resolver(
+            spec=spec,
+            payloads=payloads,
+            fetch=lambda index: node_envelope(ti, self.nodes_id, expansion, index),
+            describe=lambda index: f"generated node {spec.label(index)}",
+        )
+        interface = spec.owner.interface
+        values = {
+            name: interface.check_output(name, resolver.value(b, self.task_id, name))
+            for name, b in spec.outputs.items()
+        }
+        base = store.run_path(self.dag_id, context["run_id"], self.task_id)
+        return payloads.encode_outputs(interface, values, base)

@@ -1,0 +1,30 @@
+"""Running one entity inside a task instance: Airflow owns retries, the blob store the cache."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from airflow_dynflow.airflow.store.blob_store import BlobStore
+from airflow_dynflow.airflow.store.cache import BlobCache
+from airflow_dynflow.core.call_policy import run_with_policy
+from airflow_dynflow.core.entities import Task, checked_inputs
+from airflow_dynflow.core.options import NO_OPTIONS, Options
+
+__all__ = ["run_entity"]
+
+
+def run_entity(
+    name: str, entity: Task, inputs: Mapping[str, Any], store: BlobStore, timeout: float | None = None
+) -> dict[str, Any]:
+    """Run a task's function once, with its cache on the blob store.
+
+    ``timeout`` is for generated nodes, whose mapped instances share one ``execution_timeout``;
+    static tasks leave it to Airflow.
+    """
+    cache = None
+    if entity.cache:
+        cache = (BlobCache(store), entity.origin.ref, entity.effective_cache_version)
+    checked = checked_inputs(entity.interface, inputs)
+    options = Options(timeout=timeout) if timeout else NO_OPTIONS
+    return run_with_policy(name, entity.body, entity.interface, checked, options, cache)

@@ -1,0 +1,121 @@
+"""Turning a node's bindings into native input values inside a running task instance.
+
+Constants come from the spec, workflow inputs from the run's params, and promise references from
+the XCom envelopes of the task instances that produced them (see ``store.payloads``). Where an output
+lives (which task id, which map index) is the caller's business, given as a ``fetch`` function, so
+the same resolver serves static workflow tasks and generated nodes of a dynamic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from airflow.sdk import Context
+
+from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow.store.payloads import Payloads
+from airflow_dynflow.core import errors as core_errors
+from airflow_dynflow.core.converters import InvalidValue
+from airflow_dynflow.core.entities import Workflow
+from airflow_dynflow.core.interface import Param
+from airflow_dynflow.core.local_runner import walk_path
+from airflow_dynflow.core.spec import Binding, Const, Ref, Spec
+
+__all__ = ["Envelope", "Resolver", "check_conf", "workflow_resolver"]
+
+Envelope = Mapping[str, Mapping[str, Any]]
+_RERUN_HINT = "airflow tasks test <dag_id> <task_id> <run_id>"
+
+
+class Resolver:
+    def __init__(
+        self,
+        *,
+        spec: Spec,
+        payloads: Payloads,
+        fetch: Callable[[int], Envelope | None],
+        describe: Callable[[int], str],
+        params: Mapping[str, Any] | None = None,
+        input_params: Mapping[str, Param] | None = None,
+        rerun_hint: str = _RERUN_HINT,
+    ) -> None:
+        """``fetch(i)`` returns node i's envelope or None; ``describe(i)`` names where it should be.
+
+        ``params`` are the run's params (raw JSON); ``input_params`` the workflow's typed inputs;
+        ``rerun_hint`` the command that tests this task against a run where its upstream ran.
+        """
+        self.spec = spec
+        self.payloads = payloads
+        self.fetch = fetch
+        self.describe = describe
+        self.params = params or {}
+        self.input_params = input_params or {}
+        self.rerun_hint = rerun_hint
+        self._envelopes: dict[int, Envelope] = {}
+
+    def inputs(self, index: int, consumer: str) -> dict[str, Any]:
+        node = self.spec.nodes[index]
+        return {name: self.value(b, consumer, name) for name, b in node.inputs.items()}
+
+    def value(self, binding: Binding, consumer: str, input_name: str) -> Any:
+        if isinstance(binding, Const):
+            return binding.value
+        if isinstance(binding, Ref):
+            raw = (
+                self._workflow_input(binding.output)
+                if binding.node is None
+                else self._output(binding.node, binding.output, consumer, input_name)
+            )
+            return walk_path(raw, binding.path)
+        items = [(k, self.value(b, consumer, input_name)) for k, b in binding.items]
+        return dict(items) if binding.kind == "dict" else [v for _, v in items]
+
+    def _workflow_input(self, name: str) -> Any:
+        param = self.input_params[name]
+        if name not in self.params:
+            raise core_errors.missing_argument(self.spec.name, name)
+        try:
+            return param.converter.from_jsonable(self.params[name])
+        except InvalidValue as exc:
+            raise core_errors.type_mismatch(
+                self.spec.name, "input", name, param.tp, repr(self.params[name]), str(exc)
+            ) from None
+
+    def _output(self, index: int, output: str, consumer: str, input_name: str) -> Any:
+        envelope = self._envelopes.get(index)
+        if envelope is None:
+            envelope = self.fetch(index)
+            if envelope is None:
+                raise errors.missing_upstream(consumer, input_name, self.describe(index), self.rerun_hint)
+            self._envelopes[index] = envelope
+        producer = self.spec.entity(self.spec.nodes[index]).interface.outputs[output]
+        return self.payloads.decode(producer.converter, envelope[output])
+
+
+def check_conf(wf: Workflow, context: Context) -> None:
+    """Airflow accepts unknown conf keys; a typo in an input name must not pass silently."""
+    conf = context["dag_run"].conf or {}
+    unknown = sorted(set(conf) - set(wf.interface.inputs))
+    if unknown:
+        raise errors.unknown_conf_keys(wf.name, unknown, wf.interface.inputs)
+
+
+def workflow_resolver(
+    wf: Workflow, context: Context, sources: Mapping[int, str], payloads: Payloads
+) -> Resolver:
+    """A resolver reading node outputs from the XCom of the task ids in ``sources``."""
+    ti = context["ti"]
+
+    def fetch(index: int) -> Any:
+        return ti.xcom_pull(task_ids=sources[index])
+
+    return Resolver(
+        spec=wf.spec,
+        payloads=payloads,
+        fetch=fetch,
+        describe=lambda index: f"upstream task '{sources[index]}'",
+        params=dict(context["params"]),
+        input_params=wf.interface.inputs,
+        rerun_hint=f"airflow tasks test {ti.dag_id} {ti.task_id} <run_id>",
+    )

@@ -1,0 +1,67 @@
+"""Per-node run options (retries, timeout, name, pool ...) and the checks on the values users give.
+
+A task declares them (``@task(retries=2)``), a call overrides them (``.with_overrides(...)``); the
+node runs with the two merged. Timeouts and delays are kept as seconds: users may give a
+``timedelta``, as in flytekit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from airflow_dynflow.core import errors
+
+__all__ = ["NO_OPTIONS", "Options", "checked_options", "seconds"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Options:
+    """Per-node run options; None means "inherit from the task"."""
+
+    retries: int | None = None
+    timeout: float | None = None
+    retry_delay: float | None = None
+    name: str | None = None
+    pool: str | None = None
+    queue: str | None = None
+    priority_weight: int | None = None
+
+    def merged(self, override: Options) -> Options:
+        """These options with every field that ``override`` sets replaced."""
+        changes = {k: getattr(override, k) for k in self.__slots__ if getattr(override, k) is not None}
+        return Options(**{**{k: getattr(self, k) for k in self.__slots__}, **changes})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+
+
+NO_OPTIONS = Options()
+
+
+def seconds(value: float | timedelta | None) -> float | None:
+    if value is None:
+        return None
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def checked_options(owner: str, given: Mapping[str, Any]) -> Options:
+    """``Options`` from what a decorator or ``with_overrides`` was given, or the error naming ``owner``.
+
+    Unset (None) values stay unset; unknown names are refused.
+    """
+    unknown = set(given) - set(Options.__slots__)
+    if unknown:
+        raise errors.unexpected_options(owner, unknown)
+    values = {k: v for k, v in given.items() if v is not None}
+    retries = values.get("retries")
+    if retries is not None and (not isinstance(retries, int) or isinstance(retries, bool) or retries < 0):
+        raise errors.bad_retries(owner, retries)
+    for name in ("timeout", "retry_delay"):
+        if name in values:
+            values[name] = seconds(values[name])
+    if values.get("timeout") is not None and values["timeout"] <= 0:
+        raise errors.bad_timeout(owner, given["timeout"])
+    return Options(**values)

@@ -1,0 +1,65 @@
+"""The contracts between the layers: what an entity must offer to be called, traced and run.
+
+``Task``, ``Dynamic``, ``MapTask`` and ``Workflow`` are plain frozen dataclasses with no common
+base class; the frames of ``tracing``, the spec and both runners rely only on these protocols.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from airflow_dynflow.core.interface import Interface
+    from airflow_dynflow.core.options import Options
+    from airflow_dynflow.core.origin import Origin
+    from airflow_dynflow.core.spec import TaskEntry
+    from airflow_dynflow.core.tracing import Trace
+
+__all__ = ["Entity", "NodeEntity"]
+
+
+class Entity(Protocol):
+    """Anything a body may call: a task, a dynamic, a map task or a workflow."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def interface(self) -> Interface: ...
+
+    @property
+    def origin(self) -> Origin: ...
+
+    @property
+    def node_count(self) -> int:
+        """How many node ids one call uses (a workflow called inside a body inlines its nodes)."""
+        ...
+
+    def run_local(self, bound: Mapping[str, Any]) -> Any:
+        """Run now with native, bound arguments; return what the caller receives."""
+        ...
+
+    def trace_call(self, trace: Trace, bound: Mapping[str, Any]) -> Any:
+        """Record the call into ``trace``; return the promise(s) the caller receives."""
+        ...
+
+
+class NodeEntity(Entity, Protocol):
+    """What one node of a spec calls: a task, a dynamic or a map task."""
+
+    @property
+    def kind(self) -> str:
+        """``task``, ``dynamic`` or ``map``: how a runtime schedules the node."""
+        ...
+
+    @property
+    def options(self) -> Options: ...
+
+    def run_node(self, bound: Mapping[str, Any], options: Options) -> dict[str, Any]:
+        """Run once as a node with ``options`` merged in; outputs keyed by name."""
+        ...
+
+    def task_entry(self, key: str) -> TaskEntry:
+        """How a spec refers to this entity under ``key``."""
+        ...
