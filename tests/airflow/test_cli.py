@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from dataclasses import dataclass
 
 import pytest
 
@@ -22,15 +24,34 @@ def airflow(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@dataclass(frozen=True)
+class DagsTest:
+    """One ``airflow dags test`` and the id of the run it made, read from its own output.
+
+    ``dags test`` (3.3.2) takes no run id; it logs ``DagRun Finished: dag_id=..., logical_date=...,
+    run_id=..., ...`` when its run ends. Tests use this id, never "the newest run of the DAG",
+    which another test may have made in the meantime.
+    """
+
+    out: subprocess.CompletedProcess[str]
+
+    @property
+    def run_id(self) -> str:
+        found = re.search(r"DagRun Finished: dag_id=\S+, logical_date=.*?, run_id=(\S+?),", self.out.stdout)
+        assert found, self.out.stdout[-3000:] + self.out.stderr[-3000:]
+        return found.group(1)
+
+
 @pytest.fixture(scope="module")
 def seed_run(airflow_db):
-    return airflow("dags", "test", "wf", "-c", json.dumps({"s1": "Pear", "s2": "Earth"}))
+    return DagsTest(airflow("dags", "test", "wf", "-c", json.dumps({"s1": "Pear", "s2": "Earth"})))
 
 
 def test_dags_test_runs_the_seed_example_to_success(seed_run):
-    assert seed_run.returncode == 0, seed_run.stdout[-3000:] + seed_run.stderr[-3000:]
-    assert "DagRun Finished: dag_id=wf" in seed_run.stdout
-    assert "state=success" in seed_run.stdout
+    out = seed_run.out
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert "DagRun Finished: dag_id=wf" in out.stdout
+    assert "state=success" in out.stdout
 
 
 def test_dags_test_result_is_in_the_outputs_xcom(seed_run):
@@ -39,18 +60,10 @@ def test_dags_test_result_is_in_the_outputs_xcom(seed_run):
 
     with create_session() as session:
         query = XComModel.get_many(
-            run_id=_last_run_id("wf"), key="return_value", task_ids="outputs", dag_ids="wf"
+            run_id=seed_run.run_id, key="return_value", task_ids="outputs", dag_ids="wf"
         )
         row = session.scalars(query).first()
         assert XComModel.deserialize_value(row) == 3
-
-
-def _last_run_id(dag_id: str) -> str:
-    from airflow.models.dagrun import DagRun
-    from airflow.utils.session import create_session
-
-    with create_session() as session:
-        return session.query(DagRun).filter(DagRun.dag_id == dag_id).order_by(DagRun.id.desc()).first().run_id
 
 
 def test_dags_test_refuses_a_conf_of_the_wrong_type():
@@ -71,7 +84,7 @@ def test_tasks_test_on_a_dynamic_with_required_inputs_uses_a_run_and_task_params
     # Airflow cannot create a run for a DAG whose required params have no value, and checks a
     # task's params before looking a run up: so an existing run (its conf wins), inputs in -t.
     inputs = json.dumps({"s1": "ab", "s2": "b"})
-    out = airflow("tasks", "test", "wf", "count_characters.compile", _last_run_id("wf"), "-t", inputs)
+    out = airflow("tasks", "test", "wf", "count_characters.compile", seed_run.run_id, "-t", inputs)
     assert "count_characters: 19 generated nodes in 19 task instances" in out.stdout
     assert "n17 update_list <- n15, n16" in out.stdout
 
@@ -86,6 +99,6 @@ def test_tasks_test_with_a_missing_upstream_names_it_and_how_to_give_it(airflow_
 def test_tasks_test_against_an_existing_run_resolves_upstream_outputs(seed_run):
     # Airflow validates a task's params before it looks the run up: required inputs go in -t.
     inputs = json.dumps({"s1": "Pear", "s2": "Earth"})
-    out = airflow("tasks", "test", "wf", "outputs", _last_run_id("wf"), "-t", inputs)
+    out = airflow("tasks", "test", "wf", "outputs", seed_run.run_id, "-t", inputs)
     assert "new_state=success" in out.stdout, out.stdout[-3000:]
     assert "MissingUpstreamError" not in out.stdout
