@@ -3,7 +3,7 @@
 Airflow reads its configuration once, at import. Every test that runs Airflow in this process
 shares one throw-away AIRFLOW_HOME with a SQLite DB, and one DAGs folder holding the repository's
 example DAGs plus the test-only DAGs in ``tests/airflow/dags`` (``dag.test()`` only runs DAGs that
-live in the configured DAGs folder). Stacks started by ``tests/airflow/stack.py`` build their own
+live in the configured DAGs folder). Stacks started by ``harness/stack.py`` build their own
 environment and ignore this one.
 """
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from harness.xcom import read_xcom
+
 
 def airflow(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO"}
@@ -55,15 +57,7 @@ def test_dags_test_runs_the_seed_example_to_success(seed_run):
 
 
 def test_dags_test_result_is_in_the_outputs_xcom(seed_run):
-    from airflow.models.xcom import XComModel
-    from airflow.utils.session import create_session
-
-    with create_session() as session:
-        query = XComModel.get_many(
-            run_id=seed_run.run_id, key="return_value", task_ids="outputs", dag_ids="wf"
-        )
-        row = session.scalars(query).first()
-        assert XComModel.deserialize_value(row) == 3
+    assert read_xcom("wf", seed_run.run_id, "outputs") == 3
 
 
 def test_dags_test_refuses_a_conf_of_the_wrong_type():
