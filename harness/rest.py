@@ -204,6 +204,31 @@ class AirflowClient:
 
         return deserialize(self.xcom_json(dag_id, run_id, task_id, key=key, map_index=map_index))
 
+    def task_instance(
+        self, dag_id: str, run_id: str, task_id: str, map_index: int = -1
+    ) -> dict[str, Any] | None:
+        """One task instance as the API reports it (state, try_number ...), or None while it does not
+        exist yet (a mapped instance before its task expanded)."""
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}"
+        response = self._request("GET", path if map_index < 0 else f"{path}/{map_index}")
+        if response.status_code == 404:
+            return None
+        _raise_for_status(response)
+        return dict(response.json())
+
+    def set_xcom(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        value: Any,
+        key: str = "return_value",
+        map_index: int = -1,
+    ) -> None:
+        """Overwrite an XCom entry, as anybody allowed to edit XComs in the UI or the API can."""
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/xcomEntries/{key}"
+        self.patch(path, {"value": value, "map_index": map_index})
+
     def task_log(
         self,
         dag_id: str,

@@ -126,23 +126,42 @@ class AirflowStack:
         passwords_file.write_text(json.dumps({ADMIN_USER: ADMIN_PASSWORD}) + "\n")
         self.env = self._environment(passwords_file)
         self._migrate()
-        commands = {
+        for name in self._commands():
+            self._launch(name)
+        self._wait_until_healthy(timeout=_START_TIMEOUT_SECONDS)
+
+    def _commands(self) -> dict[str, list[str]]:
+        return {
             "scheduler": ["scheduler", "--skip-serve-logs"],
             "triggerer": ["triggerer", "--skip-serve-logs"],
             "dag-processor": ["dag-processor"],
             "api-server": ["api-server", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"],
         }
-        for name, args in commands.items():
-            with open(self.log_dir / f"{name}.log", "ab") as log:
-                self._processes[name] = subprocess.Popen(
-                    self._airflow(*args),
-                    env=self.env,
-                    cwd=self.home,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
+
+    def _launch(self, name: str) -> None:
+        with open(self.log_dir / f"{name}.log", "ab") as log:
+            self._processes[name] = subprocess.Popen(
+                self._airflow(*self._commands()[name]),
+                env=self.env,
+                cwd=self.home,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def kill(self, name: str) -> None:
+        """SIGKILL one component's process group, as a crash or an OOM kill would: no clean shutdown.
+
+        Task runners it started live in groups of their own and are left running, as they would be.
+        """
+        proc = self._processes[name]
+        _signal_group(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+    def restart(self, name: str) -> None:
+        """Start a killed component again with the same command and environment, and wait for health."""
+        self._launch(name)
         self._wait_until_healthy(timeout=_START_TIMEOUT_SECONDS)
 
     def _environment(self, passwords_file: Path) -> dict[str, str]:
@@ -168,6 +187,7 @@ class AirflowStack:
             "AIRFLOW__API__HOST": "127.0.0.1",
             "AIRFLOW__API__BASE_URL": self.base_url,
             "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
+            "AIRFLOW__DYNFLOW__SIGNING_KEY": secrets.token_urlsafe(32),
             "AIRFLOW__CORE__AUTH_MANAGER": (
                 "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
             ),

@@ -10,6 +10,8 @@ export AIRFLOW__CORE__LOAD_EXAMPLES=False
 export AIRFLOW__CORE__EXECUTOR=LocalExecutor
 export AIRFLOW__CORE__MIGHT_CONTAIN_DAG_CALLABLE=airflow_dynflow.airflow.discovery.might_contain_dag
 export AIRFLOW__LOGGING__LOGGING_LEVEL=WARNING
+# The key that signs plans and payloads (docs/security.md); a deployment sets its own secret.
+export AIRFLOW__DYNFLOW__SIGNING_KEY="${AIRFLOW__DYNFLOW__SIGNING_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')}"
 mkdir -p "$AIRFLOW_HOME"
 
 echo "plain Python:  wf(s1='Pear', s2='Earth') = $(.venv/bin/python dags/count_characters.py)"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import secrets
 import shutil
 import tempfile
 from pathlib import Path
@@ -32,6 +33,7 @@ os.environ.update(
         "AIRFLOW__CORE__MIGHT_CONTAIN_DAG_CALLABLE": "airflow_dynflow.airflow.discovery.might_contain_dag",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{AIRFLOW_HOME}/airflow.db",
         "AIRFLOW__DYNFLOW__STORE_URL": f"file://{AIRFLOW_HOME}/store",
+        "AIRFLOW__DYNFLOW__SIGNING_KEY": secrets.token_urlsafe(32),
         "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
     }
 )

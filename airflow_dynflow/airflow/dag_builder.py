@@ -153,6 +153,7 @@ class _Builder:
                 task_id=mapper.task.name,
                 workflow=self.wf,
                 node=index,
+                split_id=split.task_id,
                 map_index_template=LABEL_TEMPLATE,
                 max_active_tis_per_dagrun=mapper.map.concurrency,
                 **options,

@@ -66,14 +66,22 @@ def dynamic_group(
 
 
 def build_runner_dag(dag_id: str) -> DAG:
-    """The DAG that runs nested dynamics as child runs; it must never start paused."""
+    """The DAG that runs nested dynamics as child runs; it must never start paused.
+
+    Its runs take their work from a request that a parent node signed for that very run
+    (``runtime.child_request``): a run triggered by hand fails at once, before anything in its conf
+    is read. Airflow 3.3 cannot hide a DAG from the list, so it is tagged and described as internal.
+    """
     runner = runner_dag_id(dag_id)
     with DAG(
         dag_id=runner,
         schedule=None,
         is_paused_upon_creation=False,
-        tags=["dynflow"],
-        description=f"Runs the dynamics nested in {dag_id}'s dynamics, one child run each",
+        tags=["dynflow", "internal"],
+        description=(
+            f"Internal to {dag_id}: runs the dynamics nested in its dynamics, one child run each. "
+            "Started by parent nodes only; a run triggered by hand is refused."
+        ),
     ) as dag:
         dynamic_tasks(RunnerCompileOperator, runner)
     return dag

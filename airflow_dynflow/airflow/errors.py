@@ -11,22 +11,27 @@ from collections.abc import Iterable
 
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
-from airflow_dynflow.core.errors import SpecError
-
 __all__ = [
+    "BadFuturesSpecError",
+    "IntegrityError",
     "MissingUpstreamError",
     "NodeFailedError",
     "bad_child_request",
+    "bad_futures_spec",
     "child_run_failed",
     "child_run_without_result",
     "dependency_dead",
     "futures_spec_replaced",
     "input_not_json",
+    "integrity",
     "map_too_long",
     "missing_upstream",
     "no_futures_spec",
+    "no_signing_key",
     "node_failed_for_good",
     "nothing_to_collect",
+    "outside_store",
+    "spec_too_large",
     "unknown_conf_keys",
     "unknown_dag_options",
 ]
@@ -38,6 +43,123 @@ class MissingUpstreamError(AirflowFailException):
 
 class NodeFailedError(AirflowFailException):
     """A generated node failed and has no retries of its own left."""
+
+
+class IntegrityError(AirflowFailException):
+    """Something read back was not written by airflow-dynflow under this deployment's key, or was
+    changed since: a forged XCom, a planted or edited blob, a hand-made child-run request.
+
+    Retrying reads the same bytes again, so the instance fails for good, and nothing of the object
+    has been decoded, unpickled or imported.
+    """
+
+
+class BadFuturesSpecError(AirflowFailException):
+    """The futures spec cannot be used (malformed, tampered, or its code changed): retrying cannot help."""
+
+
+def integrity(check: str, what: str) -> IntegrityError:
+    """``check`` names the failed check, ``what`` the object (which output of which task, which file)."""
+    return IntegrityError(
+        f"integrity check failed ({check}) for {what}: it was not written by airflow-dynflow under this "
+        "deployment's [dynflow] signing_key, or it was changed since. Nothing of it was decoded; "
+        "the task fails without retrying"
+    )
+
+
+def outside_store(key: str, root: str) -> IntegrityError:
+    return integrity("store confinement", f"{key}, which is not inside the blob store {root}")
+
+
+def bad_value_shape(where: str) -> IntegrityError:
+    return integrity("envelope shape", f"the value of {where}")
+
+
+def forged_value(where: str) -> IntegrityError:
+    return integrity("signature", f"the value of {where}")
+
+
+def pickled_inline(where: str) -> IntegrityError:
+    return integrity("codec", f"the value of {where}: its type only travels pickled, in the blob store")
+
+
+def wrong_codec(where: str, codec: object) -> IntegrityError:
+    return integrity("codec", f"the value of {where}: {codec!r} is not the codec its declared type uses")
+
+
+def blob_changed(where: str, key: str) -> IntegrityError:
+    return integrity("content digest", f"the value of {where} (blob {key})")
+
+
+def bad_outputs_shape(where: str, missing: Iterable[str] = ()) -> IntegrityError:
+    absent = ", ".join(missing)
+    return integrity("envelope shape", f"the outputs of {where}" + (f" (no {absent})" if absent else ""))
+
+
+def bad_instance_outputs(task_id: str, map_index: int) -> IntegrityError:
+    return bad_outputs_shape(f"{task_id}[{map_index}]")
+
+
+def bad_element_shape(map_index: int | None, split_id: str) -> IntegrityError:
+    return integrity("envelope shape", f"element {map_index} of {split_id}")
+
+
+def bad_spec_reference(where: str) -> IntegrityError:
+    return integrity("envelope shape", f"the futures-spec reference {where}")
+
+
+def forged_spec_reference(where: str) -> IntegrityError:
+    return integrity("signature", f"the futures-spec reference {where}")
+
+
+def forged_cache_entry(key: str) -> IntegrityError:
+    return integrity("signature", f"the cache entry {key}")
+
+
+def forged_stored_outputs(where: str, path: object) -> IntegrityError:
+    return integrity("signature", f"the stored outputs of {where} ({path})")
+
+
+def _child_request(runner_dag_id: str, run_id: str) -> str:
+    return (
+        f"the conf of run {run_id} of {runner_dag_id} (its runs are started by parent nodes, never by hand)"
+    )
+
+
+def bad_child_request_shape(runner_dag_id: str, run_id: str) -> IntegrityError:
+    return integrity("child-run request shape", _child_request(runner_dag_id, run_id))
+
+
+def forged_child_request(runner_dag_id: str, run_id: str) -> IntegrityError:
+    return integrity("child-run request signature", _child_request(runner_dag_id, run_id))
+
+
+def child_request_not_a_dynamic(runner_dag_id: str, ref: str) -> ValueError:
+    return bad_child_request(runner_dag_id, f"a dynamic at {ref}")
+
+
+def child_request_unknown_inputs(runner_dag_id: str, dynamic: str) -> ValueError:
+    return bad_child_request(runner_dag_id, f"inputs of {dynamic} only")
+
+
+def bad_futures_spec(compile_id: str, cause: BaseException) -> BadFuturesSpecError:
+    return BadFuturesSpecError(f"the futures spec of {compile_id} cannot be used: {cause}")
+
+
+def spec_too_large(dynamic: str, size: int, limit: int) -> ValueError:
+    return ValueError(
+        f"{dynamic}: the compiled futures spec is {size:,} bytes, over [dynflow] max_spec_bytes = "
+        f"{limit:,}. Pass large data between tasks as outputs (they go to the blob store), not as "
+        "constants in the dynamic's body, or raise the limit"
+    )
+
+
+def no_signing_key() -> RuntimeError:
+    return RuntimeError(
+        "airflow-dynflow has no key to sign plans and payloads with: set [dynflow] signing_key "
+        "(AIRFLOW__DYNFLOW__SIGNING_KEY) to the same secret on every Airflow component, or set "
+        "[core] fernet_key or [api_auth] jwt_secret, from which one is derived"
+    )
 
 
 def missing_upstream(consumer: str, input_name: str, where: str, rerun_hint: str) -> MissingUpstreamError:
@@ -81,8 +203,8 @@ def no_futures_spec(compile_id: str) -> RuntimeError:
     return RuntimeError(f"{compile_id} has no futures spec in this run; run it first")
 
 
-def futures_spec_replaced(uri: str) -> SpecError:
-    return SpecError(f"the futures spec at {uri} is not the one compiled for this run")
+def futures_spec_replaced(key: str) -> BadFuturesSpecError:
+    return BadFuturesSpecError(f"the futures spec at {key} is not the one compiled for this run")
 
 
 def bad_child_request(runner_dag_id: str, missing: str) -> ValueError:

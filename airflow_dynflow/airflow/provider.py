@@ -32,6 +32,31 @@ def get_provider_info() -> dict[str, Any]:
                         "example": "s3://aws_default@my-bucket/dynflow",
                         "default": "",
                     },
+                    "signing_key": {
+                        "description": (
+                            "Secret key(s) for the HMAC-SHA256 signatures on futures specs, output "
+                            "envelopes and blobs, stored outputs, cache entries and child-run requests; "
+                            "every component must have the same value. Comma-separated: the first signs, "
+                            "any verifies (rotation). Empty means a key derived from [core] fernet_key, "
+                            "else from [api_auth] jwt_secret. See docs/security.md."
+                        ),
+                        "version_added": "0.2.0",
+                        "type": "string",
+                        "sensitive": True,
+                        "example": "a-long-random-string",
+                        "default": "",
+                    },
+                    "max_spec_bytes": {
+                        "description": (
+                            "Largest futures spec a dynamic may compile, in bytes. A bigger one fails the "
+                            "compile task with the size and what to do instead (pass large data as a task "
+                            "output, which goes to the blob store, not as a constant)."
+                        ),
+                        "version_added": "0.2.0",
+                        "type": "integer",
+                        "example": "33554432",
+                        "default": "33554432",
+                    },
                     "xcom_max_bytes": {
                         "description": (
                             "Outputs whose JSON is larger than this go to the blob store, with only a "

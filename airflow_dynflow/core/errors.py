@@ -293,6 +293,10 @@ def stale_code(ref: str, compiled: str, current: str) -> SpecError:
     )
 
 
+def no_keys() -> ValueError:
+    return ValueError("a Signer needs at least one non-empty key")
+
+
 def spec_not_json(detail: Any) -> SpecError:
     return SpecError(f"spec is not valid JSON: {detail}")
 
@@ -301,8 +305,18 @@ def spec_malformed(where: str, detail: str) -> SpecError:
     return SpecError(f"spec is malformed at {where}: {detail}")
 
 
-def spec_tampered(name: str) -> SpecError:
-    return SpecError(f"spec {name!r} was modified after it was written (digest mismatch)")
+def spec_tampered() -> SpecError:
+    return SpecError(
+        "the spec was modified after it was written, or signed with another key (digest mismatch)"
+    )
+
+
+def spec_without_digest() -> SpecError:
+    return SpecError("the spec is truncated or not a spec: it does not end with its digest")
+
+
+def spec_unknown_constant(where: str, key: str) -> SpecError:
+    return SpecError(f"{where} uses shared constant {key!r}, which the spec's table does not hold")
 
 
 def spec_map_without_settings(key: str) -> SpecError:

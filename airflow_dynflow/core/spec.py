@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from airflow_dynflow.core.interface import Interface
     from airflow_dynflow.core.origin import Origin
     from airflow_dynflow.core.protocols import NodeEntity
+    from airflow_dynflow.core.signing import Signer
 
 __all__ = [
     "Binding",
@@ -153,18 +154,18 @@ class Spec:
     outputs: Mapping[str, Binding]
     owner: Owner = field(compare=False, repr=False)
 
-    def to_json(self, key: bytes | None = None) -> str:
-        """Compact, deterministic JSON; ``key`` signs it (HMAC) instead of a plain digest."""
+    def to_json(self, signer: Signer | None = None) -> str:
+        """Compact, deterministic JSON; ``signer`` signs it (HMAC) instead of a plain digest."""
         from airflow_dynflow.core.spec_json import dump_spec
 
-        return dump_spec(self, key)
+        return dump_spec(self, signer)
 
     @classmethod
-    def from_json(cls, text: str | bytes, key: bytes | None = None) -> Spec:
+    def from_json(cls, text: str | bytes, signer: Signer | None = None) -> Spec:
         """Check and load a spec; raises SpecError on anything malformed, tampered or stale."""
         from airflow_dynflow.core.spec_json import load_spec
 
-        return load_spec(text, key)
+        return load_spec(text, signer)
 
     def entity(self, node: Node) -> NodeEntity:
         return self.tasks[node.task].entity

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, Union, cast
 
@@ -22,6 +23,7 @@ from airflow_dynflow.core import errors
 from airflow_dynflow.core.converters import InvalidValue, converter_for
 from airflow_dynflow.core.interface import Interface, Param
 from airflow_dynflow.core.origin import import_entity
+from airflow_dynflow.core.signing import Signer, digest
 from airflow_dynflow.core.spec import (
     SPEC_FORMAT,
     Binding,
@@ -39,7 +41,13 @@ from airflow_dynflow.core.type_relations import member_type
 if TYPE_CHECKING:
     from airflow_dynflow.core.map_task import MapTask
 
-__all__ = ["dump_spec", "load_spec"]
+__all__ = ["SHARED_CONSTANT_BYTES", "dump_spec", "load_spec"]
+
+# A constant whose JSON is at least this long is kept once, in the spec's "consts" table.
+SHARED_CONSTANT_BYTES = 512
+_SHARED_MIN_ITEMS = 8
+# The digest always closes the text: ``...,"digest":"sha256:..."}``.
+_DIGEST_AT_END = re.compile(r',"digest":"([a-z0-9-]+:[0-9a-f]{64})"\}\Z')
 
 
 def _compact(data: Any) -> str:
@@ -49,19 +57,98 @@ def _compact(data: Any) -> str:
 # ---------------------------------------------------------------- writing
 
 
-def dump_spec(spec: Spec, key: bytes | None = None) -> str:
-    first = [next(iter(spec.entity(n).interface.outputs), "") for n in spec.nodes]
-    body = {
-        "format": SPEC_FORMAT,
-        "name": spec.name,
-        "owner": _owner_json(spec.owner),
-        "inputs": spec.inputs,
-        "tasks": {k: _entry_json(e) for k, e in spec.tasks.items()},
-        "nodes": [_node_json(spec, node, first) for node in spec.nodes],
-        "outputs": _bindings_json(spec.owner.interface.outputs, spec.outputs, first),
-    }
-    text = _compact(body)
-    return text[:-1] + ',"digest":' + json.dumps(_digest(text, key)) + "}"
+def dump_spec(spec: Spec, signer: Signer | None = None) -> str:
+    """The spec's JSON, ending in its digest: an HMAC under ``signer``, or a plain sha256."""
+    return _Writer(spec).text(signer)
+
+
+class _Writer:
+    """One spec's JSON. Large constants go once into a table keyed by their content's hash, so a
+    value bound into many nodes is stored once, however many nodes use it."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.first = [next(iter(spec.entity(n).interface.outputs), "") for n in spec.nodes]
+        self.consts: dict[str, Any] = {}
+
+    def text(self, signer: Signer | None) -> str:
+        spec = self.spec
+        body = {
+            "format": SPEC_FORMAT,
+            "name": spec.name,
+            "owner": _owner_json(spec.owner),
+            "inputs": spec.inputs,
+            "tasks": {k: _entry_json(e) for k, e in spec.tasks.items()},
+            "nodes": [self._node(node) for node in spec.nodes],
+            "outputs": self._bindings(spec.owner.interface.outputs, spec.outputs),
+        }
+        if self.consts:
+            body["consts"] = self.consts
+        text = _compact(body)
+        return text[:-1] + ',"digest":' + json.dumps(_digest(text, signer)) + "}"
+
+    def _node(self, node: Node) -> dict[str, Any]:
+        out: dict[str, Any] = {"t": node.task}
+        out.update(self._bindings(self.spec.entity(node).interface.inputs, node.inputs))
+        if node.options.to_dict():
+            out["o"] = node.options.to_dict()
+        if node.after:
+            out["a"] = list(node.after)
+        if node.group:
+            out["g"] = node.group
+        return out
+
+    def _bindings(self, params: Mapping[str, Param], bindings: Mapping[str, Binding]) -> dict[str, Any]:
+        """Small constants go under "v" (typed by the input), everything else under "r"."""
+        values: dict[str, Any] = {}
+        refs: dict[str, Any] = {}
+        for name, b in bindings.items():
+            if isinstance(b, Const):
+                data = params[name].converter.to_jsonable(b.value)
+                shared = self._shared(data)
+                if shared is None:
+                    values[name] = data
+                else:
+                    refs[name] = shared
+            else:
+                refs[name] = self._binding(b, params[name].tp)
+        out = {}
+        if values:
+            out["v"] = values
+        if refs:
+            out["r"] = refs
+        return out
+
+    def _binding(self, b: Binding, tp: Any) -> Any:
+        if isinstance(b, Ref):
+            if b.node is None:
+                return {"i": b.output, "p": list(b.path)} if b.path else {"i": b.output}
+            if b.output == self.first[b.node] and not b.path:
+                return b.node
+            out: dict[str, Any] = {"n": b.node, "out": b.output}
+            if b.path:
+                out["p"] = list(b.path)
+            return out
+        if isinstance(b, Const):
+            data = _item_converter(tp).to_jsonable(b.value)
+            return self._shared(data) or {"v": data}
+        if b.kind == "list":
+            return {"list": [self._binding(v, member_type(tp, 0)) for _, v in b.items]}
+        return {"dict": {str(k): self._binding(v, member_type(tp, k)) for k, v in b.items}}
+
+    def _shared(self, data: Any) -> dict[str, str] | None:
+        """``{"c": id}`` for a constant large enough to keep once in the table, else None."""
+        if isinstance(data, str):
+            if len(data) < SHARED_CONSTANT_BYTES:
+                return None
+        elif not isinstance(data, (list, dict)) or len(data) < _SHARED_MIN_ITEMS:
+            return None
+        text = _compact(data)
+        if len(text) < SHARED_CONSTANT_BYTES:
+            return None
+        key = hashlib.sha256(text.encode()).hexdigest()[:24]
+        self.consts[key] = data
+        return {"c": key}
 
 
 def _owner_json(owner: Any) -> dict[str, Any]:
@@ -91,63 +178,15 @@ def _entry_json(entry: TaskEntry) -> dict[str, Any]:
     return out
 
 
-def _node_json(spec: Spec, node: Node, first: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {"t": node.task}
-    out.update(_bindings_json(spec.entity(node).interface.inputs, node.inputs, first))
-    if node.options.to_dict():
-        out["o"] = node.options.to_dict()
-    if node.after:
-        out["a"] = list(node.after)
-    if node.group:
-        out["g"] = node.group
-    return out
-
-
-def _bindings_json(
-    params: Mapping[str, Param], bindings: Mapping[str, Binding], first: list[str]
-) -> dict[str, Any]:
-    """Constants go under "v" (typed by the input), everything else under "r"."""
-    values: dict[str, Any] = {}
-    refs: dict[str, Any] = {}
-    for name, b in bindings.items():
-        if isinstance(b, Const):
-            values[name] = params[name].converter.to_jsonable(b.value)
-        else:
-            refs[name] = _binding_json(b, params[name].tp, first)
-    out = {}
-    if values:
-        out["v"] = values
-    if refs:
-        out["r"] = refs
-    return out
-
-
-def _binding_json(b: Binding, tp: Any, first: list[str]) -> Any:
-    if isinstance(b, Ref):
-        if b.node is None:
-            return {"i": b.output, "p": list(b.path)} if b.path else {"i": b.output}
-        if b.output == first[b.node] and not b.path:
-            return b.node
-        out: dict[str, Any] = {"n": b.node, "out": b.output}
-        if b.path:
-            out["p"] = list(b.path)
-        return out
-    if isinstance(b, Const):
-        return {"v": _item_converter(tp).to_jsonable(b.value)}
-    if b.kind == "list":
-        return {"list": [_binding_json(v, member_type(tp, 0), first) for _, v in b.items]}
-    return {"dict": {str(k): _binding_json(v, member_type(tp, k), first) for k, v in b.items}}
-
-
 def _item_converter(tp: Any) -> Any:
     """Constants inside a list or dict binding are typed by the element type; they are rare."""
     return converter_for(tp)
 
 
-def _digest(text: str, key: bytes | None) -> str:
-    if key:
-        return "hmac-sha256:" + hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+def _digest(text: str, signer: Signer | None) -> str:
+    if signer is not None:
+        return signer.sign("spec", text)
+    return digest(text.encode())
 
 
 # ---------------------------------------------------------------- reading
@@ -207,7 +246,11 @@ class _WireDict(_Wire):
     items: dict[str, _WireBinding] = Field(alias="dict")
 
 
-_WireBinding = Union[int, _WireRef, _WireInput, _WireConst, _WireList, _WireDict]  # noqa: UP007
+class _WireShared(_Wire):
+    c: str
+
+
+_WireBinding = Union[int, _WireRef, _WireInput, _WireConst, _WireShared, _WireList, _WireDict]  # noqa: UP007
 
 
 class _WireNode(_Wire):
@@ -238,6 +281,7 @@ class _WireSpec(_Wire):
     tasks: dict[str, _WireEntry]
     nodes: list[_WireNode]
     outputs: _WireOutputs
+    consts: dict[str, Any] = {}
     digest: str
 
 
@@ -248,10 +292,27 @@ _WireOutputs.model_rebuild()
 _WireSpec.model_rebuild()
 
 
-def load_spec(text: str | bytes, key: bytes | None = None) -> Spec:
+def load_spec(text: str | bytes, signer: Signer | None = None) -> Spec:
+    """Check the digest on the raw text first: nothing of a tampered spec is even parsed."""
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raw = text.decode() if isinstance(text, bytes) else text
+    except UnicodeDecodeError as exc:
+        raise errors.spec_not_json(exc) from None
+    found = _DIGEST_AT_END.search(raw)
+    if found is None:
+        raise errors.spec_without_digest()
+    body = raw[: found.start()] + "}"
+    given = found.group(1)
+    valid = (
+        signer.verify(given, "spec", body)
+        if signer is not None
+        else hmac.compare_digest(digest(body.encode()), given)
+    )
+    if not valid:
+        raise errors.spec_tampered()
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
         raise errors.spec_not_json(exc) from None
     try:
         wire = _WireSpec.model_validate(data)
@@ -259,9 +320,6 @@ def load_spec(text: str | bytes, key: bytes | None = None) -> Spec:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
         raise errors.spec_malformed(where, first["msg"]) from None
-    body = _compact({k: v for k, v in data.items() if k != "digest"})
-    if not hmac.compare_digest(_digest(body, key), wire.digest):
-        raise errors.spec_tampered(wire.name)
     return _Reader(wire).spec()
 
 
@@ -370,6 +428,13 @@ class _Reader:
         if isinstance(b, _WireConst):
             try:
                 return Const(_item_converter(tp).from_jsonable(b.v))
+            except InvalidValue as exc:
+                raise errors.spec_constant_mismatch(where, tp, exc) from None
+        if isinstance(b, _WireShared):
+            if b.c not in self.wire.consts:
+                raise errors.spec_unknown_constant(where, b.c)
+            try:
+                return Const(_item_converter(tp).from_jsonable(self.wire.consts[b.c]))
             except InvalidValue as exc:
                 raise errors.spec_constant_mismatch(where, tp, exc) from None
         if isinstance(b, _WireList):

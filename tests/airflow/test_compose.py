@@ -59,6 +59,7 @@ def compose_command(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str]
     """
     binary = _compose_binary()
     env = {key: value for key, value in os.environ.items() if not key.startswith("COMPOSE_")}
+    env["DYNFLOW_SIGNING_KEY"] = "test-signing-key"
     docker = shutil.which("docker")
     if docker is None:
         return [str(binary)], env
@@ -135,6 +136,23 @@ def test_every_airflow_service_mounts_one_named_volume_at_the_store_path(
     assert len(sources) == 1, mounts
     ((volume_type, _source),) = sources.pop()
     assert volume_type == "volume", mounts
+
+
+def test_every_airflow_service_shares_one_signing_key(services: dict[str, dict[str, Any]]) -> None:
+    keys = {
+        name: services[name]["environment"].get("AIRFLOW__DYNFLOW__SIGNING_KEY") for name in AIRFLOW_SERVICES
+    }
+    assert set(keys.values()) == {"test-signing-key"}, keys
+
+
+def test_the_stack_refuses_to_start_without_a_signing_key(
+    compose_command: tuple[list[str], dict[str, str]],
+) -> None:
+    argv, env = compose_command
+    env = {k: v for k, v in env.items() if k != "DYNFLOW_SIGNING_KEY"}
+    result = _run_config((argv, env), COMPOSE_FILE)
+    assert result.returncode != 0
+    assert "DYNFLOW_SIGNING_KEY" in result.stderr
 
 
 def test_every_airflow_service_shares_one_jwt_secret(services: dict[str, dict[str, Any]]) -> None:

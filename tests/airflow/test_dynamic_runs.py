@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from airflow_dynflow.airflow.store.blob_store import BlobStore
 from tests.airflow.test_static_runs import local
 
 
@@ -34,9 +35,12 @@ def test_longer_strings_match_the_local_run(run_dag):
 def test_the_spec_is_in_the_blob_store_and_only_a_reference_in_xcom(run_dag):
     run = run_dag("wf", s1="Pear", s2="Earth")
     ref = run.xcom("count_characters.compile", key="spec")
-    assert set(ref) == {"uri", "digest", "count", "batch"}
+    assert set(ref) == {"key", "digest", "count", "batch", "sig"}
     assert ref["count"] == 19 and ref["batch"] == 1
-    assert ref["uri"].startswith("file://")
+    assert ref["key"].startswith(f"runs/wf/{run.run_id.replace(':', '_').replace('+', '_')}/")
+    assert ref["digest"].startswith("hmac-sha256:") and ref["sig"].startswith("hmac-sha256:")
+    stored = BlobStore().read_bytes(ref["key"])
+    assert stored.endswith(f'"digest":"{ref["digest"]}"}}'.encode())
 
 
 def test_fan_out_and_fan_in_of_200(run_dag):
@@ -108,3 +112,21 @@ def test_generated_node_timeout_fails_it(run_dag, capfd):
 def test_generated_node_within_its_timeout_succeeds(run_dag):
     run = run_dag("timed_out", count=2, seconds=0.1)
     assert run.result == [0.1, 0.1]
+
+
+def test_every_node_finds_its_idempotency_key_in_the_context(run_dag):
+    run = run_dag("idempotency_keys", n=2)
+    assert run.state == "success"
+    assert run.result == [
+        f"idempotency_keys/{run.run_id}/my_key@1",
+        f"idempotency_keys/{run.run_id}/keys_of_nodes.nodes/n0@1",
+        f"idempotency_keys/{run.run_id}/keys_of_nodes.nodes/n1@1",
+    ]
+
+
+def test_a_spec_over_max_spec_bytes_fails_the_compile_task_saying_so(run_dag, capfd, monkeypatch):
+    monkeypatch.setenv("AIRFLOW__DYNFLOW__MAX_SPEC_BYTES", "2000")
+    run = run_dag("fan_out", n=50)
+    assert run.state == "failed"
+    assert run.states("sum_of_squares.compile") == ["failed"]
+    assert "over [dynflow] max_spec_bytes = 2,000" in capfd.readouterr().out

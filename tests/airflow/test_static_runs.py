@@ -73,7 +73,8 @@ def test_large_output_goes_to_the_blob_store_with_a_reference_in_xcom(run_dag):
     assert run.result == 20000
     envelope = run.xcom("big")
     assert envelope["o0"]["codec"] == "json"
-    assert envelope["o0"]["blob"].startswith("file://")
+    assert envelope["o0"]["blob"].startswith("runs/big_output/")
+    assert set(envelope["o0"]) == {"blob", "codec", "sha256", "sig"}
 
 
 def test_pickled_output_travels_through_the_blob_store(run_dag):

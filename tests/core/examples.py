@@ -201,3 +201,13 @@ def mapped_partial(xs: typing.List[int]) -> typing.List[int]:
 @workflow
 def opaque_roundtrip(n: int) -> int:
     return unwrap(o=wrap(n=n))
+
+
+@task
+def length(text: str) -> int:
+    return len(text)
+
+
+@dynamic
+def repeat_constant(text: str, n: int) -> int:
+    return total(values=[length(text=text) for _ in range(n)])

@@ -6,6 +6,7 @@ import pytest
 
 from airflow_dynflow import Spec, SpecError
 from airflow_dynflow.core.local_runner import run_spec
+from airflow_dynflow.core.signing import Signer, digest
 from tests.core import examples as ex
 
 
@@ -15,12 +16,9 @@ def spec_dict(spec):
 
 def resign(data):
     """Re-sign a changed spec, as an attacker without a key could: semantic checks must still hold."""
-    import hashlib
-
     data.pop("digest", None)
     body = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    data["digest"] = "sha256:" + hashlib.sha256(body.encode()).hexdigest()
-    return json.dumps(data)
+    return body[:-1] + ',"digest":' + json.dumps(digest(body.encode())) + "}"
 
 
 @pytest.mark.parametrize(
@@ -66,16 +64,30 @@ def test_pickled_constant_types_are_flagged():
     assert data["tasks"]["unwrap"]["inputs"]["o"] == {"x-dynflow-pickle": "tests.core.examples.Opaque"}
 
 
-def test_invalid_json_is_refused():
-    with pytest.raises(SpecError, match="not valid JSON"):
+def test_text_without_a_digest_at_its_end_is_refused_as_truncated():
+    with pytest.raises(SpecError, match="truncated or not a spec"):
         Spec.from_json("{nope")
+
+
+def test_a_truncated_spec_is_refused_before_it_is_parsed():
+    text = ex.chain.compile(n=3).to_json()
+    for cut in (1, len(text) // 2, len(text) - 1):
+        with pytest.raises(SpecError, match="truncated or not a spec"):
+            Spec.from_json(text[:cut])
+
+
+def test_invalid_json_with_a_valid_digest_is_refused():
+    body = "{nope}"
+    text = body[:-1] + ',"digest":' + json.dumps(digest(body.encode())) + "}"
+    with pytest.raises(SpecError, match="not valid JSON"):
+        Spec.from_json(text)
 
 
 def test_unknown_key_is_refused_by_the_schema_check():
     data = spec_dict(ex.chain.compile(n=2))
     data["nodes"][0]["evil"] = 1
     with pytest.raises(SpecError, match="malformed at nodes.0"):
-        Spec.from_json(json.dumps(data))
+        Spec.from_json(resign(data))
 
 
 def test_edited_spec_fails_the_digest():
@@ -84,11 +96,34 @@ def test_edited_spec_fails_the_digest():
         Spec.from_json(text)
 
 
-def test_keyed_spec_needs_the_key():
-    text = ex.chain.compile(n=2).to_json(key=b"secret")
-    assert Spec.from_json(text, key=b"secret").name == "chain"
+def test_signed_spec_needs_the_key():
+    text = ex.chain.compile(n=2).to_json(Signer([b"secret"]))
+    assert Spec.from_json(text, Signer([b"secret"])).name == "chain"
     with pytest.raises(SpecError, match="digest mismatch"):
         Spec.from_json(text)
+    with pytest.raises(SpecError, match="digest mismatch"):
+        Spec.from_json(text, Signer([b"another"]))
+
+
+def test_a_spec_signed_under_an_old_key_still_loads_after_rotation():
+    text = ex.chain.compile(n=2).to_json(Signer([b"old"]))
+    assert Spec.from_json(text, Signer([b"new", b"old"])).name == "chain"
+
+
+def test_a_large_constant_bound_into_many_nodes_is_stored_once():
+    big = "x" * 100_000
+    spec = ex.repeat_constant.compile(text=big, n=3)
+    text = spec.to_json()
+    assert text.count(big) == 1
+    assert len(text) < len(big) + 5_000
+    assert run_spec(Spec.from_json(text), {}) == run_spec(spec, {})
+
+
+def test_a_shared_constant_missing_from_the_table_is_refused():
+    data = spec_dict(ex.repeat_constant.compile(text="y" * 1000, n=2))
+    data["consts"] = {}
+    with pytest.raises(SpecError, match="shared constant"):
+        Spec.from_json(resign(data))
 
 
 def test_forward_reference_is_refused():

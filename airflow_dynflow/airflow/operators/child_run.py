@@ -15,6 +15,7 @@ from airflow.sdk import BaseOperator, Context, ObjectStoragePath
 from airflow.sdk.exceptions import DagRunTriggerException
 
 from airflow_dynflow.airflow import compat, errors
+from airflow_dynflow.airflow.runtime.child_request import request_location, result_location, signed_request
 from airflow_dynflow.airflow.store.payloads import Payloads
 from airflow_dynflow.core.entities import Dynamic, checked_inputs
 
@@ -73,8 +74,9 @@ class ChildRun:
         )
         if envelope is None:
             raise errors.child_run_without_result(self.item, self.run_id)
-        outputs = dynamic.interface.outputs
-        return {name: self.payloads.decode(outputs[name].converter, envelope[name]) for name in outputs}
+        return self.payloads.decode_outputs(
+            dynamic.interface, envelope, result_location(self.runner_dag_id, self.run_id)
+        )
 
     def _wait(self) -> None:
         from airflow.providers.standard.triggers.external_task import DagStateTrigger
@@ -94,26 +96,32 @@ class ChildRun:
         self, dynamic: Dynamic, inputs: Mapping[str, Any], node: str, rerun: bool
     ) -> DagRunTriggerException:
         params = dynamic.interface.inputs
+        where = request_location(self.runner_dag_id, self.run_id)
         encoded = {
-            name: self.payloads.encode(params[name].converter, value, self.folder / "child" / name)
+            name: self.payloads.encode(
+                params[name].converter, value, self.folder / "child" / name, f"{where}/{name}"
+            )
             for name, value in checked_inputs(dynamic.interface, inputs).items()
         }
-        o = dynamic.origin
         op = self.operator
+        request = signed_request(
+            self.payloads.signer,
+            self.runner_dag_id,
+            self.run_id,
+            dynamic={"ref": dynamic.origin.ref, "version": dynamic.origin.version},
+            inputs=encoded,
+            parent={
+                "dag_id": op.dag_id,
+                "run_id": self.context["run_id"],
+                "task_id": op.task_id,
+                "map_index": self.map_index,
+                "node": node,
+            },
+        )
         return DagRunTriggerException(
             trigger_dag_id=self.runner_dag_id,
             dag_run_id=self.run_id,
-            conf={
-                "dynamic": {"ref": o.ref, "file": o.file, "version": o.version},
-                "inputs": encoded,
-                "parent": {
-                    "dag_id": op.dag_id,
-                    "run_id": self.context["run_id"],
-                    "task_id": op.task_id,
-                    "map_index": self.map_index,
-                    "node": node,
-                },
-            },
+            conf=request,
             logical_date=None,
             reset_dag_run=rerun,
             skip_when_already_exists=False,

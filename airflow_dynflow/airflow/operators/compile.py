@@ -13,11 +13,13 @@ from typing import Any
 from airflow.sdk import BaseOperator, Context, conf
 
 from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow.runtime.child_request import request_location, verified_request
 from airflow_dynflow.airflow.runtime.expansion import Expansion
 from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
+from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.futures_spec import write_futures_spec
-from airflow_dynflow.airflow.store.payloads import Payloads
+from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.core.entities import Dynamic, Workflow, checked_inputs
 from airflow_dynflow.core.origin import import_entity
 from airflow_dynflow.core.spec import Spec, node_id
@@ -41,23 +43,28 @@ class CompileOperator(BaseOperator):
     def execute(self, context: Context) -> list[str]:
         dynamic, inputs = self.dynamic_and_inputs(context)
         spec = dynamic.compile(**checked_inputs(dynamic.interface, inputs))
-        text = spec.to_json()
+        signer = deployment_signer()
+        text = spec.to_json(signer)
+        limit = conf.getint("dynflow", "max_spec_bytes", fallback=32 * 1024 * 1024)
+        if len(text) > limit:
+            raise errors.spec_too_large(dynamic.name, len(text), limit)
         store = BlobStore()
-        uri, digest = write_futures_spec(
+        key, digest = write_futures_spec(
             store, store.run_path(self.dag_id, context["run_id"], self.task_id), text
         )
-        expansion = Expansion.plan(uri, digest, len(spec.nodes), conf.getint("core", "max_map_length"))
+        expansion = Expansion.plan(key, digest, len(spec.nodes), conf.getint("core", "max_map_length"))
         self.log.info(
             "%s: %d generated nodes in %d task instances, spec %s (%d bytes)",
             dynamic.name,
             expansion.count,
             expansion.instances,
-            uri,
+            key,
             len(text),
         )
         for line in graph_lines(spec):
             self.log.info("%s", line)
-        context["ti"].xcom_push(key="spec", value=expansion.to_xcom())
+        where = location(self.dag_id, context["run_id"], self.task_id) + "/spec"
+        context["ti"].xcom_push(key="spec", value=expansion.to_xcom(signer, where))
         return expansion.labels(spec)
 
 
@@ -83,18 +90,25 @@ class RunnerCompileOperator(CompileOperator):
     """The compile task of the runner DAG: which dynamic and its inputs come from the run's conf."""
 
     def dynamic_and_inputs(self, context: Context) -> tuple[Dynamic, dict[str, Any]]:
-        request = context["dag_run"].conf or {}
-        try:
-            target = request["dynamic"]
-            encoded = request["inputs"]
-        except KeyError as exc:
-            raise errors.bad_child_request(self.dag_id, str(exc)) from None
-        dynamic = import_entity(target["ref"], target.get("file"), target["version"])
+        """Only a request a parent node signed for this very run is read; the dynamic is imported by
+        module name (never from a path), and only after the signature checked out."""
+        run_id = context["run_id"]
+        request = verified_request(deployment_signer(), context["dag_run"].conf, self.dag_id, run_id)
+        target = request["dynamic"]
+        dynamic = import_entity(target["ref"], None, target["version"])
+        if not isinstance(dynamic, Dynamic):
+            raise errors.child_request_not_a_dynamic(self.dag_id, target["ref"])
         payloads = Payloads(BlobStore())
         params = dynamic.interface.inputs
-        inputs = {name: payloads.decode(params[name].converter, stored) for name, stored in encoded.items()}
-        parent = request.get("parent", {})
-        self.log.info("expanding %s for %s", dynamic.name, parent or "a manual run")
+        where = request_location(self.dag_id, run_id)
+        encoded = request["inputs"]
+        if set(encoded) - set(params):
+            raise errors.child_request_unknown_inputs(self.dag_id, dynamic.name)
+        inputs = {
+            name: payloads.decode(params[name].converter, stored, f"{where}/{name}")
+            for name, stored in encoded.items()
+        }
+        self.log.info("expanding %s for %s", dynamic.name, request["parent"])
         return dynamic, inputs
 
 

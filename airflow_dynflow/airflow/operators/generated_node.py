@@ -16,17 +16,24 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from airflow.sdk import BaseOperator, Context, conf
-from airflow.sdk.exceptions import AirflowRescheduleException, AirflowSkipException, DagRunTriggerException
+from airflow.sdk.exceptions import (
+    AirflowFailException,
+    AirflowRescheduleException,
+    AirflowSkipException,
+    DagRunTriggerException,
+)
 
 from airflow_dynflow.airflow import compat, errors
 from airflow_dynflow.airflow.operators.child_run import ChildRun
 from airflow_dynflow.airflow.runtime.calls import run_entity
-from airflow_dynflow.airflow.runtime.expansion import compiled, node_envelope
+from airflow_dynflow.airflow.runtime.expansion import compiled, node_envelope, node_location
+from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
 from airflow_dynflow.airflow.runtime.inputs import Resolver
 from airflow_dynflow.airflow.runtime.labels import set_label
 from airflow_dynflow.airflow.runtime.waiting import DependencyStatus, dependency_status
+from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.payloads import Payloads
+from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.airflow.store.stored_outputs import StoredOutputs
 from airflow_dynflow.airflow.triggers.dependencies import DependenciesTrigger
 from airflow_dynflow.core.entities import Dynamic, Task, checked_inputs
@@ -39,7 +46,14 @@ from airflow_dynflow.core.spec import node_id
 __all__ = ["GeneratedNodeOperator"]
 
 # Exceptions a node run raises to talk to Airflow, not because the node failed.
-_AIRFLOW_CONTROL_FLOW = (DagRunTriggerException, AirflowRescheduleException, AirflowSkipException)
+# A failure that already fails the instance for good (an integrity check, a missing upstream) keeps
+# its own message.
+_AIRFLOW_CONTROL_FLOW = (
+    DagRunTriggerException,
+    AirflowRescheduleException,
+    AirflowSkipException,
+    AirflowFailException,
+)
 
 
 class GeneratedNodeOperator(BaseOperator):
@@ -53,9 +67,6 @@ class GeneratedNodeOperator(BaseOperator):
 
     def execute(self, context: Context) -> Any:
         run = NodeRun(self, context)
-        stored = run.stored()
-        if stored is not None:
-            return stored
         deps = run.dependencies()
         status = dependency_status(self.dag_id, context["run_id"], self.task_id, deps)
         if not status.ready and status.dead is None:
@@ -77,11 +88,7 @@ class GeneratedNodeOperator(BaseOperator):
         return self._run_or_skip(run, status.dead, status.state)
 
     def resume(self, context: Context, event: Mapping[str, Any]) -> Any:
-        run = NodeRun(self, context)
-        stored = run.stored()
-        if stored is not None:
-            return stored
-        return self._run_or_skip(run, event.get("dead"), event.get("state"))
+        return self._run_or_skip(NodeRun(self, context), event.get("dead"), event.get("state"))
 
     def child_done(self, context: Context, event: Any) -> Any:
         return NodeRun(self, context).finish_child()
@@ -98,8 +105,12 @@ class GeneratedNodeOperator(BaseOperator):
         return status
 
     def _run_or_skip(self, run: NodeRun, dead: int | None, state: str | None) -> Any:
+        """Only now, with every dependency done, may outputs stored by an earlier try stand in."""
         if dead is not None:
             raise errors.dependency_dead(self.item, run.label_of_instance(dead), state)
+        stored = run.stored()
+        if stored is not None:
+            return stored
         return run.execute()
 
 
@@ -111,16 +122,23 @@ class NodeRun:
         self.context = context
         self.ti = context["ti"]
         set_label(context, op.item)
-        self.expansion, self.spec = compiled(context, op.compile_id)
+        signer = deployment_signer()
+        self.expansion, self.spec = compiled(context, op.compile_id, signer)
         map_index = self.ti.map_index
         assert map_index is not None, "generated-node instances are always mapped"
         self.map_index: int = map_index
         self.nodes = self.expansion.nodes_of(self.map_index)
         self.store = BlobStore()
-        self.payloads = Payloads(self.store)
+        self.payloads = Payloads(self.store, signer)
         self.done: dict[int, Any] = {}
         self.folder = self.store.run_path(op.dag_id, context["run_id"], op.task_id, str(self.map_index))
-        self.outputs = StoredOutputs(self.store, self.folder / f"{self.expansion.digest[-16:]}.json")
+        version = self.expansion.digest[-16:]
+        self.outputs = StoredOutputs(
+            store=self.store,
+            signer=signer,
+            path=self.folder / f"{version}.json",
+            where=location(op.dag_id, context["run_id"], op.task_id, self.map_index) + f"/{version}",
+        )
         self.child = ChildRun(
             operator=op,
             item=op.item,
@@ -141,8 +159,7 @@ class NodeRun:
         return sorted({self.expansion.map_index_of(d) for d in outside})
 
     def generation_start(self) -> int:
-        """First try number since the instance was last cleared (clearing raises ``max_tries``)."""
-        return self.ti.max_tries - (self.op.retries or 0) + 1
+        return generation_start(self.ti, self.op.retries)
 
     def stored(self) -> dict[str, Any] | None:
         found = self.outputs.read(self.generation_start())
@@ -169,7 +186,11 @@ class NodeRun:
             describe=lambda i: (
                 f"generated node {self.spec.label(i)} (map index {self.expansion.map_index_of(i)})"
             ),
+            locate=self._location,
         )
+
+    def _location(self, index: int) -> str:
+        return node_location(self.context, self.op.task_id, self.expansion, index)
 
     def execute(self) -> dict[str, Any]:
         resolver = self.resolver()
@@ -178,6 +199,7 @@ class NodeRun:
             entity = self.spec.entity(node)
             label = self.spec.label(index)
             self.op.log.info("running %s", label)
+            set_idempotency_key(self.context, f"{self.op.task_id}/{node_id(index)}", self.generation_start())
             try:
                 inputs = resolver.inputs(index, label)
                 if isinstance(entity, Dynamic):
@@ -191,7 +213,7 @@ class NodeRun:
                 self._fail_for_good_if_no_retries_left(exc, entity.options.merged(node.options))
                 raise
             self.done[index] = self.payloads.encode_outputs(
-                entity.interface, outputs, self.folder / node_id(index)
+                entity.interface, outputs, self.folder / node_id(index), self._location(index)
             )
         return self._store()
 
@@ -229,6 +251,6 @@ class NodeRun:
         assert isinstance(dynamic, Dynamic)
         outputs = self.child.finished_outputs(dynamic, self.spec.label(index))
         self.done[index] = self.payloads.encode_outputs(
-            dynamic.interface, outputs, self.folder / node_id(index)
+            dynamic.interface, outputs, self.folder / node_id(index), self._location(index)
         )
         return self._store()

@@ -18,10 +18,11 @@ from airflow.sdk import BaseOperator, Context, conf
 
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.runtime.calls import run_entity
+from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
 from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
 from airflow_dynflow.airflow.runtime.labels import element_label, set_label
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.payloads import Payloads
+from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.core.entities import Workflow, checked_inputs
 from airflow_dynflow.core.map_task import MapTask, element_count
 
@@ -57,9 +58,12 @@ class MapSplitOperator(BaseOperator):
             raise errors.map_too_long(mapper.name, size, limit)
         params = mapper.task.interface.inputs
         base = store.run_path(self.dag_id, context["run_id"], self.task_id)
+        where = location(self.dag_id, context["run_id"], self.task_id)
         elements = [
             {
-                name: payloads.encode(params[name].converter, values[i], base / str(i) / name)
+                name: payloads.encode(
+                    params[name].converter, values[i], base / str(i) / name, f"{where}/{i}/{name}"
+                )
                 for name, values in lists.items()
             }
             for i in range(size)
@@ -71,23 +75,36 @@ class MapSplitOperator(BaseOperator):
 class MapElementOperator(BaseOperator):
     ui_color = "#dbeafe"
 
-    def __init__(self, *, workflow: Workflow, node: int, element: Mapping[str, Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *, workflow: Workflow, node: int, split_id: str, element: Mapping[str, Any], **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.workflow = workflow
         self.node = node
+        self.split_id = split_id
         self.element = element
 
     def execute(self, context: Context) -> Any:
         mapper = _map_entity(self.workflow, self.node)
         task = mapper.task
+        params = task.interface.inputs
+        map_index = context["ti"].map_index
+        if not isinstance(self.element, Mapping) or set(self.element) - set(params):
+            raise errors.bad_element_shape(map_index, self.split_id)
         set_label(context, element_label(self.element))
         store = BlobStore()
         payloads = Payloads(store)
-        params = task.interface.inputs
-        inputs = {name: payloads.decode(params[name].converter, s) for name, s in self.element.items()}
+        element_at = location(self.dag_id, context["run_id"], self.split_id) + f"/{map_index}"
+        inputs = {
+            name: payloads.decode(params[name].converter, s, f"{element_at}/{name}")
+            for name, s in self.element.items()
+        }
+        generation = generation_start(context["ti"], self.retries)
+        set_idempotency_key(context, f"{self.task_id}/{map_index}", generation)
         outputs = run_entity(self.task_id, task, {**mapper.map.bound, **inputs}, store)
-        base = store.run_path(self.dag_id, context["run_id"], self.task_id, str(context["ti"].map_index))
-        return payloads.encode_outputs(task.interface, outputs, base)
+        base = store.run_path(self.dag_id, context["run_id"], self.task_id, str(map_index))
+        where = location(self.dag_id, context["run_id"], self.task_id, map_index)
+        return payloads.encode_outputs(task.interface, outputs, base, where)
 
 
 class MapCollectOperator(BaseOperator):
@@ -114,13 +131,15 @@ class MapCollectOperator(BaseOperator):
             envelopes = ti.xcom_pull(task_ids=self.element_id, map_indexes=list(range(size)))
         store = BlobStore()
         payloads = Payloads(store)
-        outputs = mapper.task.interface.outputs
+        task = mapper.task.interface
+        elements_at = [location(self.dag_id, context["run_id"], self.element_id, i) for i in range(size)]
         results = [
-            None if env is None or not outputs else payloads.decode(outputs["o0"].converter, env["o0"])
-            for env in envelopes
+            None if env is None or not task.outputs else payloads.decode_outputs(task, env, at)["o0"]
+            for env, at in zip(envelopes, elements_at, strict=True)
         ]
         mapper.check_success_ratio(sum(env is not None for env in envelopes), size)
-        if not outputs:
+        if not task.outputs:
             return {}
         base = store.run_path(self.dag_id, context["run_id"], self.task_id)
-        return payloads.encode_outputs(mapper.interface, {"o0": results}, base)
+        where = location(self.dag_id, context["run_id"], self.task_id)
+        return payloads.encode_outputs(mapper.interface, {"o0": results}, base, where)

@@ -7,10 +7,11 @@ from typing import Any
 
 from airflow.sdk import BaseOperator, Context
 
-from airflow_dynflow.airflow.runtime.expansion import compiled, node_envelope
+from airflow_dynflow.airflow.runtime.expansion import compiled, node_envelope, node_location
 from airflow_dynflow.airflow.runtime.inputs import Resolver
+from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.payloads import Payloads
+from airflow_dynflow.airflow.store.payloads import Payloads, location
 
 __all__ = ["DynamicResultOperator"]
 
@@ -24,15 +25,17 @@ class DynamicResultOperator(BaseOperator):
         self.nodes_id = nodes_id
 
     def execute(self, context: Context) -> Any:
-        expansion, spec = compiled(context, self.compile_id)
+        signer = deployment_signer()
+        expansion, spec = compiled(context, self.compile_id, signer)
         ti = context["ti"]
         store = BlobStore()
-        payloads = Payloads(store)
+        payloads = Payloads(store, signer)
         resolver = Resolver(
             spec=spec,
             payloads=payloads,
             fetch=lambda index: node_envelope(ti, self.nodes_id, expansion, index),
             describe=lambda index: f"generated node {spec.label(index)}",
+            locate=lambda index: node_location(context, self.nodes_id, expansion, index),
         )
         interface = spec.owner.interface
         values = {
@@ -40,4 +43,5 @@ class DynamicResultOperator(BaseOperator):
             for name, b in spec.outputs.items()
         }
         base = store.run_path(self.dag_id, context["run_id"], self.task_id)
-        return payloads.encode_outputs(interface, values, base)
+        where = location(self.dag_id, context["run_id"], self.task_id)
+        return payloads.encode_outputs(interface, values, base, where)

@@ -8,9 +8,10 @@ from typing import Any
 from airflow.sdk import BaseOperator, Context
 
 from airflow_dynflow.airflow.runtime.calls import run_entity
+from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
 from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.payloads import Payloads
+from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.core.entities import Task, Workflow
 
 __all__ = ["DynflowTaskOperator"]
@@ -38,7 +39,10 @@ class DynflowTaskOperator(BaseOperator):
         payloads = Payloads(store)
         inputs = workflow_resolver(wf, context, self.sources, payloads).inputs(self.node, self.task_id)
         entity = wf.spec.entity(wf.spec.nodes[self.node])
+        set_idempotency_key(context, self.task_id, generation_start(context["ti"], self.retries))
         assert isinstance(entity, Task), "the DAG builder gives map and dynamic nodes operators of their own"
         outputs = run_entity(self.task_id, entity, inputs, store)
-        base = store.run_path(self.dag_id, context["run_id"], self.task_id, str(context["ti"].map_index))
-        return payloads.encode_outputs(entity.interface, outputs, base)
+        map_index = context["ti"].map_index
+        base = store.run_path(self.dag_id, context["run_id"], self.task_id, str(map_index))
+        where = location(self.dag_id, context["run_id"], self.task_id, map_index)
+        return payloads.encode_outputs(entity.interface, outputs, base, where)

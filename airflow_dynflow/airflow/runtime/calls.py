@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.cache import BlobCache
 from airflow_dynflow.core.call_policy import run_with_policy
@@ -24,7 +25,7 @@ def run_entity(
     """
     cache = None
     if entity.cache:
-        cache = (BlobCache(store), entity.origin.ref, entity.effective_cache_version)
+        cache = (BlobCache(store, deployment_signer()), entity.origin.ref, entity.effective_cache_version)
     checked = checked_inputs(entity.interface, inputs)
     options = Options(timeout=timeout) if timeout else NO_OPTIONS
     return run_with_policy(name, entity.body, entity.interface, checked, options, cache)

@@ -1,44 +1,64 @@
 """One compiled dynamic on Airflow: where its futures spec is, and how nodes map to task instances.
 
-The compile task writes the spec to the blob store and pushes only this small reference to XCom
-(key ``spec``). Generated node ``n{i}`` runs in map index ``i // batch`` of the generated-node task:
-one node per mapped instance, unless the spec has more nodes than ``[core] max_map_length``, in
-which case contiguous runs of ``batch`` nodes share an instance. Because nodes are in topological
-order, a batch only ever waits on earlier batches.
+The compile task writes the spec to the blob store and pushes only this small, signed reference to
+XCom (key ``spec``). Generated node ``n{i}`` runs in map index ``i // batch`` of the generated-node
+task: one node per mapped instance, unless the spec has more nodes than ``[core] max_map_length``,
+in which case contiguous runs of ``batch`` nodes share an instance. Because nodes are in
+topological order, a batch only ever waits on earlier batches.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from airflow.sdk import Context
 
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.store.futures_spec import read_futures_spec
+from airflow_dynflow.airflow.store.payloads import location
+from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Spec, node_id
 
-__all__ = ["Expansion", "compiled", "node_envelope"]
+__all__ = ["Expansion", "compiled", "node_envelope", "node_location"]
+
+_FIELDS = ("key", "digest", "count", "batch")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Expansion:
-    uri: str
+    key: str  # where the spec is in the blob store
     digest: str
     count: int
     batch: int
 
     @classmethod
-    def plan(cls, uri: str, digest: str, count: int, max_map_length: int) -> Expansion:
+    def plan(cls, key: str, digest: str, count: int, max_map_length: int) -> Expansion:
         batch = max(1, -(-count // max_map_length))
-        return cls(uri=uri, digest=digest, count=count, batch=batch)
+        return cls(key=key, digest=digest, count=count, batch=batch)
 
     @classmethod
-    def from_xcom(cls, data: dict[str, Any]) -> Expansion:
-        return cls(**data)
+    def from_xcom(cls, data: object, signer: Signer, where: str) -> Expansion:
+        """The reference a compile task pushed, once its shape and signature are checked."""
+        if not isinstance(data, dict) or set(data) != {*_FIELDS, "sig"}:
+            raise errors.bad_spec_reference(where)
+        key, digest, count, batch = (data[f] for f in _FIELDS)
+        typed = isinstance(key, str) and isinstance(digest, str)
+        if not (typed and type(count) is int and type(batch) is int and count >= 0 and batch >= 1):
+            raise errors.bad_spec_reference(where)
+        if not signer.verify(data["sig"], "expansion", where, key, digest, str(count), str(batch)):
+            raise errors.forged_spec_reference(where)
+        return cls(key=key, digest=digest, count=count, batch=batch)
 
-    def to_xcom(self) -> dict[str, Any]:
-        return asdict(self)
+    def to_xcom(self, signer: Signer, where: str) -> dict[str, Any]:
+        signature = signer.sign("expansion", where, self.key, self.digest, str(self.count), str(self.batch))
+        return {
+            "key": self.key,
+            "digest": self.digest,
+            "count": self.count,
+            "batch": self.batch,
+            "sig": signature,
+        }
 
     @property
     def instances(self) -> int:
@@ -63,16 +83,28 @@ class Expansion:
         return out
 
 
-def compiled(context: Context, compile_id: str) -> tuple[Expansion, Spec]:
+def compiled(context: Context, compile_id: str, signer: Signer) -> tuple[Expansion, Spec]:
     """The expansion a compile task pushed in this run, and its futures spec (checked)."""
-    data = context["ti"].xcom_pull(task_ids=compile_id, key="spec")
+    ti = context["ti"]
+    data = ti.xcom_pull(task_ids=compile_id, key="spec")
     if data is None:
         raise errors.no_futures_spec(compile_id)
-    expansion = Expansion.from_xcom(data)
-    return expansion, read_futures_spec(expansion.uri, expansion.digest)
+    where = location(ti.dag_id, context["run_id"], compile_id) + "/spec"
+    expansion = Expansion.from_xcom(data, signer, where)
+    return expansion, read_futures_spec(expansion.key, expansion.digest, compile_id)
+
+
+def node_location(context: Context, nodes_id: str, expansion: Expansion, index: int) -> str:
+    """Where generated node ``index``'s outputs come from (see ``store.payloads.location``)."""
+    where = location(context["ti"].dag_id, context["run_id"], nodes_id, expansion.map_index_of(index))
+    return f"{where}/{node_id(index)}"
 
 
 def node_envelope(ti: Any, nodes_id: str, expansion: Expansion, index: int) -> Any:
     """Generated node ``index``'s outputs envelope from the instance that ran it, or None."""
     envelope = ti.xcom_pull(task_ids=nodes_id, map_indexes=expansion.map_index_of(index))
-    return None if envelope is None else envelope.get(node_id(index))
+    if envelope is None:
+        return None
+    if not isinstance(envelope, dict):
+        raise errors.bad_instance_outputs(nodes_id, expansion.map_index_of(index))
+    return envelope.get(node_id(index))

@@ -14,7 +14,7 @@ from typing import Any
 from airflow.sdk import Context
 
 from airflow_dynflow.airflow import errors
-from airflow_dynflow.airflow.store.payloads import Payloads
+from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.core import errors as core_errors
 from airflow_dynflow.core.converters import InvalidValue
 from airflow_dynflow.core.entities import Workflow
@@ -36,11 +36,13 @@ class Resolver:
         payloads: Payloads,
         fetch: Callable[[int], Envelope | None],
         describe: Callable[[int], str],
+        locate: Callable[[int], str],
         params: Mapping[str, Any] | None = None,
         input_params: Mapping[str, Param] | None = None,
         rerun_hint: str = _RERUN_HINT,
     ) -> None:
-        """``fetch(i)`` returns node i's envelope or None; ``describe(i)`` names where it should be.
+        """``fetch(i)`` returns node i's envelope or None; ``describe(i)`` names where it should be
+        for people, ``locate(i)`` for signatures (``store.payloads.location``).
 
         ``params`` are the run's params (raw JSON); ``input_params`` the workflow's typed inputs;
         ``rerun_hint`` the command that tests this task against a run where its upstream ran.
@@ -49,6 +51,7 @@ class Resolver:
         self.payloads = payloads
         self.fetch = fetch
         self.describe = describe
+        self.locate = locate
         self.params = params or {}
         self.input_params = input_params or {}
         self.rerun_hint = rerun_hint
@@ -90,7 +93,9 @@ class Resolver:
                 raise errors.missing_upstream(consumer, input_name, self.describe(index), self.rerun_hint)
             self._envelopes[index] = envelope
         producer = self.spec.entity(self.spec.nodes[index]).interface.outputs[output]
-        return self.payloads.decode(producer.converter, envelope[output])
+        if not isinstance(envelope, Mapping) or output not in envelope:
+            raise errors.bad_outputs_shape(self.describe(index), [output])
+        return self.payloads.decode(producer.converter, envelope[output], f"{self.locate(index)}/{output}")
 
 
 def check_conf(wf: Workflow, context: Context) -> None:
@@ -106,6 +111,7 @@ def workflow_resolver(
 ) -> Resolver:
     """A resolver reading node outputs from the XCom of the task ids in ``sources``."""
     ti = context["ti"]
+    run_id = context["run_id"]
 
     def fetch(index: int) -> Any:
         return ti.xcom_pull(task_ids=sources[index])
@@ -115,6 +121,7 @@ def workflow_resolver(
         payloads=payloads,
         fetch=fetch,
         describe=lambda index: f"upstream task '{sources[index]}'",
+        locate=lambda index: location(ti.dag_id, run_id, sources[index]),
         params=dict(context["params"]),
         input_params=wf.interface.inputs,
         rerun_hint=f"airflow tasks test {ti.dag_id} {ti.task_id} <run_id>",

@@ -1,7 +1,10 @@
 """Paths and whole-object I/O under ``[dynflow] store_url``.
 
 It lives on an ``ObjectStoragePath``, so local folders, S3 and GCS all work with the matching
-provider installed.
+provider installed. What we hand out and accept back is a *key*: a path relative to the store's
+root (``runs/wf/<run>/count.nodes/7/n7/o0.json``). A key is checked before it is used: no scheme,
+no absolute path, no ``.`` or ``..`` segment, so whatever an XCom says, a read never leaves the
+store.
 """
 
 from __future__ import annotations
@@ -11,14 +14,19 @@ import re
 
 from airflow.sdk import ObjectStoragePath, conf
 
+from airflow_dynflow.airflow import errors
+
 __all__ = ["BlobStore"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._=-]+")
+_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9._=-]+")
+_LOCAL = ("file", "local", "")
 
 
 def _segment(text: str) -> str:
-    """Run ids carry ':' and '+'; keep path segments portable across object stores."""
-    return _UNSAFE.sub("_", text)
+    """Run ids carry ':' and '+'; keep path segments portable, and never ``.`` or ``..``."""
+    safe = _UNSAFE.sub("_", text)
+    return safe if safe.strip(".") else "_" * max(1, len(safe))
 
 
 class BlobStore:
@@ -30,22 +38,63 @@ class BlobStore:
             home = os.environ.get("AIRFLOW_HOME") or conf.get("core", "airflow_home", fallback="~/airflow")
             url = "file://" + os.path.join(os.path.abspath(os.path.expanduser(home)), "dynflow-store")
         self.root = ObjectStoragePath(url)
+        self._prefix = str(self.root).rstrip("/") + "/"
 
     def run_path(self, dag_id: str, run_id: str, *parts: str) -> ObjectStoragePath:
         return self.root.joinpath("runs", _segment(dag_id), _segment(run_id), *map(_segment, parts))
 
+    def cache_path(self, key: str) -> ObjectStoragePath:
+        return self.root.joinpath("cache", _segment(key[:2]), f"{_segment(key)}.json")
+
+    def key_of(self, path: ObjectStoragePath) -> str:
+        text = str(path)
+        if not text.startswith(self._prefix):
+            raise errors.outside_store(text, str(self.root))
+        key = text[len(self._prefix) :]
+        self._check(key)
+        return key
+
+    def path_of(self, key: object) -> ObjectStoragePath:
+        """The path a key names, or IntegrityError when it would leave the store."""
+        return self.root.joinpath(*self._check(key))
+
+    def _check(self, key: object) -> list[str]:
+        """A key is segments of the characters ``_segment`` produces, none of them ``.`` or ``..``:
+        no scheme, no absolute path, no way up."""
+        segments = key.split("/") if isinstance(key, str) else []
+        if not segments or any(not _SAFE_SEGMENT.fullmatch(s) or not s.strip(".") for s in segments):
+            raise errors.outside_store(repr(key), str(self.root))
+        return segments
+
     def write_bytes(self, path: ObjectStoragePath, data: bytes) -> str:
-        if path.protocol in ("file", "local", ""):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.parent / f".{path.name}.tmp{os.getpid()}"
-            tmp.write_bytes(data)
-            os.replace(tmp.path, path.path)
+        """Write ``data`` whole (and durably, on a local disk); returns the object's key."""
+        key = self.key_of(path)
+        if path.protocol in _LOCAL:
+            _write_local(path.path, data)
         else:
             path.write_bytes(data)
-        return str(path)
+        return key
 
-    def read_bytes(self, uri: str) -> bytes:
-        return ObjectStoragePath(uri).read_bytes()
+    def read_bytes(self, key: object) -> bytes:
+        return self.path_of(key).read_bytes()
 
-    def read_text(self, uri: str) -> str:
-        return self.read_bytes(uri).decode()
+    def exists(self, key: str) -> bool:
+        return self.path_of(key).exists()
+
+
+def _write_local(target: str, data: bytes) -> None:
+    """Write to a temporary file, fsync it, rename it over the target and fsync the folder: after a
+    crash the object is either the old one or the new one, never a torn mix."""
+    folder = os.path.dirname(target)
+    os.makedirs(folder, exist_ok=True)
+    tmp = os.path.join(folder, f".{os.path.basename(target)}.tmp{os.getpid()}")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, target)
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -1,25 +1,36 @@
 """The task cache on the blob store: the ``Cache`` protocol of ``core.cache``, shared by every run
-and worker."""
+and worker.
+
+An entry is ``<signature>\\n<outputs JSON>``; the signature covers the cache key and the text, and is
+checked before the text is handed back (a cached pickled output is unpickled by the caller, so a
+planted entry must never get that far).
+"""
 
 from __future__ import annotations
 
-from airflow.sdk import ObjectStoragePath
-
+from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.store.blob_store import BlobStore
+from airflow_dynflow.core.signing import Signer
 
 __all__ = ["BlobCache"]
 
 
 class BlobCache:
-    def __init__(self, store: BlobStore) -> None:
+    def __init__(self, store: BlobStore, signer: Signer) -> None:
         self.store = store
-
-    def _path(self, key: str) -> ObjectStoragePath:
-        return self.store.root.joinpath("cache", key[:2], f"{key}.json")
+        self.signer = signer
 
     def get(self, key: str) -> str | None:
-        path = self._path(key)
-        return path.read_text() if path.exists() else None
+        path = self.store.cache_path(key)
+        if not path.exists():
+            return None
+        signature, _, text = path.read_bytes().partition(b"\n")
+        if not self.signer.verify(signature.decode(errors="replace"), "cache", key, text):
+            raise errors.forged_cache_entry(key)
+        return text.decode()
 
     def put(self, key: str, text: str) -> None:
-        self.store.write_bytes(self._path(key), text.encode())
+        data = text.encode()
+        self.store.write_bytes(
+            self.store.cache_path(key), self.signer.sign("cache", key, data).encode() + b"\n" + data
+        )

@@ -1,7 +1,9 @@
 """Futures specs in the blob store: written once by a compile task, read by every generated node.
 
-The reference pushed to XCom carries the spec's digest; reading checks that the stored text is the
-one compiled for this run before ``Spec.from_json`` checks everything else.
+The spec's JSON ends in its HMAC (``Spec.to_json(signer)``); the XCom reference names its key in
+the store and that digest. Reading checks that the stored text ends in the digest compiled for this
+run, then ``Spec.from_json`` checks the HMAC on the raw text before parsing anything, then
+everything else. Any failure is a ``BadFuturesSpecError``: retrying would read the same bytes.
 """
 
 from __future__ import annotations
@@ -11,28 +13,44 @@ import functools
 from airflow.sdk import ObjectStoragePath
 
 from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
+from airflow_dynflow.core.errors import SpecError
+from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Spec
 
 __all__ = ["digest_of", "read_futures_spec", "write_futures_spec"]
 
+_DIGEST_MARK = ',"digest":"'
 
-def digest_of(text: str) -> str:
-    """The digest a spec's JSON ends with (``Spec.to_json`` always writes it last)."""
-    return text.rsplit('"digest":"', 1)[1][:-2]
+
+def digest_of(text: str) -> str | None:
+    """The digest a spec's JSON ends with (``Spec.to_json`` always writes it last), or None."""
+    _, mark, tail = text.rstrip().rpartition(_DIGEST_MARK)
+    if not mark or not tail.endswith('"}'):
+        return None
+    return tail[:-2]
 
 
 def write_futures_spec(store: BlobStore, folder: ObjectStoragePath, text: str) -> tuple[str, str]:
-    """Store a compiled spec's JSON; returns its URI and digest."""
+    """Store a compiled spec's JSON; returns its key in the store and its digest."""
     digest = digest_of(text)
-    uri = store.write_bytes(folder / f"spec-{digest[-16:]}.json", text.encode())
-    return uri, digest
+    assert digest is not None, "Spec.to_json always ends with the digest"
+    key = store.write_bytes(folder / f"spec-{digest[-16:]}.json", text.encode())
+    return key, digest
 
 
 @functools.lru_cache(maxsize=8)
-def read_futures_spec(uri: str, digest: str) -> Spec:
+def read_futures_spec(key: str, digest: str, compile_id: str) -> Spec:
     """Read and check a futures spec once per process: under ``dag.test()`` every node shares it."""
-    text = BlobStore().read_text(uri)
+    return _read(BlobStore(), deployment_signer(), key, digest, compile_id)
+
+
+def _read(store: BlobStore, signer: Signer, key: str, digest: str, compile_id: str) -> Spec:
+    text = store.read_bytes(key).decode(errors="replace")
     if digest_of(text) != digest:
-        raise errors.futures_spec_replaced(uri)
-    return Spec.from_json(text)
+        raise errors.futures_spec_replaced(key)
+    try:
+        return Spec.from_json(text, signer)
+    except SpecError as exc:
+        raise errors.bad_futures_spec(compile_id, exc) from None

@@ -1,16 +1,24 @@
-"""How an output travels between task instances: inline JSON in XCom, or a blob-store reference.
+"""How an output travels between task instances: inline JSON in XCom, or a blob-store reference,
+signed either way.
 
-Each of our task instances pushes one XCom, ``return_value``, an envelope keyed by output name::
+Each of our task instances pushes one XCom, ``return_value``, an envelope per output::
 
-    {"o0": {"v": 3}}                                          small JSON: the value itself
-    {"o0": {"blob": "s3://.../o0.json", "codec": "json"}}     larger than [dynflow] xcom_max_bytes
-    {"o0": {"blob": "file:///.../o0.pkl", "codec": "pickle"}} a type pydantic cannot describe
+    {"o0": {"v": 3, "sig": "hmac-sha256:..."}}                      small JSON: the value itself
+    {"o0": {"blob": "runs/wf/.../o0.json", "codec": "json",          larger than [dynflow] xcom_max_bytes
+            "sha256": "...", "sig": "hmac-sha256:..."}}
+    {"o0": {"blob": "runs/wf/.../o0.pkl", "codec": "pickle", ...}}  a type pydantic cannot describe
 
-so the metadata DB only ever holds small values and references.
+so the metadata DB only ever holds small values and references. The signature covers the value (or
+the blob's key, codec and content digest) and *where* it belongs: the run, task, map index and
+output that produced it, as both producer and consumer can name it (``location``). Decoding checks,
+in this order and before anything is parsed or unpickled: the envelope's shape, that the codec is
+the one the declared type calls for (only a non-JSON type is ever unpickled), the signature, the
+key staying inside the store, and the blob's content digest.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -18,41 +26,94 @@ from typing import Any
 import cloudpickle
 from airflow.sdk import ObjectStoragePath, conf
 
+from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.core.converters import Converter
 from airflow_dynflow.core.interface import Interface
+from airflow_dynflow.core.signing import Signer
 
-__all__ = ["Payloads"]
+__all__ = ["Payloads", "canonical_json", "location"]
+
+_INLINE = frozenset({"v", "sig"})
+_BLOB = frozenset({"blob", "codec", "sha256", "sig"})
+
+
+def location(dag_id: str, run_id: str, task_id: str, map_index: int | None = -1) -> str:
+    """Where outputs come from: ``dag/run/task/map_index``; an output's is that plus ``/name``."""
+    return f"{dag_id}/{run_id}/{task_id}/{-1 if map_index is None else map_index}"
+
+
+def canonical_json(data: Any) -> str:
+    """The one spelling of a JSON value that is signed, whatever order XCom gave the keys back in."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
 class Payloads:
-    def __init__(self, store: BlobStore, max_bytes: int | None = None) -> None:
+    def __init__(self, store: BlobStore, signer: Signer | None = None, max_bytes: int | None = None) -> None:
         self.store = store
+        self.signer = signer or deployment_signer()
         self.max_bytes = max_bytes if max_bytes is not None else conf.getint("dynflow", "xcom_max_bytes")
 
-    def encode(self, converter: Converter, value: Any, path: ObjectStoragePath) -> dict[str, Any]:
-        """``path`` has no suffix; the codec adds one."""
+    def encode(self, converter: Converter, value: Any, path: ObjectStoragePath, where: str) -> dict[str, Any]:
+        """``path`` has no suffix; the codec adds one. ``where`` places the value (see ``location``)."""
         if converter.pickled:
-            uri = self.store.write_bytes(path.with_suffix(".pkl"), cloudpickle.dumps(value))
-            return {"blob": uri, "codec": "pickle"}
+            return self._blob(path.with_suffix(".pkl"), cloudpickle.dumps(value), "pickle", where)
         data = converter.to_jsonable(value)
-        text = json.dumps(data, separators=(",", ":"))
+        text = canonical_json(data)
         if len(text) <= self.max_bytes:
-            return {"v": data}
-        return {"blob": self.store.write_bytes(path.with_suffix(".json"), text.encode()), "codec": "json"}
+            return {"v": data, "sig": self.signer.sign("value", where, text)}
+        return self._blob(path.with_suffix(".json"), text.encode(), "json", where)
 
-    def decode(self, converter: Converter, stored: Mapping[str, Any]) -> Any:
-        if "v" in stored:
+    def _blob(self, path: ObjectStoragePath, raw: bytes, codec: str, where: str) -> dict[str, Any]:
+        key = self.store.write_bytes(path, raw)
+        sha = hashlib.sha256(raw).hexdigest()
+        return {
+            "blob": key,
+            "codec": codec,
+            "sha256": sha,
+            "sig": self.signer.sign("blob", where, key, codec, sha),
+        }
+
+    def decode(self, converter: Converter, stored: object, where: str) -> Any:
+        fields = frozenset(stored) if isinstance(stored, dict) else frozenset()
+        if fields == _INLINE and isinstance(stored, dict):
+            if converter.pickled:
+                raise errors.pickled_inline(where)
+            if not self.signer.verify(stored["sig"], "value", where, canonical_json(stored["v"])):
+                raise errors.forged_value(where)
             return converter.from_jsonable(stored["v"])
-        raw = self.store.read_bytes(stored["blob"])
-        if stored["codec"] == "pickle":
+        if fields != _BLOB or not isinstance(stored, dict):
+            raise errors.bad_value_shape(where)
+        key, codec, sha = stored["blob"], stored["codec"], stored["sha256"]
+        if codec != ("pickle" if converter.pickled else "json"):
+            raise errors.wrong_codec(where, codec)
+        if not all(isinstance(part, str) for part in (key, codec, sha)) or not self.signer.verify(
+            stored["sig"], "blob", where, key, codec, sha
+        ):
+            raise errors.forged_value(where)
+        raw = self.store.read_bytes(key)
+        if hashlib.sha256(raw).hexdigest() != sha:
+            raise errors.blob_changed(where, key)
+        if converter.pickled:
             return converter.validate(cloudpickle.loads(raw))
         return converter.from_jsonable(json.loads(raw))
 
     def encode_outputs(
-        self, interface: Interface, outputs: Mapping[str, Any], base: ObjectStoragePath
+        self, interface: Interface, outputs: Mapping[str, Any], base: ObjectStoragePath, where: str
     ) -> dict[str, dict[str, Any]]:
         return {
-            name: self.encode(interface.outputs[name].converter, value, base / name)
+            name: self.encode(interface.outputs[name].converter, value, base / name, f"{where}/{name}")
             for name, value in outputs.items()
+        }
+
+    def decode_outputs(self, interface: Interface, envelope: object, where: str) -> dict[str, Any]:
+        if not isinstance(envelope, dict):
+            raise errors.bad_outputs_shape(where)
+        outputs = interface.outputs
+        missing = [name for name in outputs if name not in envelope]
+        if missing:
+            raise errors.bad_outputs_shape(where, missing)
+        return {
+            name: self.decode(p.converter, envelope[name], f"{where}/{name}") for name, p in outputs.items()
         }

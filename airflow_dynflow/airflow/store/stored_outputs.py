@@ -4,6 +4,10 @@ This is what makes a generated node idempotent: a later try of the same generati
 retry, or the 3.3.2 defer/requeue race that fails an instance which had succeeded) pushes the
 stored outputs instead of running the function again. Clearing an instance raises its
 ``max_tries``, which starts a new generation, so a cleared node runs again.
+
+The file is ``<signature>\\n<JSON>``, signed for the instance it belongs to and checked before it
+is parsed; the caller consults it only once the node's dependencies are done, so a planted file can
+neither skip a node nor let its dependents run early.
 """
 
 from __future__ import annotations
@@ -13,24 +17,33 @@ from typing import Any
 
 from airflow.sdk import ObjectStoragePath
 
+from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.store.blob_store import BlobStore
+from airflow_dynflow.core.signing import Signer
 
 __all__ = ["StoredOutputs"]
 
 
 class StoredOutputs:
-    def __init__(self, store: BlobStore, path: ObjectStoragePath) -> None:
+    def __init__(self, *, store: BlobStore, signer: Signer, path: ObjectStoragePath, where: str) -> None:
         self.store = store
+        self.signer = signer
         self.path = path
+        self.where = where
 
     def read(self, generation_start: int) -> tuple[int, dict[str, Any]] | None:
         """(the try that stored them, the envelopes by node id), if stored in this generation."""
         if not self.path.exists():
             return None
-        data = json.loads(self.path.read_text())
+        signature, _, body = self.path.read_bytes().partition(b"\n")
+        if not self.signer.verify(signature.decode(errors="replace"), "stored-outputs", self.where, body):
+            raise errors.forged_stored_outputs(self.where, self.path)
+        data = json.loads(body)
         if data["try"] < generation_start:
             return None
         return data["try"], data["nodes"]
 
     def write(self, try_number: int, nodes: dict[str, Any]) -> None:
-        self.store.write_bytes(self.path, json.dumps({"try": try_number, "nodes": nodes}).encode())
+        body = json.dumps({"try": try_number, "nodes": nodes}).encode()
+        signature = self.signer.sign("stored-outputs", self.where, body)
+        self.store.write_bytes(self.path, signature.encode() + b"\n" + body)

@@ -148,3 +148,26 @@ def naps(count: int, seconds: float) -> typing.List[float]:
 def timed_out(count: int = 2, seconds: float = 5.0) -> typing.List[float]:
     """Generated nodes with a one-second timeout that sleep longer."""
     return naps(count=count, seconds=seconds)
+
+
+@task
+def my_key() -> str:
+    from airflow.sdk import get_current_context
+
+    return get_current_context()["dynflow_idempotency_key"]
+
+
+@dynamic
+def keys_of_nodes(n: int) -> typing.List[str]:
+    return [my_key() for _ in range(n)]
+
+
+@task
+def prepend(first: str, rest: typing.List[str]) -> typing.List[str]:
+    return [first, *rest]
+
+
+@workflow
+def idempotency_keys(n: int = 2) -> typing.List[str]:
+    """The idempotency key a task and generated nodes find in their context."""
+    return prepend(first=my_key(), rest=keys_of_nodes(n=n))

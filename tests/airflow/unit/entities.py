@@ -60,6 +60,13 @@ class Opaque:
         self.n = n
 
 
+class Stranger:
+    """Another class pydantic cannot describe: pickled too, but never an ``Opaque``."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+
 @task
 def wrap(n: int) -> Opaque:
     return Opaque(n)

@@ -6,12 +6,20 @@ import json
 
 import pytest
 
-from airflow_dynflow.airflow.runtime.expansion import Expansion
+from airflow_dynflow.airflow.errors import IntegrityError
+from airflow_dynflow.airflow.runtime.expansion import Expansion, node_envelope, node_location
+from airflow_dynflow.airflow.store.payloads import location
+from airflow_dynflow.core.signing import Signer
 from tests.airflow.unit import entities as e
+
+SIGNER = Signer([b"test-key"])
+WHERE = location("wf", "r", "count.compile") + "/spec"
 
 
 def plan(count: int, max_map_length: int = 1024) -> Expansion:
-    return Expansion.plan("file:///store/spec.json", "sha256:abc", count, max_map_length)
+    return Expansion.plan(
+        "runs/wf/r/count.compile/spec-0123456789abcdef.json", "hmac-sha256:ab", count, max_map_length
+    )
 
 
 def test_within_max_map_length_every_node_gets_its_own_instance():
@@ -51,11 +59,92 @@ def test_a_dynamic_without_nodes_has_no_instances_and_no_labels():
     assert expansion.labels(e.chain.compile(n=0)) == []
 
 
-def test_the_xcom_reference_is_small_json_and_round_trips():
+def test_the_xcom_reference_is_small_signed_json_and_round_trips():
     expansion = plan(1101)
-    data = expansion.to_xcom()
-    assert set(data) == {"uri", "digest", "count", "batch"}
-    assert Expansion.from_xcom(json.loads(json.dumps(data))) == expansion
+    data = expansion.to_xcom(SIGNER, WHERE)
+    assert set(data) == {"key", "digest", "count", "batch", "sig"}
+    assert Expansion.from_xcom(json.loads(json.dumps(data)), SIGNER, WHERE) == expansion
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("key", "runs/wf/r/other/spec.json"), ("digest", "hmac-sha256:cd"), ("count", 1), ("batch", 1)],
+)
+def test_an_edited_xcom_reference_is_refused(field, value):
+    data = {**plan(1101).to_xcom(SIGNER, WHERE), field: value}
+    with pytest.raises(IntegrityError, match=r"^integrity check failed \(signature\) for the futures-spec"):
+        Expansion.from_xcom(data, SIGNER, WHERE)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("count", True), ("count", "1101"), ("count", -1), ("batch", 0)]
+)
+def test_a_reference_with_a_count_or_batch_of_the_wrong_kind_is_refused(field, value):
+    data = {**plan(1101).to_xcom(SIGNER, WHERE), field: value}
+    with pytest.raises(IntegrityError, match=r"\(envelope shape\)"):
+        Expansion.from_xcom(data, SIGNER, WHERE)
+
+
+def test_a_reference_moved_to_another_run_is_refused():
+    data = plan(3).to_xcom(SIGNER, WHERE)
+    with pytest.raises(IntegrityError, match=r"\(signature\)"):
+        Expansion.from_xcom(data, SIGNER, location("wf", "another-run", "count.compile") + "/spec")
+
+
+def test_a_reference_signed_under_another_key_is_refused():
+    data = plan(3).to_xcom(Signer([b"another-key"]), WHERE)
+    with pytest.raises(IntegrityError, match=r"\(signature\)"):
+        Expansion.from_xcom(data, SIGNER, WHERE)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        [],
+        "runs/wf/r/spec.json",
+        {"key": "runs/wf/r/spec.json", "digest": "sha256:ab", "count": 3, "batch": 1},
+        {**plan(3).to_xcom(SIGNER, WHERE), "file": "/tmp/evil.py"},
+    ],
+    ids=["none", "list", "str", "no-sig", "extra-key"],
+)
+def test_a_reference_of_another_shape_is_refused(data):
+    with pytest.raises(IntegrityError, match=r"\(envelope shape\)"):
+        Expansion.from_xcom(data, SIGNER, WHERE)
+
+
+class PushedXCom:
+    """A task instance whose ``xcom_pull`` returns what a generated-node instance pushed."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+        self.pulled: list[tuple[str, int]] = []
+
+    def xcom_pull(self, task_ids: str, map_indexes: int) -> object:
+        self.pulled.append((task_ids, map_indexes))
+        return self.value
+
+
+def test_a_node_s_envelope_is_pulled_from_the_instance_that_ran_it():
+    ti = PushedXCom({"n6": {"o0": {"v": 1, "sig": "s"}}, "n7": {"o0": {"v": 2, "sig": "s"}}})
+    assert node_envelope(ti, "count.nodes", plan(25, max_map_length=10), 7) == {"o0": {"v": 2, "sig": "s"}}
+    assert ti.pulled == [("count.nodes", 2)]
+
+
+def test_a_node_that_pushed_nothing_has_no_envelope():
+    assert node_envelope(PushedXCom(None), "count.nodes", plan(3), 1) is None
+
+
+@pytest.mark.parametrize("pushed", [[1], "n1", 3], ids=["list", "str", "int"])
+def test_an_instance_that_pushed_no_mapping_is_refused_by_shape(pushed):
+    with pytest.raises(IntegrityError, match=r"\(envelope shape\) for the outputs of count.nodes\[1\]"):
+        node_envelope(PushedXCom(pushed), "count.nodes", plan(3), 1)
+
+
+def test_a_node_s_outputs_come_from_its_instance_of_the_node_task():
+    context = {"ti": PushedXCom(None), "run_id": "r"}
+    context["ti"].dag_id = "wf"
+    assert node_location(context, "count.nodes", plan(25, max_map_length=10), 7) == "wf/r/count.nodes/2/n7"
 
 
 def test_unbatched_labels_name_each_node_by_id_and_task():

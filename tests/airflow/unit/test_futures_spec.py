@@ -1,4 +1,8 @@
-"""Futures specs in the blob store: written once by the compile task, read back checked."""
+"""Futures specs in the blob store: written once by the compile task, read back checked.
+
+Whatever the store holds at the reference's key (a truncated or edited spec, garbage, a spec signed
+under another key) the reader fails with ``BadFuturesSpecError``, which Airflow does not retry.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,15 @@ import re
 
 import pytest
 
+from airflow_dynflow.airflow.errors import BadFuturesSpecError, IntegrityError
+from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.futures_spec import digest_of, read_futures_spec, write_futures_spec
-from airflow_dynflow.core.errors import SpecError
+from airflow_dynflow.airflow.store.futures_spec import _read, digest_of, read_futures_spec, write_futures_spec
+from airflow_dynflow.core.signing import Signer
 from tests.airflow.unit import entities as e
+
+SIGNER = Signer([b"test-key"])
+CHAIN = e.chain.compile(n=3)
 
 
 @pytest.fixture
@@ -18,40 +27,137 @@ def store(tmp_path) -> BlobStore:
     return BlobStore(url=f"file://{tmp_path}")
 
 
-@pytest.mark.parametrize("key", [None, b"secret"], ids=["plain", "signed"])
-def test_the_digest_is_the_one_the_spec_json_ends_with(key):
-    text = e.chain.compile(n=3).to_json(key)
+@pytest.fixture
+def folder(store):
+    return store.run_path("wf", "r", "chain.compile")
+
+
+def read(store: BlobStore, key: str, digest: str):
+    return _read(store, SIGNER, key, digest, "chain.compile")
+
+
+@pytest.mark.parametrize("signer", [None, SIGNER], ids=["plain", "signed"])
+def test_the_digest_is_the_one_the_spec_json_ends_with(signer):
+    text = CHAIN.to_json(signer)
     assert digest_of(text) == json.loads(text)["digest"]
 
 
-def test_a_spec_is_written_under_its_folder_named_by_its_digest(store):
-    text = e.chain.compile(n=3).to_json()
-    folder = store.run_path("wf", "r", "chain.compile")
-    uri, digest = write_futures_spec(store, folder, text)
+@pytest.mark.parametrize(
+    "text",
+    ["", "}", '"}', "{", "garbage", '{"digest":', CHAIN.to_json(SIGNER)[:-2], CHAIN.to_json(SIGNER)[:40]],
+    ids=["empty", "brace", "quote-brace", "open", "garbage", "no-value", "cut-short", "truncated"],
+)
+def test_text_without_a_digest_at_its_end_has_none(text):
+    assert digest_of(text) is None
+
+
+def test_a_spec_is_written_under_its_folder_named_by_its_digest(store, folder):
+    text = CHAIN.to_json(SIGNER)
+    key, digest = write_futures_spec(store, folder, text)
     assert digest == json.loads(text)["digest"]
-    assert uri == str(folder / f"spec-{digest[-16:]}.json")
-    assert store.read_text(uri) == text
+    assert key == f"runs/wf/r/chain.compile/spec-{digest[-16:]}.json"
+    assert store.read_bytes(key).decode() == text
 
 
 def test_a_written_spec_reads_back_equal_to_the_compiled_one(store):
     spec = e.fan.compile(n=4)
-    uri, digest = write_futures_spec(store, store.run_path("wf", "r", "fan.compile"), spec.to_json())
-    assert read_futures_spec(uri, digest) == spec
+    key, digest = write_futures_spec(store, store.run_path("wf", "r", "fan.compile"), spec.to_json(SIGNER))
+    assert read(store, key, digest) == spec
 
 
-def test_a_spec_replaced_in_the_store_is_refused_naming_where(store):
-    folder = store.run_path("wf", "r", "chain.compile")
-    uri, digest = write_futures_spec(store, folder, e.chain.compile(n=3).to_json())
-    store.write_bytes(folder / uri.rsplit("/", 1)[1], e.chain.compile(n=4).to_json().encode())
-    expected = f"the futures spec at {uri} is not the one compiled for this run"
-    with pytest.raises(SpecError, match=f"^{re.escape(expected)}$"):
-        read_futures_spec(uri, digest)
+def test_a_spec_replaced_in_the_store_is_refused_naming_where(store, folder):
+    key, digest = write_futures_spec(store, folder, CHAIN.to_json(SIGNER))
+    store.write_bytes(store.path_of(key), e.chain.compile(n=4).to_json(SIGNER).encode())
+    expected = f"the futures spec at {key} is not the one compiled for this run"
+    with pytest.raises(BadFuturesSpecError, match=f"^{re.escape(expected)}$"):
+        read(store, key, digest)
 
 
-def test_a_spec_is_read_from_the_store_once_per_process(store, tmp_path):
-    spec = e.chain.compile(n=2)
-    uri, digest = write_futures_spec(store, store.run_path("wf", "r", "chain.compile"), spec.to_json())
-    first = read_futures_spec(uri, digest)
+TEXT = CHAIN.to_json(SIGNER)
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        TEXT[:-1],
+        TEXT[: len(TEXT) // 2],
+        TEXT[:1],
+        "",
+        TEXT + "\n",
+        TEXT + "\r\n",
+        TEXT[:-1] + "\n",
+        "\n" + TEXT,
+        "garbage",
+        "\x00\xff\n}",
+        # garbage that ends the way the reference says a spec ends
+        TEXT[TEXT.rindex(',"digest":') :].replace(",", "{", 1),
+        "[1," + TEXT[TEXT.rindex(',"digest":') + 1 :],
+    ],
+    ids=[
+        "last-char-cut",
+        "half",
+        "one-char",
+        "empty",
+        "newline-added",
+        "crlf-added",
+        "brace-replaced-by-newline",
+        "leading-newline",
+        "garbage",
+        "binary",
+        "digest-only",
+        "garbage-ending-in-the-digest",
+    ],
+)
+def test_a_damaged_or_garbage_spec_fails_as_a_bad_futures_spec(store, folder, stored):
+    key, digest = write_futures_spec(store, folder, TEXT)
+    store.write_bytes(store.path_of(key), stored.encode("utf-8", errors="surrogateescape"))
+    with pytest.raises(BadFuturesSpecError):
+        read(store, key, digest)
+
+
+def test_a_damaged_spec_s_error_names_its_compile_task_and_the_damage(store, folder):
+    key, digest = write_futures_spec(store, folder, TEXT)
+    store.write_bytes(store.path_of(key), (TEXT + "\n").encode())
+    with pytest.raises(
+        BadFuturesSpecError, match=r"^the futures spec of chain.compile cannot be used: .*truncated"
+    ):
+        read(store, key, digest)
+
+
+def test_a_spec_signed_under_another_key_is_refused(store, folder):
+    key, digest = write_futures_spec(store, folder, CHAIN.to_json(Signer([b"another-key"])))
+    with pytest.raises(BadFuturesSpecError, match="digest mismatch"):
+        read(store, key, digest)
+
+
+def test_a_spec_with_a_plain_digest_is_refused_where_specs_are_signed(store, folder):
+    key, digest = write_futures_spec(store, folder, CHAIN.to_json())
+    with pytest.raises(BadFuturesSpecError, match="digest mismatch"):
+        read(store, key, digest)
+
+
+def test_a_reference_to_a_key_outside_the_store_is_refused(store, tmp_path):
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.json"
+    outside.write_text(TEXT)
+    with pytest.raises(IntegrityError, match=r"\(store confinement\)"):
+        read(store, f"../{outside.name}", digest_of(TEXT))
+
+
+@pytest.fixture
+def deployment_store(tmp_path, monkeypatch) -> BlobStore:
+    """The store and signer ``read_futures_spec`` uses (the deployment's), on a temporary folder."""
+    monkeypatch.setenv("AIRFLOW__DYNFLOW__STORE_URL", f"file://{tmp_path}")
+    read_futures_spec.cache_clear()
+    yield BlobStore()
+    read_futures_spec.cache_clear()
+
+
+def test_a_spec_is_read_from_the_store_once_per_process(deployment_store, tmp_path):
+    text = e.chain.compile(n=2).to_json(deployment_signer())
+    key, digest = write_futures_spec(
+        deployment_store, deployment_store.run_path("wf", "r", "chain.compile"), text
+    )
+    first = read_futures_spec(key, digest, "chain.compile")
     for path in (tmp_path / "runs").rglob("*.json"):
         path.unlink()
-    assert read_futures_spec(uri, digest) is first
+    assert read_futures_spec(key, digest, "chain.compile") is first

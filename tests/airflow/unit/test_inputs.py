@@ -10,18 +10,26 @@ import datetime
 
 import pytest
 
-from airflow_dynflow.airflow.errors import MissingUpstreamError
+from airflow_dynflow.airflow.errors import IntegrityError, MissingUpstreamError
 from airflow_dynflow.airflow.runtime.inputs import Resolver, check_conf
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.payloads import Payloads
+from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.core.errors import TypeMismatchError
+from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Spec
 from tests.airflow.unit import entities as e
+
+SIGNER = Signer([b"test-key"])
 
 
 @pytest.fixture
 def payloads(tmp_path) -> Payloads:
-    return Payloads(BlobStore(url=f"file://{tmp_path}"), max_bytes=1000)
+    return Payloads(BlobStore(url=f"file://{tmp_path}"), SIGNER, max_bytes=1000)
+
+
+def locate(index: int) -> str:
+    """Where node ``index``'s outputs come from: one mapped instance per node."""
+    return location("wf", "run-1", "bindings.nodes", index) + f"/n{index}"
 
 
 class Upstream:
@@ -30,7 +38,9 @@ class Upstream:
     def __init__(self, spec: Spec, payloads: Payloads, outputs: dict[int, object]) -> None:
         base = payloads.store.run_path("wf", "run-1")
         self.envelopes = {
-            i: payloads.encode_outputs(spec.entity(spec.nodes[i]).interface, {"o0": value}, base / f"n{i}")
+            i: payloads.encode_outputs(
+                spec.entity(spec.nodes[i]).interface, {"o0": value}, base / f"n{i}", locate(i)
+            )
             for i, value in outputs.items()
         }
         self.fetched: list[int] = []
@@ -47,6 +57,7 @@ def resolver(spec: Spec, payloads: Payloads, upstream: Upstream | None = None, *
         payloads=payloads,
         fetch=upstream.fetch,
         describe=lambda index: f"node n{index}",
+        locate=locate,
         rerun_hint="airflow tasks test wf bindings.nodes <run_id>",
         **kwargs,
     )
@@ -86,7 +97,7 @@ def test_each_upstream_envelope_is_fetched_once_however_many_inputs_read_it(payl
 
 
 def test_an_output_stored_in_the_blob_store_is_read_from_it(tmp_path):
-    tiny = Payloads(BlobStore(url=f"file://{tmp_path}"), max_bytes=0)
+    tiny = Payloads(BlobStore(url=f"file://{tmp_path}"), SIGNER, max_bytes=0)
     upstream = Upstream(BINDINGS, tiny, DONE)
     assert "blob" in upstream.envelopes[0]["o0"]
     assert resolver(BINDINGS, tiny, upstream).inputs(1, "n1") == {"a": 3, "b": 1}
@@ -105,6 +116,22 @@ def test_a_missing_upstream_output_names_the_consumer_the_input_and_how_to_rerun
     message = str(caught.value)
     assert message.startswith("bindings.nodes[n2]: input 'x' needs the output of node n1,")
     assert message.endswith("airflow tasks test wf bindings.nodes <run_id>")
+
+
+def test_an_output_of_another_node_passed_off_as_this_one_s_is_refused(payloads):
+    upstream = Upstream(BINDINGS, payloads, DONE)
+    upstream.envelopes[1], upstream.envelopes[2] = upstream.envelopes[2], upstream.envelopes[1]
+    with pytest.raises(
+        IntegrityError, match=r"^integrity check failed \(signature\) for the value of wf/run-1/"
+    ):
+        resolver(BINDINGS, payloads, upstream).inputs(3, "n3")
+
+
+def test_an_upstream_envelope_without_the_output_read_is_refused_by_shape(payloads):
+    upstream = Upstream(BINDINGS, payloads, DONE)
+    upstream.envelopes[1] = {"o1": upstream.envelopes[1]["o0"]}
+    with pytest.raises(IntegrityError, match=r"\(envelope shape\) for the outputs of node n1 \(no o0\)"):
+        resolver(BINDINGS, payloads, upstream).inputs(2, "n2")
 
 
 def test_a_workflow_input_is_converted_from_the_params_json(payloads):

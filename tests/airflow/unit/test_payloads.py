@@ -1,80 +1,300 @@
-"""Output envelopes: small JSON inline, larger JSON and pickled values in the blob store."""
+"""Output envelopes: small JSON inline, larger JSON and pickled values in the blob store, signed for
+where they belong; and what a forged, moved or planted envelope meets on decoding.
+
+The attacks use a pickle whose unpickling writes a marker file: a refusal that leaves no marker
+proves that nothing was unpickled before the check that refused it.
+"""
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
 import json
+import pathlib
 
 import cloudpickle
 import pytest
 
+from airflow_dynflow.airflow.errors import IntegrityError
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.payloads import Payloads
+from airflow_dynflow.airflow.store.payloads import Payloads, canonical_json, location
 from airflow_dynflow.core.converters import InvalidValue, converter_for
+from airflow_dynflow.core.signing import Signer
 from tests.airflow.unit import entities as e
 
 INTS = converter_for(list[int])
 OPAQUE = converter_for(e.Opaque)
+SIGNER = Signer([b"test-key"])
+WHERE = location("wf", "r", "t") + "/o0"
 
 
 @pytest.fixture
 def store(tmp_path) -> BlobStore:
-    return BlobStore(url=f"file://{tmp_path}")
+    return BlobStore(url=f"file://{tmp_path}/store")
 
 
-def test_a_value_within_the_limit_travels_inline_as_json(store):
-    payloads = Payloads(store, max_bytes=7)  # "[1,2,3]"
-    assert payloads.encode(INTS, [1, 2, 3], store.run_path("wf", "r", "o0")) == {"v": [1, 2, 3]}
+def payloads_of(store: BlobStore, max_bytes: int = 1000) -> Payloads:
+    return Payloads(store, SIGNER, max_bytes=max_bytes)
+
+
+def refused(check: str):
+    """``pytest.raises`` for an IntegrityError naming ``check``."""
+    return pytest.raises(IntegrityError, match=rf"^integrity check failed \({check}\)")
+
+
+# What a holder of the key would write (the producer's own formulas); see the test right below them.
+def signed_inline(value, where: str = WHERE) -> dict:
+    return {"v": value, "sig": SIGNER.sign("value", where, canonical_json(value))}
+
+
+def signed_blob(key: str, raw: bytes, codec: str, where: str = WHERE) -> dict:
+    sha = hashlib.sha256(raw).hexdigest()
+    return {"blob": key, "codec": codec, "sha256": sha, "sig": SIGNER.sign("blob", where, key, codec, sha)}
+
+
+def test_the_envelopes_these_tests_sign_are_the_ones_the_producer_writes(store):
+    path = store.run_path("wf", "r", "o0")
+    assert payloads_of(store).encode(INTS, [1, 2], path, WHERE) == signed_inline([1, 2])
+    assert payloads_of(store, 0).encode(INTS, [1, 2], path, WHERE) == signed_blob(
+        "runs/wf/r/o0.json", b"[1,2]", "json"
+    )
+
+
+class Planted:
+    """Unpickling this writes ``pwned`` to its marker file."""
+
+    def __init__(self, marker: pathlib.Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (pathlib.Path(self.marker).write_text, ("pwned",))
+
+
+@pytest.fixture
+def marker(tmp_path) -> pathlib.Path:
+    return tmp_path / "marker"
+
+
+@pytest.fixture
+def planted(marker) -> bytes:
+    return cloudpickle.dumps(Planted(marker))
+
+
+@pytest.fixture
+def planted_blob(store, planted) -> str:
+    """The planted pickle in the store, where an attacker with write access to the bucket put it."""
+    return store.write_bytes(store.run_path("wf", "r", "evil.pkl"), planted)
+
+
+def test_the_planted_pickle_does_write_its_marker_when_unpickled(planted, marker):
+    cloudpickle.loads(planted)
+    assert marker.read_text() == "pwned"
+
+
+# Encoding.
+
+
+def test_a_value_within_the_limit_travels_inline_as_signed_json(store):
+    stored = payloads_of(store, max_bytes=7).encode(INTS, [1, 2, 3], store.run_path("wf", "r", "o0"), WHERE)
+    assert set(stored) == {"v", "sig"}
+    assert stored["v"] == [1, 2, 3]
+    assert SIGNER.verify(stored["sig"], "value", WHERE, "[1,2,3]")
 
 
 def test_a_value_one_byte_over_the_limit_goes_to_the_blob_store_as_json(store):
-    payloads = Payloads(store, max_bytes=6)
-    path = store.run_path("wf", "r", "o0")
-    stored = payloads.encode(INTS, [1, 2, 3], path)
-    assert stored == {"blob": str(path.with_suffix(".json")), "codec": "json"}
-    assert json.loads(path.with_suffix(".json").read_text()) == [1, 2, 3]
+    stored = payloads_of(store, max_bytes=6).encode(INTS, [1, 2, 3], store.run_path("wf", "r", "o0"), WHERE)
+    assert {k: stored[k] for k in ("blob", "codec")} == {"blob": "runs/wf/r/o0.json", "codec": "json"}
+    assert json.loads(store.read_bytes(stored["blob"])) == [1, 2, 3]
+
+
+def test_a_blob_envelope_carries_the_content_digest_and_a_signature(store):
+    stored = payloads_of(store, max_bytes=0).encode(INTS, [1, 2, 3], store.run_path("wf", "r", "o0"), WHERE)
+    assert stored["sha256"] == hashlib.sha256(b"[1,2,3]").hexdigest()
+    assert SIGNER.verify(stored["sig"], "blob", WHERE, "runs/wf/r/o0.json", "json", stored["sha256"])
 
 
 def test_a_type_pydantic_cannot_describe_is_pickled_to_the_blob_store_however_small(store):
-    payloads = Payloads(store, max_bytes=10**6)
-    path = store.run_path("wf", "r", "o0")
-    stored = payloads.encode(OPAQUE, e.Opaque(1), path)
-    assert stored == {"blob": str(path.with_suffix(".pkl")), "codec": "pickle"}
-
-
-@pytest.mark.parametrize("max_bytes", [0, 10**6], ids=["blob", "inline"])
-def test_a_json_value_decodes_to_the_native_value_it_was(store, max_bytes):
-    payloads = Payloads(store, max_bytes=max_bytes)
-    converter = converter_for(dict[str, datetime.date])
-    value = {"start": datetime.date(2024, 2, 29)}
-    stored = payloads.encode(converter, value, store.run_path("wf", "r", "x"))
-    assert payloads.decode(converter, stored) == value
-
-
-def test_a_pickled_value_decodes_to_an_equal_object(store):
-    payloads = Payloads(store, max_bytes=0)
-    stored = payloads.encode(OPAQUE, e.Opaque(5), store.run_path("wf", "r", "o0"))
-    value = payloads.decode(OPAQUE, stored)
-    assert isinstance(value, e.Opaque) and value.n == 5
-
-
-def test_a_pickled_value_of_another_type_is_refused_on_decoding(store):
-    path = store.run_path("wf", "r", "o0.pkl")
-    stored = {"blob": store.write_bytes(path, cloudpickle.dumps(e.Point(1, 2))), "codec": "pickle"}
-    with pytest.raises(InvalidValue, match="^not an instance of Opaque$"):
-        Payloads(store, max_bytes=0).decode(OPAQUE, stored)
+    stored = payloads_of(store, 10**6).encode(OPAQUE, e.Opaque(1), store.run_path("wf", "r", "o0"), WHERE)
+    assert {k: stored[k] for k in ("blob", "codec")} == {"blob": "runs/wf/r/o0.pkl", "codec": "pickle"}
 
 
 def test_each_output_is_encoded_on_its_own_by_name_under_its_own_path(store):
-    payloads = Payloads(store, max_bytes=4)
     base = store.run_path("wf", "r", "n3")
-    envelope = payloads.encode_outputs(e.split.interface, {"o0": 5, "o1": "55555"}, base)
-    assert envelope == {
-        "o0": {"v": 5},
-        "o1": {"blob": str((base / "o1").with_suffix(".json")), "codec": "json"},
-    }
+    envelope = payloads_of(store, 4).encode_outputs(
+        e.split.interface, {"o0": 5, "o1": "55555"}, base, "wf/r/t"
+    )
+    assert envelope["o0"] == signed_inline(5, "wf/r/t/o0")
+    assert envelope["o1"]["blob"] == "runs/wf/r/n3/o1.json"
 
 
 def test_the_inline_limit_defaults_to_dynflow_xcom_max_bytes(store, monkeypatch):
     monkeypatch.setenv("AIRFLOW__DYNFLOW__XCOM_MAX_BYTES", "123")
-    assert Payloads(store).max_bytes == 123
+    assert Payloads(store, SIGNER).max_bytes == 123
+
+
+# Decoding what was encoded.
+
+
+@pytest.mark.parametrize("max_bytes", [0, 10**6], ids=["blob", "inline"])
+def test_a_json_value_decodes_to_the_native_value_it_was(store, max_bytes):
+    payloads = payloads_of(store, max_bytes)
+    converter = converter_for(dict[str, datetime.date])
+    value = {"start": datetime.date(2024, 2, 29)}
+    stored = payloads.encode(converter, value, store.run_path("wf", "r", "x"), WHERE)
+    assert payloads.decode(converter, json.loads(json.dumps(stored)), WHERE) == value
+
+
+def test_an_inline_value_decodes_whatever_order_its_keys_come_back_in(store):
+    converter = converter_for(dict[str, int])
+    stored = payloads_of(store).encode(converter, {"a": 1, "b": 2}, store.run_path("wf", "r", "x"), WHERE)
+    stored["v"] = {"b": 2, "a": 1}
+    assert payloads_of(store).decode(converter, stored, WHERE) == {"a": 1, "b": 2}
+
+
+def test_a_pickled_value_decodes_to_an_equal_object(store):
+    payloads = payloads_of(store, 0)
+    stored = payloads.encode(OPAQUE, e.Opaque(5), store.run_path("wf", "r", "o0"), WHERE)
+    value = payloads.decode(OPAQUE, stored, WHERE)
+    assert isinstance(value, e.Opaque) and value.n == 5
+
+
+def test_a_pickled_value_of_another_type_is_refused_on_decoding(store):
+    payloads = payloads_of(store, 0)
+    stored = payloads.encode(converter_for(e.Stranger), e.Stranger(1), store.run_path("wf", "r", "o0"), WHERE)
+    with pytest.raises(InvalidValue, match="^not an instance of Opaque$"):
+        payloads.decode(OPAQUE, stored, WHERE)
+
+
+def test_each_output_decodes_by_name(store):
+    payloads = payloads_of(store, 4)
+    base = store.run_path("wf", "r", "n3")
+    envelope = payloads.encode_outputs(e.split.interface, {"o0": 5, "o1": "55555"}, base, "wf/r/t")
+    assert payloads.decode_outputs(e.split.interface, envelope, "wf/r/t") == {"o0": 5, "o1": "55555"}
+
+
+def test_outputs_swapped_between_names_are_refused(store):
+    payloads = payloads_of(store)
+    base = store.run_path("wf", "r", "n3")
+    envelope = payloads.encode_outputs(e.split.interface, {"o0": 5, "o1": "5"}, base, "wf/r/t")
+    envelope["o0"], envelope["o1"] = signed_inline(5, "wf/r/t/o1"), envelope["o0"]
+    with refused("signature"):
+        payloads.decode_outputs(e.split.interface, envelope, "wf/r/t")
+
+
+@pytest.mark.parametrize(
+    "envelope", [None, [], "o0", {"o0": signed_inline(5, "wf/r/t/o0")}], ids=["none", "list", "str", "no-o1"]
+)
+def test_outputs_that_are_no_mapping_of_every_output_are_refused_by_shape(store, envelope):
+    with refused("envelope shape"):
+        payloads_of(store).decode_outputs(e.split.interface, envelope, "wf/r/t")
+
+
+# Attacks: each is refused by the check it names, before anything is decoded.
+
+
+def test_a_forged_inline_value_with_the_original_signature_is_refused(store):
+    stored = payloads_of(store).encode(INTS, [1, 2, 3], store.run_path("wf", "r", "o0"), WHERE)
+    stored["v"] = [1, 2, 4]
+    with refused("signature"):
+        payloads_of(store).decode(INTS, stored, WHERE)
+
+
+def test_an_envelope_signed_under_another_key_is_refused(store):
+    other = Payloads(store, Signer([b"another-key"]), max_bytes=1000)
+    stored = other.encode(INTS, [1, 2, 3], store.run_path("wf", "r", "o0"), WHERE)
+    with refused("signature"):
+        payloads_of(store).decode(INTS, stored, WHERE)
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        location("wf", "another-run", "t") + "/o0",
+        location("wf", "r", "another-task") + "/o0",
+        location("wf", "r", "t", 3) + "/o0",
+        location("another-dag", "r", "t") + "/o0",
+        location("wf", "r", "t") + "/o1",
+    ],
+    ids=["run", "task", "map-index", "dag", "output"],
+)
+def test_an_envelope_moved_to_another_place_is_refused_unpickled(
+    store, planted_blob, planted, marker, elsewhere
+):
+    stored = signed_blob(planted_blob, planted, "pickle", WHERE)
+    with refused("signature"):
+        payloads_of(store).decode(OPAQUE, stored, elsewhere)
+    assert not marker.exists()
+
+
+def test_an_inline_value_for_a_pickled_type_is_refused_unpickled(store, planted, marker):
+    stored = signed_inline(base64.b64encode(planted).decode())
+    with refused("codec"):
+        payloads_of(store).decode(OPAQUE, stored, WHERE)
+    assert not marker.exists()
+
+
+def test_a_blob_said_to_be_pickled_is_refused_unpickled_for_a_json_type(store, planted_blob, planted, marker):
+    stored = signed_blob(planted_blob, planted, "pickle")
+    with refused("codec"):
+        payloads_of(store).decode(INTS, stored, WHERE)
+    assert not marker.exists()
+
+
+def test_a_blob_said_to_be_json_is_refused_for_a_pickled_type(store):
+    key = store.write_bytes(store.run_path("wf", "r", "o0.json"), b"[1]")
+    with refused("codec"):
+        payloads_of(store).decode(OPAQUE, signed_blob(key, b"[1]", "json"), WHERE)
+
+
+def test_a_blob_overwritten_in_the_store_is_refused_unpickled_by_its_content_digest(store, planted, marker):
+    stored = payloads_of(store).encode(OPAQUE, e.Opaque(1), store.run_path("wf", "r", "o0"), WHERE)
+    store.write_bytes(store.path_of(stored["blob"]), planted)
+    with refused("content digest"):
+        payloads_of(store).decode(OPAQUE, stored, WHERE)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("spelling", ["relative", "absolute", "url"])
+def test_a_blob_outside_the_store_is_refused_unpickled_even_when_signed(
+    store, tmp_path, planted, marker, spelling
+):
+    outside = tmp_path / "outside.pkl"
+    outside.write_bytes(planted)
+    key = {"relative": "../outside.pkl", "absolute": str(outside), "url": f"file://{outside}"}[spelling]
+    with refused("store confinement"):
+        payloads_of(store).decode(OPAQUE, signed_blob(key, planted, "pickle"), WHERE)
+    assert not marker.exists()
+
+
+def test_a_blob_envelope_with_an_unknown_extra_key_is_refused_unpickled(store, planted_blob, planted, marker):
+    stored = {**signed_blob(planted_blob, planted, "pickle"), "loader": "pickle"}
+    with refused("envelope shape"):
+        payloads_of(store).decode(OPAQUE, stored, WHERE)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        {**signed_inline([1]), "blob": "runs/wf/r/o0.json"},
+        {"v": [1]},
+        {"sig": signed_inline([1])["sig"]},
+        {"blob": "runs/wf/r/o0.json", "codec": "json"},
+        [1],
+        None,
+        "runs/wf/r/o0.json",
+    ],
+    ids=["extra-key", "no-sig", "no-value", "old-blob-envelope", "list", "none", "str"],
+)
+def test_an_envelope_of_any_other_shape_is_refused(store, stored):
+    with refused("envelope shape"):
+        payloads_of(store).decode(INTS, stored, WHERE)
+
+
+@pytest.mark.parametrize("field", ["blob", "sha256"])
+def test_a_blob_envelope_with_a_non_string_field_is_refused(store, field):
+    stored = payloads_of(store, 0).encode(INTS, [1], store.run_path("wf", "r", "o0"), WHERE)
+    stored[field] = [stored[field]]
+    with refused("signature"):
+        payloads_of(store).decode(INTS, stored, WHERE)

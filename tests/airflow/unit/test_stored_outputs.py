@@ -1,19 +1,43 @@
-"""Stored outputs: a later try of the same generation reuses them; a cleared instance runs again."""
+"""Stored outputs: a later try of the same generation reuses them; a cleared instance runs again;
+a planted or edited file is refused before it is parsed."""
 
 from __future__ import annotations
 
 import pytest
 
+from airflow_dynflow.airflow.errors import IntegrityError
 from airflow_dynflow.airflow.store.blob_store import BlobStore
+from airflow_dynflow.airflow.store.payloads import location
 from airflow_dynflow.airflow.store.stored_outputs import StoredOutputs
+from airflow_dynflow.core.signing import Signer
 
-NODES = {"n4": {"o0": {"v": 16}}, "n5": {"o0": {"blob": "file:///s/o0.json", "codec": "json"}}}
+SIGNER = Signer([b"test-key"])
+WHERE = location("wf", "r", "count.nodes", 2) + "/v1"
+NODES = {
+    "n4": {"o0": {"v": 16, "sig": "hmac-sha256:00"}},
+    "n5": {"o0": {"blob": "runs/wf/r/n5/o0.json", "codec": "json", "sha256": "ab", "sig": "hmac-sha256:01"}},
+}
 
 
 @pytest.fixture
-def stored(tmp_path) -> StoredOutputs:
-    store = BlobStore(url=f"file://{tmp_path}")
-    return StoredOutputs(store, store.run_path("wf", "r", "count.nodes", "2", "outputs.json"))
+def store(tmp_path) -> BlobStore:
+    return BlobStore(url=f"file://{tmp_path}")
+
+
+def stored_outputs(store: BlobStore, where: str = WHERE, signer: Signer = SIGNER) -> StoredOutputs:
+    path = store.run_path("wf", "r", "count.nodes", "2", "outputs.json")
+    return StoredOutputs(store=store, signer=signer, path=path, where=where)
+
+
+@pytest.fixture
+def stored(store) -> StoredOutputs:
+    return stored_outputs(store)
+
+
+def refused():
+    return pytest.raises(
+        IntegrityError, match=r"^integrity check failed \(signature\) for the stored outputs of"
+    )
 
 
 def test_nothing_is_stored_before_a_first_try_succeeds(stored):
@@ -37,5 +61,44 @@ def test_a_cleared_instance_starts_a_new_generation_that_ignores_older_outputs(s
 
 def test_a_new_write_replaces_the_old_one(stored):
     stored.write(1, NODES)
-    stored.write(3, {"n4": {"o0": {"v": 17}}})
-    assert stored.read(generation_start=3) == (3, {"n4": {"o0": {"v": 17}}})
+    stored.write(3, {"n4": {"o0": {"v": 17, "sig": "hmac-sha256:02"}}})
+    assert stored.read(generation_start=3) == (3, {"n4": {"o0": {"v": 17, "sig": "hmac-sha256:02"}}})
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        b'{"try": 99, "nodes": {}}',
+        b'\n{"try": 99, "nodes": {}}',
+        b'hmac-sha256:00\n{"try": 99, "nodes": {}}',
+        b"hmac-sha256:00\n{not json",
+        b"\xff\xfe\n\x80",
+        b"",
+    ],
+    ids=["json-only", "empty-signature", "wrong-signature", "not-json", "binary", "empty"],
+)
+def test_a_planted_file_is_refused_before_it_is_parsed(stored, store, planted):
+    store.write_bytes(stored.path, planted)
+    with refused():
+        stored.read(generation_start=1)
+
+
+def test_an_edited_file_is_refused(stored, store):
+    stored.write(2, NODES)
+    edited = stored.path.read_bytes().replace(b'"try": 2', b'"try": 9')
+    assert b'"try": 9' in edited
+    store.write_bytes(stored.path, edited)
+    with refused():
+        stored.read(generation_start=1)
+
+
+def test_a_file_stored_for_another_instance_is_refused(store):
+    stored_outputs(store, location("wf", "r", "count.nodes", 3) + "/v1").write(2, NODES)
+    with refused():
+        stored_outputs(store).read(generation_start=1)
+
+
+def test_a_file_signed_under_another_key_is_refused(store):
+    stored_outputs(store, signer=Signer([b"another-key"])).write(2, NODES)
+    with refused():
+        stored_outputs(store).read(generation_start=1)

@@ -1,0 +1,132 @@
+"""Targets for the attacks of ``test_security.py`` and the faults of ``test_faults.py``.
+
+Each dynamic has a node that waits for a *gate* file, so a test can tamper with what the earlier
+nodes left behind (an XCom, a blob, a stored-output file) before the later nodes read it, then open
+the gate. Paths come in through the run's conf; the marker files the attacks aim at are written by
+the malicious payloads themselves, never by these tasks.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from airflow_dynflow import dynamic, task, workflow  # airflow dag
+
+GATE_TIMEOUT = 180.0
+
+
+@task
+def wait_for(gate: str) -> int:
+    deadline = time.monotonic() + GATE_TIMEOUT
+    while not os.path.exists(gate):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"gate {gate} never opened")
+        time.sleep(0.2)
+    return 1
+
+
+@task
+def produce(x: int) -> int:
+    return x + 1
+
+
+@task
+def consume(x: int, ready: int) -> int:
+    return x * 10
+
+
+@task
+def touch(path: str, ready: int) -> str:
+    Path(path).write_text("written by touch")
+    return path
+
+
+class Box:
+    """A type pydantic cannot describe: it travels pickled, through the blob store."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+
+@task
+def boxed(x: int) -> Box:
+    return Box(x)
+
+
+@task
+def unbox(box: Box, ready: int) -> int:
+    return box.value
+
+
+@task(cache=True, cache_version="1")
+def cached_box(x: int) -> Box:
+    return Box(x)
+
+
+@dynamic
+def spec_target(gate: str, path: str) -> str:
+    return touch(path=path, ready=wait_for(gate=gate))
+
+
+@workflow
+def forge_spec(gate: str, path: str) -> str:
+    return spec_target(gate=gate, path=path)
+
+
+@dynamic
+def output_target(gate: str, x: int) -> int:
+    value = produce(x=x)
+    return consume(x=value, ready=wait_for(gate=gate))
+
+
+@workflow
+def forge_output(gate: str, x: int = 1) -> int:
+    return output_target(gate=gate, x=x)
+
+
+@dynamic
+def blob_target(gate: str, x: int) -> int:
+    box = boxed(x=x)
+    return unbox(box=box, ready=wait_for(gate=gate))
+
+
+@workflow
+def forge_blob(gate: str, x: int = 4) -> int:
+    return blob_target(gate=gate, x=x)
+
+
+@workflow
+def cache_target(x: int = 5) -> int:
+    return unbox(box=cached_box(x=x), ready=1)
+
+
+@task(retry_delay=0)
+def step(i: int, previous: int, folder: str, hold: int, pause: float) -> int:
+    """Node ``hold`` sleeps on its first try (its pid in ``held-<i>``) so a test can kill it; every
+    node writes its effect last (``i``, the idempotency key Airflow's context carries, the time)."""
+    from airflow.sdk import get_current_context
+
+    held = Path(folder) / f"held-{i}"
+    if i == hold and not held.exists():
+        held.write_text(str(os.getpid()))
+        time.sleep(120)
+    time.sleep(pause)
+    key = get_current_context()["dynflow_idempotency_key"]
+    with open(Path(folder) / "effects.log", "a") as effects:
+        effects.write(f"{i} {key} {time.time()}\n")
+    return previous + i
+
+
+@dynamic
+def effect_chain(n: int, folder: str, hold: int, pause: float) -> int:
+    value = 0
+    for i in range(n):
+        value = step(i=i, previous=value, folder=folder, hold=hold, pause=pause)
+    return value
+
+
+@workflow
+def effects(folder: str, n: int = 6, hold: int = -1, pause: float = 0.5) -> int:
+    return effect_chain(n=n, folder=folder, hold=hold, pause=pause)

@@ -1,0 +1,113 @@
+"""Crashes mid-dynamic on a real stack: a node's task process, the scheduler and the triggerer are
+killed with SIGKILL (no clean shutdown) and, for the components, started again. The run must
+complete with the right result, and each node's effect must appear once: the function writes it as
+its last act, keyed by the idempotency key in Airflow's context, into a sink that keeps one effect
+per key (docs/security.md, "At least once"). A function that runs twice, because it was killed
+after writing its effect but before its outputs were stored, writes a second line under the *same*
+key; the tests allow that and count it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.polling import poll_until
+from harness.stack import AirflowStack
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.scheduler
+
+TARGETS = REPO / "tests" / "airflow" / "stack_dags" / "targets.py"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AirflowStack]:
+    home = tmp_path_factory.mktemp("faults")
+    dags = home / "dags"
+    dags.mkdir()
+    shutil.copy(TARGETS, dags / "targets.py")
+    env = {
+        "AIRFLOW__DYNFLOW__STORE_URL": f"file://{home / 'store'}",
+        # A task whose supervisor died with the scheduler is noticed after this long, not 5 minutes.
+        "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "20",
+        "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "2",
+        # Tasks of a dead scheduler (LocalExecutor: its workers die with it) are reset and run again
+        # once it has missed heartbeats this long; checked this often.
+        "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_THRESHOLD": "10",
+        "AIRFLOW__SCHEDULER__ORPHANED_TASKS_CHECK_INTERVAL": "5",
+        # Triggers of a dead triggerer move to a live one after this long.
+        "AIRFLOW__TRIGGERER__TRIGGERER_HEALTH_CHECK_THRESHOLD": "10",
+    }
+    with AirflowStack(dags_folder=dags, home=home, extra_env=env) as running:
+        running.api.wait_for_dag("effects")
+        yield running
+
+
+def effects_of(folder: Path) -> Counter[int]:
+    """Effects per node, one per idempotency key: what an idempotent sink keeps."""
+    lines = (folder / "effects.log").read_text().splitlines()
+    return Counter(node for node, _key in {(int(line.split()[0]), line.split()[1]) for line in lines})
+
+
+def writes_of(folder: Path) -> int:
+    """How many times any function wrote an effect, repeats under the same key included."""
+    return len((folder / "effects.log").read_text().splitlines())
+
+
+def wait_for_file(path: Path, timeout: float = 120) -> str:
+    return poll_until(
+        lambda: path.exists() and path.read_text(), timeout=timeout, describe=f"{path} to appear"
+    )
+
+
+def wait_for_effect(folder: Path, node: int, timeout: float = 120) -> None:
+    poll_until(
+        lambda: (folder / "effects.log").exists() and effects_of(folder)[node] > 0,
+        timeout=timeout,
+        describe=f"the effect of node {node}",
+    )
+
+
+def test_a_node_whose_task_process_is_killed_runs_again_and_its_effect_appears_once(stack, tmp_path):
+    run_id = stack.api.trigger("effects", {"folder": str(tmp_path), "n": 4, "hold": 1})
+    os.kill(int(wait_for_file(tmp_path / "held-1")), signal.SIGKILL)
+    assert stack.api.wait_for_run("effects", run_id) == "success"
+    assert stack.api.xcom("effects", run_id, "outputs") == 0 + 1 + 2 + 3
+    assert effects_of(tmp_path) == Counter({0: 1, 1: 1, 2: 1, 3: 1})
+    assert writes_of(tmp_path) == 4, "killed before its effect, the node wrote it once, on its retry"
+    killed = stack.api.task_instance("effects", run_id, "effect_chain.nodes", 1)
+    assert killed is not None and killed["try_number"] == 2
+
+
+def test_a_run_survives_the_scheduler_killed_mid_dynamic(stack, tmp_path):
+    run_id = stack.api.trigger("effects", {"folder": str(tmp_path), "n": 6})
+    wait_for_effect(tmp_path, 1)
+    stack.kill("scheduler")
+    stack.restart("scheduler")
+    assert stack.api.wait_for_run("effects", run_id, timeout=300) == "success"
+    assert stack.api.xcom("effects", run_id, "outputs") == sum(range(6))
+    assert effects_of(tmp_path) == Counter(dict.fromkeys(range(6), 1))
+
+
+def test_a_run_survives_the_triggerer_killed_while_nodes_wait_in_it(stack, tmp_path):
+    # Each node takes 4 s, so the next one waits past its inline wait and defers to the triggerer.
+    run_id = stack.api.trigger("effects", {"folder": str(tmp_path), "n": 4, "pause": 4.0})
+    poll_until(
+        lambda: any(
+            ti["state"] == "deferred" for ti in stack.api.list_mapped("effects", run_id, "effect_chain.nodes")
+        ),
+        timeout=120,
+        describe="a generated node to defer",
+    )
+    stack.kill("triggerer")
+    stack.restart("triggerer")
+    assert stack.api.wait_for_run("effects", run_id, timeout=300) == "success"
+    assert stack.api.xcom("effects", run_id, "outputs") == sum(range(4))
+    assert effects_of(tmp_path) == Counter(dict.fromkeys(range(4), 1))
