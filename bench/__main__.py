@@ -8,7 +8,7 @@ import platform
 import sys
 from datetime import date
 
-SUITES = ["core", "airflow", "scheduler"]
+SUITES = ["core", "trust", "airflow", "scheduler"]
 
 
 def main(argv: list[str]) -> None:
