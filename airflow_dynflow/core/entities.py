@@ -22,7 +22,7 @@ from airflow_dynflow.core.origin import Origin
 from airflow_dynflow.core.promise import Promise
 from airflow_dynflow.core.protocols import Entity
 from airflow_dynflow.core.spec import Owner, Ref, Spec, TaskEntry
-from airflow_dynflow.core.tracing import LocalFrame, Trace, current_frame, entered
+from airflow_dynflow.core.tracing import Trace, current_frame, entered
 
 __all__ = ["Dynamic", "Task", "Workflow", "dispatch"]
 
@@ -57,7 +57,6 @@ class Task:
     cache_version: str = ""
 
     kind: ClassVar[str] = "task"
-    node_count: ClassVar[int] = 1
 
     @property
     def name(self) -> str:
@@ -109,20 +108,21 @@ class Task:
 class Dynamic(Task):
     """A task whose body builds a graph from its real inputs: compiled at run time, not parse time.
 
-    Locally the body runs with native inputs and each call inside it runs at once. On Airflow the
-    body is compiled (``compile``): calls inside return promises, and the resulting futures spec is
-    what Airflow schedules.
+    One semantics everywhere, as the seed page says ("in both dynamic and static workflows, the
+    output of tasks are Promise objects"): the body is always compiled with the real inputs, task
+    calls inside it return promises, and the resulting futures spec is what runs. Locally the
+    reference runner runs it; on Airflow every node becomes a task instance. Code that misuses a
+    promise fails the same way in both.
     """
 
     kind: ClassVar[str] = "dynamic"
 
     @property
     def body(self) -> Callable[..., Any]:
-        def run_body(**inputs: Any) -> Any:
-            with entered(LocalFrame(self.name)):
-                return self.fn(**inputs)
+        def compile_and_run(**inputs: Any) -> Any:
+            return self.interface.join_result(run_spec(self.compile(**inputs), {}))
 
-        return run_body
+        return compile_and_run
 
     def compile(self, **inputs: Any) -> Spec:
         """Run the body with these inputs, recording every call: the futures spec, nothing run."""
@@ -152,10 +152,6 @@ class Workflow:
     @property
     def name(self) -> str:
         return self.interface.entity
-
-    @property
-    def node_count(self) -> int:
-        return len(self.spec.nodes)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return dispatch(self, args, kwargs)

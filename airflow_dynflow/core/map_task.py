@@ -39,7 +39,6 @@ class MapTask:
     map: MapOptions
 
     kind: ClassVar[str] = "map"
-    node_count: ClassVar[int] = 1
 
     @property
     def name(self) -> str:

@@ -31,11 +31,6 @@ class Entity(Protocol):
     @property
     def origin(self) -> Origin: ...
 
-    @property
-    def node_count(self) -> int:
-        """How many node ids one call uses (a workflow called inside a body inlines its nodes)."""
-        ...
-
     def run_local(self, bound: Mapping[str, Any]) -> Any:
         """Run now with native, bound arguments; return what the caller receives."""
         ...

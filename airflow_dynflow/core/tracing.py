@@ -5,8 +5,6 @@ There is one global: a ContextVar holding the current frame, set with ``with`` a
 * No frame: the call runs the entity now and returns native values.
 * A ``Trace`` (a ``@workflow`` body at parse time, or ``Dynamic.compile``): the call records a node
   and returns promises; ``Trace.finish`` turns the record into a ``Spec``.
-* A ``LocalFrame`` (a ``@dynamic`` body running locally with native inputs): the call runs at once,
-  numbered like the node it would have been, so a failure names ``count_characters -> f[n7]``.
 """
 
 from __future__ import annotations
@@ -33,11 +31,10 @@ from airflow_dynflow.core.spec import (
     Ref,
     Spec,
     TaskEntry,
-    node_id,
 )
 from airflow_dynflow.core.type_relations import is_assignable, member_type
 
-__all__ = ["Frame", "LocalFrame", "Trace", "current_frame", "entered"]
+__all__ = ["Frame", "Trace", "current_frame", "entered"]
 
 
 class Frame(Protocol):
@@ -58,26 +55,6 @@ def entered(frame: Frame | None) -> Iterator[None]:
         yield
     finally:
         _frame.reset(token)
-
-
-class LocalFrame:
-    """Native execution of a dynamic body: each call runs now, with the id it would get compiled."""
-
-    __slots__ = ("count", "name")
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.count = 0
-
-    def call(self, entity: Entity, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
-        index = self.count
-        self.count += entity.node_count
-        try:
-            with entered(None):
-                return entity.run_local(entity.interface.bind(args, kwargs))
-        except Exception as exc:
-            errors.add_node_path(exc, f"{entity.name}[{node_id(index)}]")
-            raise
 
 
 class Trace:

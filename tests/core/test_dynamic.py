@@ -1,4 +1,4 @@
-"""@dynamic: native locally, a futures spec when compiled; nested dynamics and workflows in both."""
+"""@dynamic: compiled with real inputs and run as a spec, locally and on Airflow alike."""
 
 import json
 
@@ -9,7 +9,7 @@ from airflow_dynflow.core.local_runner import run_spec
 from tests.core import examples as ex
 
 
-def test_local_call_runs_body_with_native_values():
+def test_local_call_compiles_the_body_so_task_calls_return_promises():
     seen = []
 
     @dynamic
@@ -19,7 +19,30 @@ def test_local_call_runs_body_with_native_values():
         return value
 
     assert d(n=3) == 6
-    assert seen == [6]
+    assert isinstance(seen[0], Promise)
+
+
+def test_inputs_of_a_local_call_are_native_values():
+    seen = []
+
+    @dynamic
+    def d(n: int) -> int:
+        seen.append(n)
+        return ex.double(x=n)
+
+    assert d(n=3) == 6
+    assert seen == [3]
+
+
+def test_with_overrides_and_ordering_work_in_a_local_dynamic():
+    @dynamic
+    def d(n: int) -> int:
+        first = ex.double(x=n).with_overrides(retries=2, name="twice")
+        second = ex.add(a=n, b=1)
+        first >> second
+        return ex.add(a=first, b=second)
+
+    assert d(n=3) == 10
 
 
 def test_compile_returns_promises_inside_the_body():
@@ -142,7 +165,7 @@ def test_compile_refuses_unknown_inputs():
         ex.chain.compile(n=1, m=2)
 
 
-def test_promise_misuse_in_compile_fails_at_compile():
+def test_promise_misuse_fails_the_same_locally_and_at_compile():
     from airflow_dynflow import PromiseError
 
     @dynamic
@@ -150,9 +173,24 @@ def test_promise_misuse_in_compile_fails_at_compile():
         v = ex.double(x=n)
         return ex.double(x=v + 1)
 
-    assert d(n=1) == 6
-    with pytest.raises(PromiseError):
+    with pytest.raises(PromiseError, match="'\\+' on the promise of double's output 'o0'") as local:
+        d(n=1)
+    with pytest.raises(PromiseError) as compiled:
         d.compile(n=1)
+    assert str(local.value) == str(compiled.value)
+
+
+def test_branching_on_a_task_output_in_a_dynamic_is_refused_locally():
+    from airflow_dynflow import PromiseError
+
+    @dynamic
+    def d(n: int) -> int:
+        if ex.double(x=n):
+            return ex.double(x=n)
+        return n
+
+    with pytest.raises(PromiseError, match="truth value"):
+        d(n=1)
 
 
 def test_spec_is_a_spec():
