@@ -9,11 +9,12 @@ typed params, so the trigger form and ``-c '{...}'`` are validated by Airflow be
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from airflow.sdk import DAG, BaseOperator, Param, TaskGroup, TriggerRule
+from airflow.sdk import DAG, BaseOperator, Param, TaskGroup, TriggerRule, conf
 
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.dynamic_group import build_runner_dag, dynamic_group, runner_dag_id
@@ -29,6 +30,10 @@ from airflow_dynflow.core.options import Options
 from airflow_dynflow.core.spec import Binding, Node, Spec, nodes_read
 
 __all__ = ["build_dag", "operator_options"]
+
+# Airflow task ids are letters, digits, '_', '-' (and '.', which separates task groups). A name
+# given with with_overrides(name="train_model[C=10]") keeps its spelling as the display name.
+_TASK_ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 _DAG_OPTIONS = (
     "schedule",
@@ -101,6 +106,7 @@ class _Builder:
         self.wf = wf
         self.dag_id = dag_id
         self.spec: Spec = wf.spec
+        self.default_args: Mapping[str, Any] = wf.dag_options.get("default_args") or {}
         self.groups: dict[str, TaskGroup] = {}
         self.names: dict[str, int] = {}
         self.entry: list[BaseOperator] = []  # first operator of each node (takes upstream edges)
@@ -124,14 +130,23 @@ class _Builder:
     def _node(self, index: int, node: Node) -> tuple[BaseOperator, BaseOperator]:
         entry = self.spec.tasks[node.task]
         options = operator_options(entry.options.merged(node.options))
-        task_id = self._task_id(node.options.name or node.task, node.group)
+        if "retry_delay" not in options and "retry_delay" not in self.default_args:
+            # Flyte retries at once; Airflow's own default would wait 300 s.
+            options["retry_delay"] = timedelta(
+                seconds=conf.getfloat("dynflow", "node_retry_delay", fallback=1.0)
+            )
+        label = node.options.name or node.task
+        task_id = self._task_id(_TASK_ID_UNSAFE.sub("_", label).strip("_") or "task", node.group)
+        display = label if label != task_id else None
         group = self._group(node.group)
         sources = self._sources(node.inputs.values())
         if entry.kind == "map":
-            return self._map(index, task_id, group, sources, options)
+            return self._map(index, task_id, display, group, sources, options)
         if entry.kind == "dynamic":
             make = functools.partial(DynamicCompileOperator, workflow=self.wf, node=index, sources=sources)
-            return dynamic_group(task_id, group, make, runner_dag_id(self.dag_id), **options)
+            return dynamic_group(task_id, display, group, make, runner_dag_id(self.dag_id), **options)
+        if display is not None:
+            options["task_display_name"] = display
         op = DynflowTaskOperator(
             task_id=task_id, task_group=group, workflow=self.wf, node=index, sources=sources, **options
         )
@@ -141,13 +156,14 @@ class _Builder:
         self,
         index: int,
         name: str,
+        display: str | None,
         parent: TaskGroup | None,
         sources: Mapping[int, str],
         options: dict[str, Any],
     ) -> tuple[BaseOperator, BaseOperator]:
         mapper = self.spec.entity(self.spec.nodes[index])
         assert isinstance(mapper, MapTask)
-        with TaskGroup(group_id=name, parent_group=parent):
+        with TaskGroup(group_id=name, group_display_name=display or "", parent_group=parent):
             split = MapSplitOperator(task_id="split", workflow=self.wf, node=index, sources=sources)
             element = MapElementOperator.partial(
                 task_id=mapper.task.name,

@@ -56,12 +56,13 @@ def dynamic_tasks(
 
 def dynamic_group(
     name: str,
+    display: str | None,
     parent: TaskGroup | None,
     make_compile: Callable[..., BaseOperator],
     runner: str,
     **options: Any,
 ) -> tuple[BaseOperator, BaseOperator]:
-    with TaskGroup(group_id=name, parent_group=parent):
+    with TaskGroup(group_id=name, group_display_name=display or "", parent_group=parent):
         return dynamic_tasks(make_compile, runner, **options)
 
 

@@ -95,7 +95,10 @@ def get_provider_info() -> dict[str, Any]:
                         "default": "3",
                     },
                     "node_retry_delay": {
-                        "description": "Seconds between tries of a generated node.",
+                        "description": (
+                            "Seconds between tries of a generated node, and of a task that sets no "
+                            "retry_delay itself (Flyte retries at once; Airflow's own default is 300 s)."
+                        ),
                         "version_added": "0.1.0",
                         "type": "float",
                         "example": "1.0",

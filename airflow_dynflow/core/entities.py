@@ -167,10 +167,11 @@ class Workflow:
         params = self.interface.inputs
         for name, value in bound.items():
             trace.bind(self.name, params[name], value)
+        start = len(trace.nodes)
         with trace.group(self.name):
             result = self.fn(**bound)
         trace.bind_outputs(self.interface, result)
-        return result
+        return result if self.interface.outputs else trace.void(self.name, start)
 
 
 def trace_workflow(fn: Callable[..., Any], interface: Interface, origin: Origin) -> Spec:

@@ -80,12 +80,6 @@ def type_mismatch(
     return TypeMismatchError(f"{entity}: {role} '{name}' expects {type_name(expected)}, got {actual}{suffix}")
 
 
-def returned_a_value(entity: str, actual: str) -> TypeMismatchError:
-    return type_mismatch(
-        entity, "output", "return", None, actual, "the function is declared to return nothing"
-    )
-
-
 def not_a_result_tuple(entity: str, expected: Any, actual: str, count: int) -> TypeMismatchError:
     return type_mismatch(entity, "output", "return", expected, actual, f"expected a tuple of {count} values")
 

@@ -8,6 +8,7 @@ entity. Binding call arguments follows Python's own rules and wording.
 from __future__ import annotations
 
 import inspect
+import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -30,6 +31,9 @@ class _NoDefault:
 
 
 NO_DEFAULT: Any = _NoDefault()
+_NONE = object()
+# Built from a run-time tuple of types, which a type checker cannot follow.
+_Tuple: Any = typing.Tuple  # noqa: UP006
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,19 +89,19 @@ class Interface:
     def check_output(self, name: str, value: Any) -> Any:
         return check_value(self.entity, "output", self.outputs[name], value)
 
-    def result_values(self, result: Any, returns_nothing: bool | None = None) -> tuple[Any, ...]:
+    def result_values(self, result: Any) -> tuple[Any, ...]:
         """What a body returned, one value per declared output, or the mismatch error.
 
-        ``returns_nothing`` says whether ``result`` stands for "no value" (None natively; a void
-        promise while tracing).
+        With no outputs declared (no annotation, or ``-> None``) whatever the body returned is
+        dropped, as flytekit does.
         """
         outputs = self.outputs
         if not outputs:
-            if not (result is None if returns_nothing is None else returns_nothing):
-                raise errors.returned_a_value(self.entity, describe_value(result))
             return ()
-        if len(outputs) == 1 and self.output_tuple is None:
-            return (result,)
+        if len(outputs) == 1:
+            # A single-field NamedTuple accepts its instance or a bare value, as flytekit does.
+            whole = self.output_tuple is not None and isinstance(result, self.output_tuple)
+            return tuple(result) if whole else (result,)
         if not isinstance(result, tuple) or len(result) != len(outputs):
             raise errors.not_a_result_tuple(
                 self.entity, self.output_tuple, describe_value(result), len(outputs)
@@ -131,7 +135,7 @@ def check_value(entity: str, role: str, param: Param, value: Any) -> Any:
 def interface_of(fn: Callable[..., Any], entity: str) -> Interface:
     """Read ``fn``'s signature, annotations and docstring into an Interface, or say what is wrong."""
     try:
-        hints = typing.get_type_hints(fn)
+        hints = _type_hints(fn)
     except NameError as exc:
         raise errors.unresolvable_annotation(entity, exc) from None
     docs = _param_docs(fn)
@@ -151,6 +155,24 @@ def interface_of(fn: Callable[..., Any], entity: str) -> Interface:
     return Interface(
         entity=entity, inputs=inputs, outputs=outputs, output_tuple=output_tuple, doc=inspect.getdoc(fn) or ""
     )
+
+
+def _type_hints(fn: Callable[..., Any]) -> dict[str, Any]:
+    """``typing.get_type_hints``, but a return annotation may be a tuple literal, ``-> (int, str)``,
+    as flytekit allows; it means ``Tuple[int, str]``."""
+    annotations = dict(getattr(fn, "__annotations__", {}))
+    returned = annotations.pop("return", _NONE)
+    namespace = types.SimpleNamespace(__annotations__=annotations, __globals__=getattr(fn, "__globals__", {}))
+    hints = typing.get_type_hints(namespace)
+    if returned is not _NONE:
+        if isinstance(returned, str):
+            returned = eval(returned, namespace.__globals__)  # what get_type_hints does, minus its type check
+        if isinstance(returned, tuple):
+            returned = _Tuple[returned]
+        hints["return"] = typing.get_type_hints(
+            types.SimpleNamespace(__annotations__={"r": returned}, __globals__=namespace.__globals__)
+        )["r"]
+    return hints
 
 
 def _outputs(annotation: Any, entity: str) -> tuple[dict[str, Param], type | None]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, List, Optional  # noqa: UP035 - the annotations users read
 
 from airflow_dynflow.core import errors
@@ -23,7 +23,7 @@ from airflow_dynflow.core.promise import Promise
 from airflow_dynflow.core.spec import MapOptions, TaskEntry
 from airflow_dynflow.core.tracing import Trace
 
-__all__ = ["MapTask", "map_task"]
+__all__ = ["MapTask", "build_map_task", "map_task"]
 
 log = logging.getLogger("airflow_dynflow")
 
@@ -37,6 +37,8 @@ class MapTask:
     task: Task
     interface: Interface
     map: MapOptions
+    # Promises bound with functools.partial, passed to the node when the map is called while tracing.
+    pending: Mapping[str, Promise] = field(default_factory=dict, compare=False, repr=False)
 
     kind: ClassVar[str] = "map"
 
@@ -53,7 +55,7 @@ class MapTask:
         return self.task.options
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return dispatch(self, args, kwargs)
+        return dispatch(self, args, {**kwargs, **self.pending})
 
     def __repr__(self) -> str:
         return f"MapTask({self.task.origin.ref})"
@@ -62,12 +64,13 @@ class MapTask:
         return self.interface.join_result(self.run_node(bound, self.options))
 
     def run_node(self, bound: Mapping[str, Any], options: Options) -> dict[str, Any]:
-        lists = checked_inputs(self.interface, bound)
-        size = element_count(self.name, lists)
+        checked = checked_inputs(self.interface, bound)
+        shared = {**self.map.bound, **{n: checked.pop(n) for n in self.map.broadcast}}
+        size = element_count(self.name, checked)
         results: list[Any] = []
         failures: list[Exception] = []
         for i in range(size):
-            element = {**self.map.bound, **{name: values[i] for name, values in lists.items()}}
+            element = {**shared, **{name: values[i] for name, values in checked.items()}}
             try:
                 outputs = self.task.run_node(element, options)
             except Exception as exc:
@@ -120,7 +123,11 @@ def map_task(
     concurrency: int | None = None,
     min_success_ratio: float = 1.0,
 ) -> MapTask:
-    """Apply ``target`` to each element of its list inputs (flytekit's ``map_task``)."""
+    """Apply ``target`` to each element of its list inputs (flytekit's ``map_task``).
+
+    Inputs bound with ``functools.partial`` are the same for every element: a constant, or a
+    promise (a workflow input or a task output), which the map node then takes as one value.
+    """
     bound_values: dict[str, Any] = {}
     task: Any = target
     if isinstance(target, functools.partial):
@@ -129,30 +136,42 @@ def map_task(
         task, bound_values = target.func, dict(target.keywords)
     if not isinstance(task, Task) or task.kind != "task":
         raise errors.map_needs_task(task)
+    for key in bound_values:
+        if key not in task.interface.inputs:
+            raise errors.unexpected_argument(task.name, key, task.interface.inputs)
+    pending = {k: v for k, v in bound_values.items() if isinstance(v, Promise)}
+    constants = {k: task.interface.check_input(k, v) for k, v in bound_values.items() if k not in pending}
+    return build_map_task(task, constants, tuple(pending), concurrency, min_success_ratio, pending)
+
+
+def build_map_task(
+    task: Task,
+    bound: Mapping[str, Any],
+    broadcast: tuple[str, ...],
+    concurrency: int | None,
+    min_success_ratio: float,
+    pending: Mapping[str, Promise] | None = None,
+) -> MapTask:
+    """The map of ``task`` with ``bound`` constants and ``broadcast`` inputs (also what a spec read
+    back builds, where the broadcast values are the node's bindings instead of ``pending``)."""
     if not 0.0 < min_success_ratio <= 1.0:
         raise errors.bad_success_ratio(task.name, min_success_ratio)
     if concurrency is not None and concurrency < 1:
         raise errors.bad_concurrency(task.name, concurrency)
     if len(task.interface.outputs) > 1:
         raise errors.map_multiple_outputs(task.name)
-    name = f"map_{task.name}"
-    bound = {}
-    for key, value in bound_values.items():
-        if key not in task.interface.inputs:
-            raise errors.unexpected_argument(task.name, key, task.interface.inputs)
-        if isinstance(value, Promise):
-            raise errors.map_partial_promise(task.name, key)
-        bound[key] = task.interface.check_input(key, value)
-    inputs = {
-        n: Param(name=n, tp=_List[p.tp], converter=converter_for(_List[p.tp]), description=p.description)
-        for n, p in task.interface.inputs.items()
-        if n not in bound
-    }
+    inputs = {}
+    for n, p in task.interface.inputs.items():
+        if n in bound:
+            continue
+        tp = p.tp if n in broadcast else _List[p.tp]
+        inputs[n] = Param(name=n, tp=tp, converter=converter_for(tp), description=p.description)
     outputs = {}
     for n, p in task.interface.outputs.items():
         item = p.tp if min_success_ratio >= 1.0 else _Optional[p.tp]
         outputs[n] = Param(name=n, tp=_List[item], converter=converter_for(_List[item]))
     interface = Interface(
-        entity=name, inputs=inputs, outputs=outputs, output_tuple=None, doc=task.interface.doc
+        entity=f"map_{task.name}", inputs=inputs, outputs=outputs, output_tuple=None, doc=task.interface.doc
     )
-    return MapTask(task, interface, MapOptions(bound, concurrency, min_success_ratio))
+    options = MapOptions(dict(bound), concurrency, min_success_ratio, broadcast)
+    return MapTask(task, interface, options, dict(pending or {}))

@@ -35,18 +35,21 @@ def _refused(operation: str) -> Any:
 class Promise:
     """A reference to a node output that will exist when the graph runs."""
 
-    __slots__ = ("_ref", "_source", "_trace", "_type")
+    __slots__ = ("_ref", "_source", "_span", "_trace", "_type")
 
     _ref: Ref
     _type: Any
     _source: str
     _trace: Trace
+    _span: tuple[int, ...]
 
-    def __init__(self, ref: Ref, tp: Any, source: str, trace: Trace) -> None:
+    def __init__(self, ref: Ref, tp: Any, source: str, trace: Trace, span: tuple[int, ...] = ()) -> None:
+        """``span``: for the void result of a sub-workflow, every node it added, which ``>>`` orders."""
         object.__setattr__(self, "_ref", ref)
         object.__setattr__(self, "_type", tp)
         object.__setattr__(self, "_source", source)
         object.__setattr__(self, "_trace", trace)
+        object.__setattr__(self, "_span", span)
 
     def __repr__(self) -> str:
         path = "".join(f"[{k!r}]" for k in self._ref.path)

@@ -85,11 +85,14 @@ Binding = Ref | Const | Collection
 
 @dataclass(frozen=True, slots=True)
 class MapOptions:
-    """What ``map_task`` adds to a task: which inputs are bound constants, and failure tolerance."""
+    """What ``map_task`` adds to a task: which inputs are bound constants, which are bound to a
+    promise (one value, the same for every element: the node's input, not a list), and failure
+    tolerance."""
 
     bound: Mapping[str, Any]
     concurrency: int | None
     min_success_ratio: float
+    broadcast: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

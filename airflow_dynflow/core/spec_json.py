@@ -9,7 +9,6 @@ before all of that passed. ``docs/spec.md`` documents the format.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import json
@@ -175,6 +174,8 @@ def _entry_json(entry: TaskEntry) -> dict[str, Any]:
             "concurrency": entry.map.concurrency,
             "min_success_ratio": entry.map.min_success_ratio,
         }
+        if entry.map.broadcast:
+            out["map"]["broadcast"] = list(entry.map.broadcast)
     return out
 
 
@@ -210,6 +211,7 @@ class _WireMap(_Wire):
     bound: dict[str, Any]
     concurrency: int | None
     min_success_ratio: float
+    broadcast: list[str] = []
 
 
 class _WireEntry(_Wire):
@@ -351,7 +353,8 @@ class _Reader:
         )
 
     def _entry(self, key: str, e: _WireEntry) -> TaskEntry:
-        from airflow_dynflow.core.map_task import map_task
+        from airflow_dynflow.core.entities import Task
+        from airflow_dynflow.core.map_task import build_map_task
 
         entity = import_entity(e.ref, e.file, e.version)
         options = Options(**e.opts.model_dump()) if e.opts else Options()
@@ -359,12 +362,22 @@ class _Reader:
         if e.kind == "map":
             if e.map is None:
                 raise errors.spec_map_without_settings(key)
+            if not isinstance(entity, Task) or entity.kind != "task":
+                raise errors.spec_kind_mismatch(key, e.ref, "task", getattr(entity, "kind", "?"))
             inner = entity.interface
+            for n in e.map.bound:
+                if n not in inner.inputs:
+                    raise errors.spec_unknown_input(f"task {key!r} map", n)
             bound = {
                 n: _decode(f"task {key!r} bound input {n!r}", inner.inputs, n, v)
                 for n, v in e.map.bound.items()
             }
-            entity = map_task(functools.partial(entity, **bound), e.map.concurrency, e.map.min_success_ratio)
+            unknown = [n for n in e.map.broadcast if n not in inner.inputs or n in bound]
+            if unknown:
+                raise errors.spec_unknown_input(f"task {key!r} map", unknown[0])
+            entity = build_map_task(
+                entity, bound, tuple(e.map.broadcast), e.map.concurrency, e.map.min_success_ratio
+            )
             map_options = entity.map
         elif getattr(entity, "kind", None) != e.kind:
             raise errors.spec_kind_mismatch(key, e.ref, e.kind, entity.kind)

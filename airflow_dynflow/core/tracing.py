@@ -117,8 +117,7 @@ class Trace:
 
     def bind_outputs(self, interface: Interface, result: Any) -> dict[str, Binding]:
         """Bind what a traced body returned to the declared outputs."""
-        void = result is None or (isinstance(result, Promise) and not result._ref.output)
-        values = interface.result_values(result, returns_nothing=void)
+        values = interface.result_values(result)
         return {
             name: self.bind(interface.entity, param, value, "output")
             for (name, param), value in zip(interface.outputs.items(), values, strict=True)
@@ -170,13 +169,21 @@ class Trace:
         self.nodes[index] = replace(node, options=node.options.merged(override))
 
     def order(self, first: Any, then: Any) -> None:
-        """Record ``first >> then``: a dependency with no data flowing."""
-        before = _node_of(first)
-        for promise in _promises_in(then):
-            index = _node_of(promise)
+        """Record ``first >> then``: a dependency with no data flowing.
+
+        A side that is a sub-workflow's void result stands for every node the sub-workflow added.
+        """
+        befores = _nodes_of(first)
+        for index in sorted(set(_nodes_of(then))):
             node = self.nodes[index]
-            if before not in node.after:
-                self.nodes[index] = replace(node, after=(*node.after, before))
+            missing = tuple(b for b in befores if b != index and b not in node.after)
+            if missing:
+                self.nodes[index] = replace(node, after=(*node.after, *missing))
+
+    def void(self, source: str, start: int) -> Promise:
+        """The result of a sub-workflow that returns nothing: the nodes it added since ``start``."""
+        span = tuple(range(start, len(self.nodes)))
+        return Promise(Ref(span[-1] if span else None, ""), type(None), source, self, span)
 
     def finish(self, owner: Owner, inputs: Mapping[str, Any], result: Any) -> Spec:
         """Bind the body's ``result`` to the owner's outputs and freeze the record into a Spec."""
@@ -221,12 +228,16 @@ def _promises_in(value: Any) -> list[Promise]:
     raise errors.order_needs_calls(value)
 
 
-def _node_of(value: Any) -> int:
-    promises = _promises_in(value)
-    index = promises[0]._ref.node
-    if index is None:
-        raise errors.order_on_input()
-    return index
+def _nodes_of(value: Any) -> tuple[int, ...]:
+    found: list[int] = []
+    for promise in _promises_in(value):
+        if promise._span:
+            found.extend(promise._span)
+        elif promise._ref.node is None:
+            raise errors.order_on_input()
+        else:
+            found.append(promise._ref.node)
+    return tuple(found)
 
 
 def _topological(

@@ -128,3 +128,12 @@ def test_with_overrides_wins_for_that_node_only(dagbag):
     assert (again.execution_timeout.total_seconds(), again.retries, again.queue) == (30, 4, "slow")
     assert again.pool == "default_pool"
     assert dag.get_task("tuned").retries == 0
+
+
+def test_an_override_name_is_the_display_name_of_a_sanitised_task_id(dagbag):
+    op = dagbag.get_dag("display_names").get_task("train_model_C_10")
+    assert op.task_display_name == "train_model[C=10]"
+
+
+def test_a_task_that_sets_no_retry_delay_retries_after_a_second_not_airflows_five_minutes(dagbag):
+    assert dagbag.get_dag("display_names").get_task("train_model_C_10").retry_delay.total_seconds() == 1.0

@@ -86,3 +86,28 @@ def test_pickled_output_travels_through_the_blob_store(run_dag):
 @pytest.mark.parametrize("x", [0, 5])
 def test_repeated_calls_chain_through_xcom(run_dag, x):
     assert run_dag("repeated", x=x).result == x + 3
+
+
+def test_map_task_with_a_task_output_bound_by_partial(run_dag):
+    run = run_dag("shared_factor")
+    assert run.result == [4, 8, 12]
+
+
+def test_a_workflow_without_outputs_pushes_null_as_its_result(run_dag):
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    run = run_dag("no_outputs")
+    assert run.state == "success"
+    with create_session() as session:
+        rows = session.scalars(
+            XComModel.get_many(
+                run_id=run.run_id, key="return_value", task_ids="outputs", dag_ids="no_outputs"
+            )
+        ).all()
+        assert [XComModel.deserialize_value(row) for row in rows] == [None]
+
+
+def test_a_renamed_task_runs_under_its_sanitised_id(run_dag):
+    run = run_dag("display_names")
+    assert run.result == 20.0

@@ -211,3 +211,8 @@ def length(text: str) -> int:
 @dynamic
 def repeat_constant(text: str, n: int) -> int:
     return total(values=[length(text=text) for _ in range(n)])
+
+
+@dynamic
+def map_with_shared(xs: typing.List[int], k: int) -> typing.List[int]:
+    return map_task(functools.partial(add, b=double(x=k)))(a=xs)

@@ -4,7 +4,8 @@ import functools
 
 import pytest
 
-from airflow_dynflow import map_task, workflow
+from airflow_dynflow import Spec, map_task, workflow
+from airflow_dynflow.core.local_runner import run_spec
 from tests.core import examples as ex
 
 
@@ -80,11 +81,36 @@ def test_map_node_in_spec_records_its_settings():
     assert wf(xs=[1]) == [4]
 
 
-def test_partial_with_a_promise_is_refused_with_the_fix():
-    from airflow_dynflow import PromiseError
+def test_partial_with_a_workflow_input_gives_every_element_its_value():
+    @workflow
+    def wf(xs: list[int], k: int) -> list[int]:
+        return map_task(functools.partial(ex.add, b=k))(a=xs)
 
-    with pytest.raises(PromiseError, match="binds constants, but 'b' is a promise"):
+    assert wf(xs=[1, 2, 3], k=10) == [11, 12, 13]
 
-        @workflow
-        def wf(xs: list[int], k: int) -> list[int]:
-            return map_task(functools.partial(ex.add, b=k))(a=xs)
+
+def test_partial_with_a_task_output_gives_every_element_its_value():
+    @workflow
+    def wf(xs: list[int], k: int) -> list[int]:
+        return map_task(functools.partial(ex.add, b=ex.double(x=k)))(a=xs)
+
+    assert wf(xs=[1, 2], k=5) == [11, 12]
+
+
+def test_a_promise_bound_by_partial_is_an_input_of_the_map_node_not_a_list():
+    @workflow
+    def wf(xs: list[int], k: int) -> list[int]:
+        return map_task(functools.partial(ex.add, b=k))(a=xs)
+
+    (node,) = wf.spec.nodes
+    mapper = wf.spec.entity(node)
+    assert set(node.inputs) == {"a", "b"}
+    assert str(mapper.interface.inputs["b"].tp) == "<class 'int'>"
+    assert wf.spec.tasks[node.task].map.broadcast == ("b",)
+
+
+def test_a_map_with_a_promise_bound_by_partial_survives_the_spec_json():
+    spec = ex.map_with_shared.compile(xs=[1, 2], k=4)
+    loaded = Spec.from_json(spec.to_json())
+    assert loaded.tasks["map_add"].map.broadcast == ("b",)
+    assert run_spec(loaded, {}) == {"o0": [9, 10]}

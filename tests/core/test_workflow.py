@@ -4,7 +4,7 @@ import typing
 
 import pytest
 
-from airflow_dynflow import workflow
+from airflow_dynflow import task, workflow
 from tests.core import examples as ex
 
 
@@ -138,3 +138,51 @@ def test_failure_in_workflow_keeps_type_and_names_the_node():
     with pytest.raises(ValueError, match="refusing 2") as info:
         wf(x=1)
     assert info.value.dynflow_path == ("wf", "fail_on[n1]")
+
+
+def test_rshift_orders_calls_that_return_nothing():
+    @task
+    def first() -> None: ...
+
+    @task
+    def second() -> None: ...
+
+    @workflow
+    def wf() -> None:
+        first() >> second()
+
+    assert [node.after for node in wf.spec.nodes] == [(), (0,)]
+    assert wf() is None
+
+
+def test_rshift_after_a_sub_workflow_waits_for_all_its_nodes():
+    @task
+    def step() -> None: ...
+
+    @workflow
+    def sub() -> None:
+        step()
+        step()
+
+    @workflow
+    def wf() -> None:
+        sub() >> step()
+
+    assert wf.spec.nodes[2].after == (0, 1)
+
+
+def test_rshift_before_a_sub_workflow_holds_back_every_node_of_it():
+    @task
+    def step() -> None: ...
+
+    @workflow
+    def sub() -> None:
+        step()
+        step()
+
+    @workflow
+    def wf() -> None:
+        first = step()
+        first >> sub()
+
+    assert [node.after for node in wf.spec.nodes] == [(), (0,), (0,)]

@@ -52,6 +52,7 @@ class MapSplitOperator(BaseOperator):
         payloads = Payloads(store)
         raw = workflow_resolver(wf, context, self.sources, payloads).inputs(self.node, self.task_id)
         lists = checked_inputs(mapper.interface, raw)
+        shared = {name: lists.pop(name) for name in mapper.map.broadcast}
         size = element_count(mapper.name, lists)
         limit = conf.getint("core", "max_map_length")
         if size > limit:
@@ -62,9 +63,9 @@ class MapSplitOperator(BaseOperator):
         elements = [
             {
                 name: payloads.encode(
-                    params[name].converter, values[i], base / str(i) / name, f"{where}/{i}/{name}"
+                    params[name].converter, value, base / str(i) / name, f"{where}/{i}/{name}"
                 )
-                for name, values in lists.items()
+                for name, value in {**{n: values[i] for n, values in lists.items()}, **shared}.items()
             }
             for i in range(size)
         ]

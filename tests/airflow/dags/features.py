@@ -171,3 +171,36 @@ def prepend(first: str, rest: typing.List[str]) -> typing.List[str]:
 def idempotency_keys(n: int = 2) -> typing.List[str]:
     """The idempotency key a task and generated nodes find in their context."""
     return prepend(first=my_key(), rest=keys_of_nodes(n=n))
+
+
+@task
+def scaled(x: int, factor: int) -> int:
+    return x * factor
+
+
+@workflow
+def shared_factor(xs: typing.List[int] = [1, 2, 3], k: int = 3) -> typing.List[int]:  # noqa: B006
+    """map_task with functools.partial binding a task output: the same factor for every element."""
+    return map_task(functools.partial(scaled, factor=inc(x=k)))(x=xs)
+
+
+@task
+def train_model(c: float) -> float:
+    return c * 2
+
+
+@workflow
+def display_names(c: float = 10.0) -> float:
+    """with_overrides(name=...) with characters a task id cannot hold."""
+    return train_model(c=c).with_overrides(name="train_model[C=10]")
+
+
+@task
+def note(message: str) -> None:
+    print(message)
+
+
+@workflow
+def no_outputs(message: str = "hello") -> None:
+    """A workflow that returns nothing: its result is null."""
+    note(message=message)
