@@ -10,11 +10,15 @@ Airflow runtime in ``airflow`` (see ``docs/architecture.md``).
 
 from __future__ import annotations
 
+from airflow_dynflow.core.context import current_context
 from airflow_dynflow.core.decorators import dynamic, task, workflow
 from airflow_dynflow.core.entities import Dynamic, Task, Workflow
 from airflow_dynflow.core.errors import InterfaceError, PromiseError, SpecError, TypeMismatchError
+from airflow_dynflow.core.interface import kwtypes
 from airflow_dynflow.core.map_task import MapTask, map_task
+from airflow_dynflow.core.node_call import create_node
 from airflow_dynflow.core.promise import Promise
+from airflow_dynflow.core.resources import Resources
 from airflow_dynflow.core.spec import Spec
 
 __version__ = "0.1.0"
@@ -25,12 +29,16 @@ __all__ = [
     "MapTask",
     "Promise",
     "PromiseError",
+    "Resources",
     "Spec",
     "SpecError",
     "Task",
     "TypeMismatchError",
     "Workflow",
+    "create_node",
+    "current_context",
     "dynamic",
+    "kwtypes",
     "map_task",
     "task",
     "workflow",

@@ -18,6 +18,7 @@ from airflow.sdk import DAG, BaseOperator, Param, TaskGroup, TriggerRule, conf
 
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.dynamic_group import build_runner_dag, dynamic_group, runner_dag_id
+from airflow_dynflow.airflow.executor_config import executor_config
 from airflow_dynflow.airflow.operators.compile import DynamicCompileOperator
 from airflow_dynflow.airflow.operators.map import MapCollectOperator, MapElementOperator, MapSplitOperator
 from airflow_dynflow.airflow.operators.outputs import DynflowOutputsOperator
@@ -96,6 +97,9 @@ def operator_options(options: Options) -> dict[str, Any]:
     for name in ("pool", "queue", "priority_weight"):
         if getattr(options, name) is not None:
             out[name] = getattr(options, name)
+    pod = executor_config(options.requests, options.limits)
+    if pod:
+        out["executor_config"] = pod
     return out
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from airflow_dynflow.core import errors
 from airflow_dynflow.core.cache import Cache, cache_key, decode_outputs, encode_outputs
+from airflow_dynflow.core.context import executing
 from airflow_dynflow.core.errors import TypeMismatchError
 from airflow_dynflow.core.interface import Interface
 from airflow_dynflow.core.options import Options
@@ -34,10 +35,12 @@ def run_with_policy(
     inputs: Mapping[str, Any],
     options: Options,
     cache: tuple[Cache, str, str] | None = None,
+    execution: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     """Call ``body`` with checked ``inputs``; return its checked outputs keyed by name.
 
-    ``cache`` is (store, task ref, cache version) for a task declared with ``cache=True``.
+    ``cache`` is (store, task ref, cache version) for a task declared with ``cache=True``;
+    ``execution`` is (execution id, idempotency key) for ``current_context()``, when a runtime has them.
     """
     key = None
     if cache is not None:
@@ -50,7 +53,7 @@ def run_with_policy(
     attempts = (options.retries or 0) + 1
     for attempt in range(1, attempts + 1):
         try:
-            with _deadline(name, options.timeout):
+            with _deadline(name, options.timeout), executing(name, *(execution or ())):
                 outputs = interface.split_result(body(**inputs))
             break
         except TypeMismatchError:

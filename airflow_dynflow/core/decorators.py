@@ -7,6 +7,7 @@ misuse or a type mismatch in it fails the import of the file, with the line that
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar, overload
@@ -16,6 +17,7 @@ from airflow_dynflow.core.entities import Dynamic, Task, Workflow, trace_workflo
 from airflow_dynflow.core.interface import interface_of
 from airflow_dynflow.core.options import checked_options
 from airflow_dynflow.core.origin import origin_of
+from airflow_dynflow.core.resources import Resources
 
 __all__ = ["dynamic", "task", "workflow"]
 
@@ -34,9 +36,14 @@ def _task_decorator(cls: type[Task]) -> Callable[..., Any]:
         pool: str | None = None,
         queue: str | None = None,
         priority_weight: int | None = None,
+        requests: Resources | None = None,
+        limits: Resources | None = None,
+        **flytekit_only: Any,
     ) -> Any:
         def wrap(fn: Callable[..., Any]) -> Task:
             name = fn.__name__
+            if flytekit_only:
+                warnings.warn(errors.options_not_honoured(name, flytekit_only), UserWarning, stacklevel=3)
             options = checked_options(
                 name,
                 {
@@ -46,6 +53,8 @@ def _task_decorator(cls: type[Task]) -> Callable[..., Any]:
                     "pool": pool,
                     "queue": queue,
                     "priority_weight": priority_weight,
+                    "requests": requests,
+                    "limits": limits,
                 },
             )
             if cache_version and not cache:

@@ -181,6 +181,20 @@ def bad_timeout(owner: str, value: Any) -> ValueError:
     return ValueError(f"{owner}: timeout must be positive, got {value!r}")
 
 
+def bad_resources(owner: str, option: str, value: Any) -> TypeError:
+    return TypeError(
+        f"{owner}: {option} must be a Resources(cpu=, mem=, gpu=, ephemeral_storage=), got {value!r}"
+    )
+
+
+def options_not_honoured(owner: str, names: typing.Iterable[str]) -> str:
+    """A warning's text: flytekit options that are accepted so that Flyte code runs, but do nothing here."""
+    return (
+        f"{owner}: flytekit option(s) {', '.join(sorted(names))} have no effect on airflow-dynflow; "
+        "see docs/flytekit.md for what to use instead"
+    )
+
+
 def cache_version_without_cache(entity: str) -> ValueError:
     return ValueError(f"{entity}: cache_version is set but cache=False; add cache=True")
 
@@ -331,6 +345,10 @@ def spec_unbound_inputs(where: str, key: str, missing: typing.Iterable[str]) -> 
 
 def spec_unknown_input(where: str, name: str) -> SpecError:
     return SpecError(f"{where} binds unknown input {name!r}")
+
+
+def spec_unknown_map_input(key: str, name: str) -> SpecError:
+    return spec_unknown_input(f"task {key!r} map", name)
 
 
 def spec_bound_twice(where: str, name: str) -> SpecError:

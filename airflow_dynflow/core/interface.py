@@ -20,7 +20,7 @@ from airflow_dynflow.core import errors
 from airflow_dynflow.core.converters import Converter, InvalidValue, converter_for
 from airflow_dynflow.core.type_relations import describe_value
 
-__all__ = ["NO_DEFAULT", "Interface", "Param", "check_value", "interface_of"]
+__all__ = ["NO_DEFAULT", "Interface", "Param", "check_value", "interface_of", "kwtypes"]
 
 
 class _NoDefault:
@@ -120,6 +120,11 @@ class Interface:
         if self.output_tuple is None:
             return next(iter(values.values()))
         return self.output_tuple(*(values[name] for name in self.outputs))
+
+
+def kwtypes(**types_by_name: Any) -> dict[str, Any]:
+    """flytekit's ``kwtypes(a=int, b=str)``: names to types, in the order given."""
+    return dict(types_by_name)
 
 
 def check_value(entity: str, role: str, param: Param, value: Any) -> Any:

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from airflow_dynflow.core import errors
+from airflow_dynflow.core.resources import Resources
 
 __all__ = ["NO_OPTIONS", "Options", "checked_options", "seconds"]
 
@@ -28,6 +29,8 @@ class Options:
     pool: str | None = None
     queue: str | None = None
     priority_weight: int | None = None
+    requests: Resources | None = None
+    limits: Resources | None = None
 
     def merged(self, override: Options) -> Options:
         """These options with every field that ``override`` sets replaced."""
@@ -35,7 +38,13 @@ class Options:
         return Options(**{**{k: getattr(self, k) for k in self.__slots__}, **changes})
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+        """The set options, JSON-ready (resources as their flytekit-named fields)."""
+        out = {}
+        for k in self.__slots__:
+            value = getattr(self, k)
+            if value is not None:
+                out[k] = value.to_dict() if isinstance(value, Resources) else value
+        return out
 
 
 NO_OPTIONS = Options()
@@ -64,4 +73,7 @@ def checked_options(owner: str, given: Mapping[str, Any]) -> Options:
             values[name] = seconds(values[name])
     if values.get("timeout") is not None and values["timeout"] <= 0:
         raise errors.bad_timeout(owner, given["timeout"])
+    for name in ("requests", "limits"):
+        if name in values and not isinstance(values[name], Resources):
+            raise errors.bad_resources(owner, name, values[name])
     return Options(**values)

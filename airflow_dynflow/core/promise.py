@@ -19,6 +19,7 @@ from airflow_dynflow.core.type_relations import member_type
 if TYPE_CHECKING:
     from datetime import timedelta
 
+    from airflow_dynflow.core.resources import Resources
     from airflow_dynflow.core.tracing import Trace
 
 __all__ = ["Promise"]
@@ -85,11 +86,20 @@ class Promise:
         retries: int | None = None,
         timeout: float | timedelta | None = None,
         name: str | None = None,
+        requests: Resources | None = None,
+        limits: Resources | None = None,
         **airflow_options: Any,
     ) -> Promise:
         """Override the options of the node that produces this promise, for that node only."""
         self._trace.override(
-            self._ref.node, self._source, retries=retries, timeout=timeout, name=name, **airflow_options
+            self._ref.node,
+            self._source,
+            retries=retries,
+            timeout=timeout,
+            name=name,
+            requests=requests,
+            limits=limits,
+            **airflow_options,
         )
         return self
 

@@ -31,6 +31,10 @@ class Entity(Protocol):
     @property
     def origin(self) -> Origin: ...
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run now, or record the call when a body is being traced."""
+        ...
+
     def run_local(self, bound: Mapping[str, Any]) -> Any:
         """Run now with native, bound arguments; return what the caller receives."""
         ...

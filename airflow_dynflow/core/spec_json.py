@@ -22,6 +22,7 @@ from airflow_dynflow.core import errors
 from airflow_dynflow.core.converters import InvalidValue, converter_for
 from airflow_dynflow.core.interface import Interface, Param
 from airflow_dynflow.core.origin import import_entity
+from airflow_dynflow.core.resources import Resources
 from airflow_dynflow.core.signing import Signer, digest
 from airflow_dynflow.core.spec import (
     SPEC_FORMAT,
@@ -197,6 +198,13 @@ class _Wire(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+class _WireResources(_Wire):
+    cpu: str | None = None
+    mem: str | None = None
+    gpu: str | None = None
+    ephemeral_storage: str | None = None
+
+
 class _WireOptions(_Wire):
     retries: int | None = None
     timeout: float | None = None
@@ -205,6 +213,15 @@ class _WireOptions(_Wire):
     pool: str | None = None
     queue: str | None = None
     priority_weight: int | None = None
+    requests: _WireResources | None = None
+    limits: _WireResources | None = None
+
+    def options(self) -> Options:
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        for name in ("requests", "limits"):
+            if values[name] is not None:
+                values[name] = Resources(**values[name].model_dump())
+        return Options(**values)
 
 
 class _WireMap(_Wire):
@@ -357,7 +374,7 @@ class _Reader:
         from airflow_dynflow.core.map_task import build_map_task
 
         entity = import_entity(e.ref, e.file, e.version)
-        options = Options(**e.opts.model_dump()) if e.opts else Options()
+        options = e.opts.options() if e.opts else Options()
         map_options = None
         if e.kind == "map":
             if e.map is None:
@@ -367,14 +384,14 @@ class _Reader:
             inner = entity.interface
             for n in e.map.bound:
                 if n not in inner.inputs:
-                    raise errors.spec_unknown_input(f"task {key!r} map", n)
+                    raise errors.spec_unknown_map_input(key, n)
             bound = {
                 n: _decode(f"task {key!r} bound input {n!r}", inner.inputs, n, v)
                 for n, v in e.map.bound.items()
             }
             unknown = [n for n in e.map.broadcast if n not in inner.inputs or n in bound]
             if unknown:
-                raise errors.spec_unknown_input(f"task {key!r} map", unknown[0])
+                raise errors.spec_unknown_map_input(key, unknown[0])
             entity = build_map_task(
                 entity, bound, tuple(e.map.broadcast), e.map.concurrency, e.map.min_success_ratio
             )
@@ -403,7 +420,7 @@ class _Reader:
             raise errors.spec_unbound_inputs(where, n.t, missing)
         for dep in n.a:
             self._check_earlier(where, dep, index)
-        options = Options(**n.o.model_dump()) if n.o else Options()
+        options = n.o.options() if n.o else Options()
         return Node(task=n.t, inputs=inputs, options=options, after=tuple(n.a), group=n.g)
 
     def _bindings(

@@ -199,13 +199,15 @@ class NodeRun:
             entity = self.spec.entity(node)
             label = self.spec.label(index)
             self.op.log.info("running %s", label)
-            set_idempotency_key(self.context, f"{self.op.task_id}/{node_id(index)}", self.generation_start())
+            key = set_idempotency_key(
+                self.context, f"{self.op.task_id}/{node_id(index)}", self.generation_start()
+            )
             try:
                 inputs = resolver.inputs(index, label)
                 if isinstance(entity, Dynamic):
                     outputs = self._nested(entity, inputs, index)
                 else:
-                    outputs = self._call(label, entity, inputs, node.options)
+                    outputs = self._call(label, entity, inputs, node.options, key)
             except _AIRFLOW_CONTROL_FLOW:
                 raise
             except Exception as exc:
@@ -223,11 +225,11 @@ class NodeRun:
         return nodes
 
     def _call(
-        self, label: str, entity: NodeEntity, inputs: Mapping[str, Any], options: Options
+        self, label: str, entity: NodeEntity, inputs: Mapping[str, Any], options: Options, key: str
     ) -> dict[str, Any]:
         timeout = entity.options.merged(options).timeout
         if isinstance(entity, Task):
-            return run_entity(label, entity, inputs, self.store, timeout)
+            return run_entity(label, entity, inputs, self.store, timeout, (self.context["run_id"], key))
         return entity.run_node(inputs, Options(timeout=timeout))
 
     def _fail_for_good_if_no_retries_left(self, exc: Exception, options: Options) -> None:

@@ -101,8 +101,9 @@ class MapElementOperator(BaseOperator):
             for name, s in self.element.items()
         }
         generation = generation_start(context["ti"], self.retries)
-        set_idempotency_key(context, f"{self.task_id}/{map_index}", generation)
-        outputs = run_entity(self.task_id, task, {**mapper.map.bound, **inputs}, store)
+        key = set_idempotency_key(context, f"{self.task_id}/{map_index}", generation)
+        execution = (context["run_id"], key)
+        outputs = run_entity(self.task_id, task, {**mapper.map.bound, **inputs}, store, execution=execution)
         base = store.run_path(self.dag_id, context["run_id"], self.task_id, str(map_index))
         where = location(self.dag_id, context["run_id"], self.task_id, map_index)
         return payloads.encode_outputs(task.interface, outputs, base, where)

@@ -16,16 +16,22 @@ __all__ = ["run_entity"]
 
 
 def run_entity(
-    name: str, entity: Task, inputs: Mapping[str, Any], store: BlobStore, timeout: float | None = None
+    name: str,
+    entity: Task,
+    inputs: Mapping[str, Any],
+    store: BlobStore,
+    timeout: float | None = None,
+    execution: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     """Run a task's function once, with its cache on the blob store.
 
     ``timeout`` is for generated nodes, whose mapped instances share one ``execution_timeout``;
-    static tasks leave it to Airflow.
+    static tasks leave it to Airflow. ``execution`` is (run id, idempotency key) for
+    ``current_context()``.
     """
     cache = None
     if entity.cache:
         cache = (BlobCache(store, deployment_signer()), entity.origin.ref, entity.effective_cache_version)
     checked = checked_inputs(entity.interface, inputs)
     options = Options(timeout=timeout) if timeout else NO_OPTIONS
-    return run_with_policy(name, entity.body, entity.interface, checked, options, cache)
+    return run_with_policy(name, entity.body, entity.interface, checked, options, cache, execution)
