@@ -33,7 +33,7 @@ test-airflow: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/ruff format --check airflow_dynflow tests bench harness
+	$(BIN)/ruff format --check airflow_dynflow tests bench harness examples
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -20,17 +20,22 @@ def read_xcom(
 ) -> Any:
     """The value a downstream ``xcom_pull`` would get, or None when the task pushed nothing under ``key``.
 
-    ``map_index`` is -1 for an unmapped task and the instance's index for a mapped one. Values are
-    decoded with ``XComModel.deserialize_value``, the same serde the workers use, so tuples and datetimes
-    come back as themselves.
+    ``map_index`` is -1 for an unmapped task and the instance's index for a mapped one. Tasks push
+    through the execution API, which stores the JSON value itself; it is decoded with the serde the
+    workers use (tuples and datetimes come back as themselves), as the REST API's native form is.
+    ``XComModel.deserialize_value`` is not used: it parses a *string* value as JSON once more, so a
+    pushed ``"345"`` would come back as the int 345.
     """
     from airflow.models.xcom import XComModel
+    from airflow.sdk.serde import deserialize
     from airflow.utils.session import create_session
 
     with create_session() as session:
-        row = session.scalars(
+        found = session.scalars(
             XComModel.get_many(
                 run_id=run_id, key=key, task_ids=task_id, dag_ids=dag_id, map_indexes=map_index
             )
         ).first()
-        return None if row is None else XComModel.deserialize_value(row)
+        # Typed as a one-element row; at run time it is the model itself (as Airflow's REST code allows).
+        row = found[0] if isinstance(found, tuple) else found
+        return None if row is None else deserialize(row.value)

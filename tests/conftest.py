@@ -2,9 +2,9 @@
 
 Airflow reads its configuration once, at import. Every test that runs Airflow in this process
 shares one throw-away AIRFLOW_HOME with a SQLite DB, and one DAGs folder holding the repository's
-example DAGs plus the test-only DAGs in ``tests/airflow/dags`` (``dag.test()`` only runs DAGs that
-live in the configured DAGs folder). Stacks started by ``harness/stack.py`` build their own
-environment and ignore this one.
+example DAGs, the Flyte programs of ``examples`` and the test-only DAGs in ``tests/airflow/dags``
+(``dag.test()`` only runs DAGs that live in the configured DAGs folder). Stacks started by
+``harness/stack.py`` build their own environment and ignore this one.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="dynflow-tests-"))
 DAGS_FOLDER = AIRFLOW_HOME / "dags"
 
 DAGS_FOLDER.mkdir()
-for source in (REPO / "dags", REPO / "tests" / "airflow" / "dags"):
+for source in (REPO / "dags", REPO / "examples", REPO / "tests" / "airflow" / "dags"):
     for path in source.glob("*.py"):
         shutil.copy(path, DAGS_FOLDER / path.name)
 

@@ -198,7 +198,8 @@ def _outputs(annotation: Any, entity: str) -> tuple[dict[str, Param], type | Non
             for name, tp in zip(names, args, strict=True)
         }
         fields = [(n, tp) for n, tp in zip(names, args, strict=True)]
-        output_tuple: type = NamedTuple(f"{entity}_outputs", fields)  # type: ignore[misc]
+        # flytekit's name for it, so printing a result shows what flytekit shows.
+        output_tuple: type = NamedTuple("DefaultNamedTupleOutput", fields)  # type: ignore[misc]
         return params, output_tuple
     return {"o0": Param(name="o0", tp=annotation, converter=converter_for(annotation))}, None
 

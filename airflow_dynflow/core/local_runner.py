@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from airflow_dynflow.core.context import executing
 from airflow_dynflow.core.errors import add_node_path
 from airflow_dynflow.core.spec import Binding, Const, Ref, Spec
 
@@ -20,8 +21,14 @@ def run_spec(
 ) -> dict[str, Any]:
     """Run every node of ``spec`` with workflow ``inputs``; return the spec's outputs by name.
 
-    ``observe`` is told each node's label before it runs (the Airflow runtime logs them).
+    ``observe`` is told each node's label before it runs (the Airflow runtime logs them). The
+    whole run is one execution for ``current_context()``: every node sees the same execution id.
     """
+    with executing(spec.name):
+        return _run(spec, inputs, observe)
+
+
+def _run(spec: Spec, inputs: Mapping[str, Any], observe: Callable[[str], None] | None) -> dict[str, Any]:
     results: list[Mapping[str, Any]] = []
     for index, node in enumerate(spec.nodes):
         entity = spec.tasks[node.task].entity
