@@ -12,6 +12,7 @@ the stored JSON without importing Airflow.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,6 +25,7 @@ ADMIN_PASSWORD = "admin"
 FINISHED_RUN_STATES = frozenset({"success", "failed"})
 _PAGE_SIZE = 100  # the default [api] maximum_page_limit
 _POLL_SECONDS = 0.5
+_IDEMPOTENT_RETRIES = 3
 
 
 class AirflowStackError(RuntimeError):
@@ -67,8 +69,20 @@ class AirflowClient:
         return self._token
 
     def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request; a GET or PATCH that meets a server error is tried again a few times.
+
+        On SQLite a busy stack answers the odd request with "500 Database error" (a locked database);
+        those two methods are idempotent, so trying again is safe, where a POST might act twice.
+        """
         headers = {"Authorization": f"Bearer {self.token()}", **kwargs.pop("headers", {})}
-        return self._client.request(method, path, headers=headers, **kwargs)
+        retries = _IDEMPOTENT_RETRIES if method in ("GET", "PATCH") else 0
+        response = self._client.request(method, path, headers=headers, **kwargs)
+        for attempt in range(1, retries + 1):
+            if response.status_code < 500:
+                break
+            time.sleep(_POLL_SECONDS * attempt)
+            response = self._client.request(method, path, headers=headers, **kwargs)
+        return response
 
     def get(self, path: str, **params: Any) -> Any:
         response = self._request("GET", path, params=params)
