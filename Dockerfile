@@ -19,7 +19,7 @@ COPY --chown=airflow:0 airflow_dynflow/ /tmp/airflow-dynflow/airflow_dynflow/
 # a dependency resolution that would silently upgrade or downgrade Airflow itself; the lock file keeps
 # our own dependencies at the versions the test suite ran against.
 RUN pip install --no-cache-dir -c /tmp/airflow-dynflow/requirements.lock \
-        "apache-airflow==${AIRFLOW_VERSION}" /tmp/airflow-dynflow \
+        "apache-airflow==${AIRFLOW_VERSION}" "airflow-dynflow[celery,postgres,s3] @ file:///tmp/airflow-dynflow" \
     && rm -rf /tmp/airflow-dynflow
 
 # Named volumes copy the ownership of the image directory they are mounted over when they are first
