@@ -31,10 +31,10 @@ from typing import Any
 
 from harness.polling import PollTimeout, poll_until
 from harness.rest import AirflowStackError
-from harness.services import Postgres, Redis, S3Server, ensure_debian_packages
+from harness.services import Postgres, Redis, S3Server, Server, ensure_debian_packages
 from harness.stack import AirflowStack, free_port
 
-__all__ = ["WORKERS", "DistributedStack", "worker_hostname"]
+__all__ = ["WORKERS", "DistributedStack", "PostgresStack", "worker_hostname"]
 
 WORKERS = ("w1", "w2")
 _REPO = Path(__file__).resolve().parent.parent
@@ -47,7 +47,40 @@ def worker_hostname() -> str:
     return os.environ.get(_HOSTNAME_VARIABLE) or "unnamed-worker"
 
 
-class DistributedStack(AirflowStack):
+class PostgresStack(AirflowStack):
+    """``AirflowStack`` (LocalExecutor) on a throw-away PostgreSQL instead of SQLite."""
+
+    def __init__(self, dags_folder: Path, home: Path, *, extra_env: dict[str, str] | None = None) -> None:
+        super().__init__(dags_folder=dags_folder, home=home, extra_env=extra_env)
+        self.postgres = Postgres(self.home / "services" / "postgres", free_port())
+        self._services = contextlib.ExitStack()
+
+    def _backing_services(self) -> list[Server]:
+        return [self.postgres]
+
+    def _start(self) -> None:
+        ensure_debian_packages()
+        for service in self._backing_services():
+            self._services.enter_context(service)
+        super()._start()
+
+    def _stop(self) -> None:
+        try:
+            super()._stop()
+        finally:
+            self._services.close()
+
+    def _environment(self, passwords_file: Path) -> dict[str, str]:
+        env = super()._environment(passwords_file)
+        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = self.postgres.url()
+        return env | self._extra_env
+
+    def logs_tail(self, lines: int = 40) -> str:
+        services = "\n".join(s.log_tail(lines) for s in self._backing_services())
+        return f"{super().logs_tail(lines)}\n{services}"
+
+
+class DistributedStack(PostgresStack):
     """PostgreSQL + Redis + CeleryExecutor (two workers) + an S3 store, with Airflow's four components.
 
     ``store_url`` is the ``s3://aws_default@bucket/...`` URL every component uses; ``workers`` the
@@ -66,30 +99,18 @@ class DistributedStack(AirflowStack):
     ) -> None:
         super().__init__(dags_folder=dags_folder, home=home, extra_env=extra_env)
         services = self.home / "services"
-        self.postgres = Postgres(services / "postgres", free_port())
         self.redis = Redis(services / "redis", free_port())
         self.s3 = S3Server(services / "s3", free_port())
         self.store_url = f"s3://aws_default@{S3Server.bucket}/store"
         self.worker_concurrency = worker_concurrency
-        self._services = contextlib.ExitStack()
 
-    def _start(self) -> None:
-        ensure_debian_packages()
-        for service in (self.postgres, self.redis, self.s3):
-            self._services.enter_context(service)
-        super()._start()
-
-    def _stop(self) -> None:
-        try:
-            super()._stop()
-        finally:
-            self._services.close()
+    def _backing_services(self) -> list[Server]:
+        return [self.postgres, self.redis, self.s3]
 
     def _environment(self, passwords_file: Path) -> dict[str, str]:
         env = super()._environment(passwords_file)
         env |= {
             "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": self.postgres.url(),
             "AIRFLOW__CELERY__BROKER_URL": self.redis.url,
             "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + self.postgres.url(),
             "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(self.worker_concurrency),
@@ -140,10 +161,6 @@ class DistributedStack(AirflowStack):
             )
         except PollTimeout as waited:
             raise AirflowStackError(f"{waited}\n{self.logs_tail()}") from waited
-
-    def logs_tail(self, lines: int = 40) -> str:
-        services = "\n".join(s.log_tail(lines) for s in (self.postgres, self.redis, self.s3))
-        return f"{super().logs_tail(lines)}\n{services}"
 
     def hostnames(self, task_instances: list[dict[str, Any]]) -> set[str]:
         """The worker hostnames found on ``task_instances`` (REST dicts)."""

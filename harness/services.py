@@ -32,7 +32,7 @@ from typing import Self
 from harness.polling import PollTimeout, poll_until
 from harness.rest import AirflowStackError
 
-__all__ = ["Postgres", "Redis", "S3Server", "apt_available", "ensure_debian_packages"]
+__all__ = ["Postgres", "Redis", "S3Server", "Server", "apt_available", "ensure_debian_packages"]
 
 _START_TIMEOUT_SECONDS = 60.0
 _STOP_GRACE_SECONDS = 10.0
@@ -69,7 +69,7 @@ def ensure_debian_packages() -> None:
             )
 
 
-class _Server:
+class Server:
     """One server process in its own group, logging to ``<folder>/<name>.log``."""
 
     name = "server"
@@ -139,7 +139,7 @@ class _Server:
         self.stop()
 
 
-class Postgres(_Server):
+class Postgres(Server):
     """A throw-away PostgreSQL cluster with one database, ``airflow``, owned by ``postgres`` (trust auth)."""
 
     name = "postgres"
@@ -208,7 +208,7 @@ class Postgres(_Server):
         return f"{driver}://{_PG_USER}@127.0.0.1:{self.port}/{self.database}"
 
 
-class Redis(_Server):
+class Redis(Server):
     """A Redis with no persistence and no password, on loopback only (protected mode stays on)."""
 
     name = "redis"
@@ -229,7 +229,7 @@ class Redis(_Server):
         return f"redis://127.0.0.1:{self.port}/0"
 
 
-class S3Server(_Server):
+class S3Server(Server):
     """moto's S3-compatible server with one bucket; ``connection`` is the Airflow connection for it."""
 
     name = "s3"
