@@ -7,9 +7,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# The extras the distributed tests run (CeleryExecutor, PostgreSQL, S3 store); gcs and kubernetes are
-# proven to resolve from the lock by tests/test_extras.py. `make venv EXTRAS=dev,gcs` picks others.
-EXTRAS ?= dev,celery,postgres,s3
+# Every extra, from the one lock: the distributed tests run celery, postgres and s3, and
+# tests/test_extras.py imports each one. `make venv EXTRAS=dev` builds a smaller venv.
+EXTRAS ?= dev,celery,postgres,s3,gcs,kubernetes
 
 .PHONY: venv demo test test-core test-airflow lint bench clean
 

@@ -3,9 +3,9 @@
 ``pip install --dry-run`` resolves this project with every extra against the lock as constraints and
 reports what it would install: every package must be pinned in the lock at that version (nothing
 downloaded beyond it) and every pin must be used (the lock is exactly that resolution). Since the pins
-are fixed, each extra alone resolves too: its requirements are a subset of the whole. The extras the
-test virtualenv installs (``make`` installs ``dev,celery,postgres,s3``) are also imported, providers
-included, the way the executor, the metadata DB and the store load them.
+are fixed, each extra alone resolves too: its requirements are a subset of the whole. Each extra is
+also imported (``make`` installs them all), providers included, the way the executor, the metadata DB
+and the store load them.
 """
 
 from __future__ import annotations
