@@ -55,12 +55,12 @@ class PostgresStack(AirflowStack):
         self.postgres = Postgres(self.home / "services" / "postgres", free_port())
         self._services = contextlib.ExitStack()
 
-    def _backing_services(self) -> list[Server]:
+    def backing_services(self) -> list[Server]:
         return [self.postgres]
 
     def _start(self) -> None:
         ensure_debian_packages()
-        for service in self._backing_services():
+        for service in self.backing_services():
             self._services.enter_context(service)
         super()._start()
 
@@ -76,7 +76,7 @@ class PostgresStack(AirflowStack):
         return env | self._extra_env
 
     def logs_tail(self, lines: int = 40) -> str:
-        services = "\n".join(s.log_tail(lines) for s in self._backing_services())
+        services = "\n".join(s.log_tail(lines) for s in self.backing_services())
         return f"{super().logs_tail(lines)}\n{services}"
 
 
@@ -104,7 +104,7 @@ class DistributedStack(PostgresStack):
         self.store_url = f"s3://aws_default@{S3Server.bucket}/store"
         self.worker_concurrency = worker_concurrency
 
-    def _backing_services(self) -> list[Server]:
+    def backing_services(self) -> list[Server]:
         return [self.postgres, self.redis, self.s3]
 
     def _environment(self, passwords_file: Path) -> dict[str, str]:

@@ -102,6 +102,11 @@ class Server:
         except PollTimeout as waited:
             raise AirflowStackError(f"{waited}\n{self.log_tail()}") from waited
 
+    @property
+    def pid(self) -> int | None:
+        """The server's pid, which leads its process group and session; None when stopped."""
+        return self._proc.pid if self._proc is not None else None
+
     def log_tail(self, lines: int = 30) -> str:
         if not self.log_path.exists():
             return f"--- {self.name}: (no log) ---"

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from harness.distributed import DistributedStack
+from harness.processes import listening_addresses, session_members
 from harness.services import apt_available, ensure_debian_packages
 from tests.conftest import REPO
 
@@ -37,6 +38,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DistributedStack
         shutil.copy(REPO / "dags" / name, dags / name)
     with DistributedStack(dags_folder=dags, home=home) as running:
         yield running
+
+
+def test_every_server_listens_on_loopback_only(stack):
+    """Workers run with --skip-serve-logs; PostgreSQL, Redis and the S3 server bind 127.0.0.1."""
+    leaders = [*stack.pids.values(), *(s.pid for s in stack.backing_services() if s.pid is not None)]
+    addresses = listening_addresses(session_members(leaders))
+    ports = {port for _, port in addresses}
+    assert {stack.port, stack.postgres.port, stack.redis.port, stack.s3.port} <= ports
+    assert {ip for ip, _ in addresses} == {"127.0.0.1"}, addresses
 
 
 def run(stack: DistributedStack, dag_id: str, conf: dict[str, Any], timeout: float = 300) -> tuple[str, str]:
