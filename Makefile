@@ -7,14 +7,19 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Every extra, from the one lock: the distributed tests run celery, postgres and s3, and
+# tests/test_extras.py imports each one. `make venv EXTRAS=dev` builds a smaller venv.
+EXTRAS ?= dev,celery,postgres,s3,gcs,kubernetes
 
-.PHONY: demo test test-core test-airflow lint bench clean
+.PHONY: venv demo test test-core test-airflow lint bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[$(EXTRAS)]'
 	touch $@
+
+venv: $(STAMP)
 
 demo: $(STAMP)
 	bash scripts/demo.sh

@@ -129,6 +129,10 @@ class AirflowStack:
         for name in self._commands():
             self._launch(name)
         self._wait_until_healthy(timeout=_START_TIMEOUT_SECONDS)
+        self._wait_until_ready()
+
+    def _wait_until_ready(self) -> None:
+        """Wait for components the health view does not report on (Celery workers, in a subclass)."""
 
     def _commands(self) -> dict[str, list[str]]:
         return {
@@ -142,13 +146,17 @@ class AirflowStack:
         with open(self.log_dir / f"{name}.log", "ab") as log:
             self._processes[name] = subprocess.Popen(
                 self._airflow(*self._commands()[name]),
-                env=self.env,
+                env=self._component_env(name),
                 cwd=self.home,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+
+    def _component_env(self, name: str) -> dict[str, str]:
+        """The environment component ``name`` runs with; subclasses give one component its own values."""
+        return self.env
 
     def kill(self, name: str) -> None:
         """SIGKILL one component's process group, as a crash or an OOM kill would: no clean shutdown.

@@ -2,7 +2,7 @@
 
 Airflow's safe mode parses only files whose bytes contain both "airflow" and "dag"; a file that does
 ``from airflow_dynflow import task, workflow`` has no "dag" in it and is silently skipped. Point
-``[core] might_contain_dag_callable`` at ``might_contain_dag`` (our Makefile, docker-compose.yml and
+``[core] might_contain_dag_callable`` at ``might_contain_dag`` (our Makefile, docker-compose.yaml and
 test stacks do) and such files are parsed too.
 """
 

@@ -18,7 +18,9 @@ from tests.conftest import DAGS_FOLDER
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
-        if here in Path(item.fspath).parents and not item.get_closest_marker("scheduler"):
+        if here in Path(item.fspath).parents and not (
+            item.get_closest_marker("scheduler") or item.get_closest_marker("distributed")
+        ):
             item.add_marker(pytest.mark.airflow)
 
 

