@@ -134,9 +134,15 @@ def test_a_skipped_node_warns_naming_its_dependency_by_label(stack):
 # -- 3. the Dynamic graph view ------------------------------------------------------------------------
 
 
-def test_the_graph_refuses_a_request_without_a_token(stack, seed):
+def test_the_graph_refuses_a_request_without_a_valid_token(stack, seed):
     for path in (f"/dynflow/api/graph/wf/{seed}", f"/dynflow/graph/wf/{seed}"):
         assert httpx.get(stack.base_url + path, timeout=30).status_code == 401
+        forged = {"Authorization": "Bearer not.a.token"}
+        assert httpx.get(stack.base_url + path, headers=forged, timeout=30).status_code == 403
+
+
+def test_the_outputs_task_logs_the_workflows_result(stack, seed):
+    assert "wf: workflow result 3" in stack.api.task_log("wf", seed, "outputs")
 
 
 def test_the_graph_json_lists_every_node_with_its_state(stack, seed):
@@ -188,9 +194,12 @@ def test_the_plugin_registers_a_tab_on_dag_runs(stack):
 
 # -- the page in a real browser --------------------------------------------------------------------
 
+READ_STATES = "els => els.map(e => [e.dataset.node, e.dataset.state])"
 
-@pytest.mark.browser
-def test_the_graph_page_in_a_browser_shows_every_node_state(stack, seed):
+
+@pytest.fixture(scope="module")
+def browser(stack: AirflowStack) -> Iterator[Any]:
+    """A headless Chromium page logged in to the UI through its login form."""
     from tests.airflow.browser import chromium_page
 
     with chromium_page() as page:
@@ -205,9 +214,22 @@ def test_the_graph_page_in_a_browser_shows_every_node_state(stack, seed):
             describe="the UI's session cookie after logging in",
         )
         page.wait_for_load_state()
-        page.goto(f"{stack.base_url}/dynflow/graph/wf/{seed}", wait_until="load")
-        states = page.eval_on_selector_all(
-            "[data-node]", "els => els.map(e => [e.dataset.node, e.dataset.state])"
-        )
-        assert dict(states) == {f"n{i}": "success" for i in range(19)}
-        page.screenshot(path=str(REPO / "docs" / "img" / "dynamic-graph.png"), full_page=True)
+        yield page
+
+
+@pytest.mark.browser
+def test_the_graph_page_in_a_browser_shows_every_node_state(stack, seed, browser):
+    browser.goto(f"{stack.base_url}/dynflow/graph/wf/{seed}", wait_until="load")
+    states = browser.eval_on_selector_all("[data-node]", READ_STATES)
+    assert dict(states) == {f"n{i}": "success" for i in range(19)}
+    browser.screenshot(path=str(REPO / "docs" / "img" / "dynamic-graph.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_the_dynamic_graph_tab_of_a_run_in_the_airflow_ui_shows_the_graph(stack, seed, browser):
+    browser.goto(f"{stack.base_url}/dags/wf/runs/{seed}/plugin/dynamic-graph", wait_until="load")
+    frame = browser.frame_locator("iframe")
+    frame.locator('[data-node="n18"]').wait_for()
+    states = frame.locator("[data-node]").evaluate_all(READ_STATES)
+    assert dict(states) == {f"n{i}": "success" for i in range(19)}
+    browser.screenshot(path=str(REPO / "docs" / "img" / "dynamic-graph-tab.png"))

@@ -40,7 +40,8 @@ _FINISHED = {"success", "failed"}
 _STYLE = """
 body{font:13px system-ui,sans-serif;margin:12px;color:#1f2937}
 h1{font-size:16px;margin:0 0 4px} h2{font-size:14px;margin:18px 0 6px}
-.meta{color:#4b5563;margin-bottom:8px} .result{background:#f3f4f6;padding:6px 8px;border-radius:4px;margin-bottom:8px}
+.meta{color:#4b5563;margin-bottom:8px}
+.result{background:#f3f4f6;padding:6px 8px;border-radius:4px;margin-bottom:8px}
 svg{border:1px solid #e5e7eb;background:#fcfcfd} .node rect{stroke:#374151;stroke-width:1;rx:4}
 .node text,.agg text{font-size:11px;fill:#111827} .edge{stroke:#9ca3af;fill:none}
 a text{fill:#1d4ed8;text-decoration:underline} .legend span{display:inline-block;margin-right:10px}
