@@ -112,6 +112,10 @@ def forged_spec_reference(where: str) -> IntegrityError:
     return integrity("signature", f"the futures-spec reference {where}")
 
 
+def forged_futures_spec(key: str) -> IntegrityError:
+    return integrity("signature", f"the futures spec at {key}")
+
+
 def forged_cache_entry(key: str) -> IntegrityError:
     return integrity("signature", f"the cache entry {key}")
 

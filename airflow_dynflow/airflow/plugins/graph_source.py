@@ -43,7 +43,7 @@ def verified_wire(text: str, digest: str, signer: Signer, key: str) -> dict[str,
     if found is None or found.group(1) != digest:
         raise errors.futures_spec_replaced(key)
     if not signer.verify(digest, "spec", text[: found.start()] + "}"):
-        raise errors.integrity("signature", f"the futures spec at {key}")
+        raise errors.forged_futures_spec(key)
     data = json.loads(text)
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
         raise errors.bad_spec_reference(key)
