@@ -7,9 +7,11 @@ page in headless Chromium.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -198,6 +200,15 @@ READ_STATES = "els => els.map(e => [e.dataset.node, e.dataset.state])"
 
 
 @pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots go: docs/img with DYNFLOW_SCREENSHOTS=docs (to refresh the docs' pictures),
+    else a temporary folder, so a test run leaves the work tree as it found it."""
+    if os.environ.get("DYNFLOW_SCREENSHOTS") == "docs":
+        return REPO / "docs" / "img"
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture(scope="module")
 def browser(stack: AirflowStack) -> Iterator[Any]:
     """A headless Chromium page logged in to the UI through its login form."""
     from tests.airflow.browser import chromium_page
@@ -218,18 +229,18 @@ def browser(stack: AirflowStack) -> Iterator[Any]:
 
 
 @pytest.mark.browser
-def test_the_graph_page_in_a_browser_shows_every_node_state(stack, seed, browser):
+def test_the_graph_page_in_a_browser_shows_every_node_state(stack, seed, browser, shots):
     browser.goto(f"{stack.base_url}/dynflow/graph/wf/{seed}", wait_until="load")
     states = browser.eval_on_selector_all("[data-node]", READ_STATES)
     assert dict(states) == {f"n{i}": "success" for i in range(19)}
-    browser.screenshot(path=str(REPO / "docs" / "img" / "dynamic-graph.png"), full_page=True)
+    browser.screenshot(path=str(shots / "dynamic-graph.png"), full_page=True)
 
 
 @pytest.mark.browser
-def test_the_dynamic_graph_tab_of_a_run_in_the_airflow_ui_shows_the_graph(stack, seed, browser):
+def test_the_dynamic_graph_tab_of_a_run_in_the_airflow_ui_shows_the_graph(stack, seed, browser, shots):
     browser.goto(f"{stack.base_url}/dags/wf/runs/{seed}/plugin/dynamic-graph", wait_until="load")
     frame = browser.frame_locator("iframe")
     frame.locator('[data-node="n18"]').wait_for()
     states = frame.locator("[data-node]").evaluate_all(READ_STATES)
     assert dict(states) == {f"n{i}": "success" for i in range(19)}
-    browser.screenshot(path=str(REPO / "docs" / "img" / "dynamic-graph-tab.png"))
+    browser.screenshot(path=str(shots / "dynamic-graph-tab.png"))
