@@ -25,6 +25,7 @@ demo: $(STAMP)
 	bash scripts/demo.sh
 
 test: $(STAMP)
+	bash scripts/ensure_chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q

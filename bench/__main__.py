@@ -8,7 +8,7 @@ import platform
 import sys
 from datetime import date
 
-SUITES = ["core", "trust", "airflow", "scheduler"]
+SUITES = ["core", "trust", "graph_view", "airflow", "scheduler"]
 
 
 def main(argv: list[str]) -> None:

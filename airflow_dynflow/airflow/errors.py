@@ -112,6 +112,10 @@ def forged_spec_reference(where: str) -> IntegrityError:
     return integrity("signature", f"the futures-spec reference {where}")
 
 
+def forged_futures_spec(key: str) -> IntegrityError:
+    return integrity("signature", f"the futures spec at {key}")
+
+
 def forged_cache_entry(key: str) -> IntegrityError:
     return integrity("signature", f"the cache entry {key}")
 
@@ -211,8 +215,22 @@ def bad_child_request(runner_dag_id: str, missing: str) -> ValueError:
     return ValueError(f"{runner_dag_id} runs nested dynamics for their parent; conf lacks {missing}")
 
 
+_DEAD_STATES = {
+    "failed": "failed",
+    "upstream_failed": "failed",
+    "skipped": "was skipped",
+    "removed": "was removed",
+}
+
+
 def dependency_dead(item: str, culprit: str, state: str | None) -> AirflowSkipException:
-    return AirflowSkipException(f"{item}: not run, its dependency {culprit} is {state}")
+    """``n3 step: not run: its dependency n2 step failed``; both named by label, never by map index."""
+    happened = _DEAD_STATES.get(state or "", f"is {state}")
+    return AirflowSkipException(f"{item}: not run: its dependency {culprit} {happened}")
+
+
+def child_run_note(parent_dag_id: str, parent_run_id: str, label: str, dynamic: str) -> str:
+    return f"child run of node {label} ({dynamic}) in {parent_dag_id} / {parent_run_id}"
 
 
 def node_failed_for_good(item: str, attempts: int, cause: BaseException) -> NodeFailedError:

@@ -17,6 +17,10 @@ def get_provider_info() -> dict[str, Any]:
         "name": "Dynflow",
         "description": "Flyte-style typed, dynamic workflows (@task, @workflow, @dynamic, map_task).",
         "versions": [__version__],
+        # No "plugins" here: Airflow 3.3.2 loads a provider's plugins only with
+        # [core] lazy_discover_providers = False (not the default). The "Dynamic graph" plugin is
+        # registered through the "airflow.plugins" entry point instead (pyproject.toml), which every
+        # component loads; declaring it here too would load it twice where discovery is eager.
         "config": {
             "dynflow": {
                 "description": "Where airflow-dynflow keeps futures specs, large outputs and cached results.",

@@ -24,7 +24,7 @@ from airflow.sdk.exceptions import (
 )
 
 from airflow_dynflow.airflow import compat, errors
-from airflow_dynflow.airflow.operators.child_run import ChildRun
+from airflow_dynflow.airflow.operators.child_run import ChildRun, ChildRunLink
 from airflow_dynflow.airflow.runtime.calls import run_entity
 from airflow_dynflow.airflow.runtime.expansion import compiled, node_envelope, node_location
 from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
@@ -33,9 +33,11 @@ from airflow_dynflow.airflow.runtime.labels import set_label
 from airflow_dynflow.airflow.runtime.waiting import DependencyStatus, dependency_status
 from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
+from airflow_dynflow.airflow.store.cache import BlobCache
 from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.airflow.store.stored_outputs import StoredOutputs
 from airflow_dynflow.airflow.triggers.dependencies import DependenciesTrigger
+from airflow_dynflow.core.cache import cache_key
 from airflow_dynflow.core.entities import Dynamic, Task, checked_inputs
 from airflow_dynflow.core.errors import add_node_path
 from airflow_dynflow.core.local_runner import run_spec
@@ -43,7 +45,18 @@ from airflow_dynflow.core.options import Options
 from airflow_dynflow.core.protocols import NodeEntity
 from airflow_dynflow.core.spec import node_id
 
-__all__ = ["GeneratedNodeOperator"]
+__all__ = ["GeneratedNodeOperator", "shown"]
+
+_SHOWN_CHARS = 200
+
+
+def shown(value: Any) -> str:
+    """A value as a log line shows it: its repr, cut to ``_SHOWN_CHARS`` characters."""
+    text = repr(value)
+    if len(text) <= _SHOWN_CHARS:
+        return text
+    return f"{text[: _SHOWN_CHARS - 3]}... ({len(text)} characters)"
+
 
 # Exceptions a node run raises to talk to Airflow, not because the node failed.
 # A failure that already fails the instance for good (an integrity check, a missing upstream) keeps
@@ -58,6 +71,7 @@ _AIRFLOW_CONTROL_FLOW = (
 
 class GeneratedNodeOperator(BaseOperator):
     ui_color = "#dbeafe"
+    operator_extra_links = (ChildRunLink(),)
 
     def __init__(self, *, compile_id: str, runner_dag_id: str, item: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -90,7 +104,11 @@ class GeneratedNodeOperator(BaseOperator):
     def resume(self, context: Context, event: Mapping[str, Any]) -> Any:
         return self._run_or_skip(NodeRun(self, context), event.get("dead"), event.get("state"))
 
-    def child_done(self, context: Context, event: Any) -> Any:
+    def execute_complete(self, context: Context, event: Any = None) -> Any:
+        """Where a child run's wait ends: the task SDK resumes a task that raised
+        ``DagRunTriggerException(deferrable=True, wait_for_completion=True)`` into
+        ``execute_complete`` whatever the operator asked for, and so does our own wait for a child
+        run that a previous try started (``ChildRun._wait``)."""
         return NodeRun(self, context).finish_child()
 
     def _wait_inline(self, context: Context, deps: list[int], poll: float) -> DependencyStatus:
@@ -107,10 +125,14 @@ class GeneratedNodeOperator(BaseOperator):
     def _run_or_skip(self, run: NodeRun, dead: int | None, state: str | None) -> Any:
         """Only now, with every dependency done, may outputs stored by an earlier try stand in."""
         if dead is not None:
-            raise errors.dependency_dead(self.item, run.label_of_instance(dead), state)
+            skip = errors.dependency_dead(self.item, run.label_of_instance(dead), state)
+            # Outside any log group, at WARNING: the first thing a reader of a skipped node needs.
+            self.log.warning("%s", skip)
+            raise skip
         stored = run.stored()
         if stored is not None:
             return stored
+        run.log_try()
         return run.execute()
 
 
@@ -147,7 +169,7 @@ class NodeRun:
             map_index=self.map_index,
             payloads=self.payloads,
             folder=self.folder,
-            resume_method="child_done",
+            resume_method="execute_complete",
         )
 
     def label_of_instance(self, map_index: int) -> str:
@@ -167,11 +189,25 @@ class NodeRun:
             return None
         try_number, nodes = found
         self.op.log.info(
-            "%s: outputs already stored by try %d of this run; not running the function again",
+            "%s: try %d reuses the outputs stored by try %d of this run; not running the function again",
             self.op.item,
+            self.ti.try_number,
             try_number,
         )
         return nodes
+
+    def log_try(self) -> None:
+        """What this try means: the node's first run, or a retry of it (and which)."""
+        attempt = self.ti.try_number - self.generation_start() + 1
+        if attempt <= 1:
+            self.op.log.info("%s: first run (try %d)", self.op.item, self.ti.try_number)
+        else:
+            self.op.log.info(
+                "%s: retry %d of this node (try %d); no outputs were stored by an earlier try",
+                self.op.item,
+                attempt - 1,
+                self.ti.try_number,
+            )
 
     def _fetch(self, index: int) -> Any:
         if index in self.done:
@@ -204,6 +240,7 @@ class NodeRun:
             )
             try:
                 inputs = resolver.inputs(index, label)
+                self._log_inputs(index, label, inputs, entity)
                 if isinstance(entity, Dynamic):
                     outputs = self._nested(entity, inputs, index)
                 else:
@@ -217,7 +254,30 @@ class NodeRun:
             self.done[index] = self.payloads.encode_outputs(
                 entity.interface, outputs, self.folder / node_id(index), self._location(index)
             )
+            self.op.log.info("%s: output %s", label, shown(outputs))
         return self._store()
+
+    def _log_inputs(self, index: int, label: str, inputs: Mapping[str, Any], entity: NodeEntity) -> None:
+        """Dependencies by label and inputs (truncated), folded into a log group; then the cache."""
+        labels = self.expansion.labels(self.spec) if self.expansion.batch == 1 else None
+        deps = [
+            labels[d] if labels is not None else self.spec.label(d)
+            for d in self.spec.nodes[index].depends_on()
+        ]
+        self.op.log.info("::group::%s: inputs and dependencies", label)
+        self.op.log.info("depends on: %s", ", ".join(deps) if deps else "nothing (a root node)")
+        for name, value in inputs.items():
+            self.op.log.info("input %s = %s", name, shown(value))
+        self.op.log.info("::endgroup::")
+        if isinstance(entity, Task) and entity.cache:
+            key = cache_key(
+                entity.origin.ref,
+                entity.effective_cache_version,
+                entity.interface,
+                checked_inputs(entity.interface, inputs),
+            )
+            hit = BlobCache(self.store, self.payloads.signer).get(key) is not None
+            self.op.log.info("%s: cache %s", label, "hit: the function is not run" if hit else "miss")
 
     def _store(self) -> dict[str, Any]:
         nodes = {node_id(i): self.done[i] for i in self.nodes}

@@ -7,6 +7,7 @@ from typing import Any
 
 from airflow.sdk import BaseOperator, Context
 
+from airflow_dynflow.airflow.operators.generated_node import shown
 from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.payloads import Payloads
@@ -36,11 +37,15 @@ class DynflowOutputsOperator(BaseOperator):
             )
             for name, b in wf.spec.outputs.items()
         }
+        result: Any = values
         if not params:
+            result = None
             # Airflow pushes nothing for None; the contract says the result of a workflow without
             # outputs is null, so push it.
             context["ti"].xcom_push(key="return_value", value=None)
-            return None
-        if len(params) == 1 and wf.interface.output_tuple is None:
-            return next(iter(values.values()))
-        return values
+        elif len(params) == 1 and wf.interface.output_tuple is None:
+            result = next(iter(values.values()))
+        # Airflow 3.3.2's task SDK has no call that sets the task's own run's note, so the result is
+        # logged here (and shown on the "Dynamic graph" page) rather than written as the note.
+        self.log.info("%s: workflow result %s", wf.name, shown(result))
+        return result

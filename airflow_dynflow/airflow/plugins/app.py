@@ -1,0 +1,42 @@
+"""The FastAPI app mounted on the api-server at ``/dynflow``: the "Dynamic graph" page and its JSON.
+
+``GET /dynflow/graph/{dag_id}/{run_id}`` answers the HTML page, ``GET /dynflow/api/graph/{dag_id}/{run_id}``
+the same graph as JSON. Both are authorised like the public API's DAG-run reads
+(``requires_access_dag("GET", DagAccessEntity.RUN)``): a bearer token, or the UI's session cookie,
+of a user who may read that DAG's runs. ``?aggregate=N`` sets the node count past which a dynamic is
+grouped by (task, state) (the page's default is ``AGGREGATE_ABOVE``; the JSON's is never).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow.api_fastapi.auth.managers.models.resource_details import DagAccessEntity
+from airflow.api_fastapi.core_api.security import requires_access_dag
+from fastapi import Depends, FastAPI
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from airflow_dynflow.airflow.plugins.graph_model import AGGREGATE_ABOVE
+from airflow_dynflow.airflow.plugins.graph_page import render_page
+from airflow_dynflow.airflow.plugins.graph_source import read_run_graph
+
+__all__ = ["app"]
+
+app = FastAPI(title="airflow-dynflow", docs_url=None, redoc_url=None, openapi_url=None)
+_READ_RUN = [Depends(requires_access_dag(method="GET", access_entity=DagAccessEntity.RUN))]
+
+
+def _not_found(dag_id: str, run_id: str) -> JSONResponse:
+    return JSONResponse({"detail": f"no run {run_id} of DAG {dag_id}"}, status_code=404)
+
+
+@app.get("/api/graph/{dag_id}/{run_id}", dependencies=_READ_RUN)
+def graph_json(dag_id: str, run_id: str, aggregate: int | None = None) -> Any:
+    graph = read_run_graph(dag_id, run_id, aggregate_above=aggregate)
+    return _not_found(dag_id, run_id) if graph is None else graph.to_json()
+
+
+@app.get("/graph/{dag_id}/{run_id}", dependencies=_READ_RUN, response_class=HTMLResponse)
+def graph_page(dag_id: str, run_id: str, aggregate: int = AGGREGATE_ABOVE) -> Any:
+    graph = read_run_graph(dag_id, run_id, aggregate_above=aggregate)
+    return _not_found(dag_id, run_id) if graph is None else HTMLResponse(render_page(graph))

@@ -1,0 +1,176 @@
+"""Where the "Dynamic graph" view gets its data, inside the api-server: the metadata DB and the store.
+
+For each compile task of the run that pushed a futures-spec reference (XCom ``spec``), the reference
+is checked (``Expansion.from_xcom``: shape and signature), the spec's text is read from the blob
+store and its HMAC checked on the raw text before it is parsed, as every reader of a spec does
+(docs/security.md). Unlike a worker, the api-server never imports the user's code: the view needs
+only the wire JSON's tasks, nodes and bindings, not live entities.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow.dynamic_group import runner_dag_id
+from airflow_dynflow.airflow.operators.child_run import child_run_id
+from airflow_dynflow.airflow.plugins.graph_model import (
+    ChildRef,
+    Dynamic,
+    Instance,
+    aggregate,
+    build_dynamic,
+)
+from airflow_dynflow.airflow.runtime.expansion import Expansion
+from airflow_dynflow.airflow.signing import deployment_signer
+from airflow_dynflow.airflow.store.blob_store import BlobStore
+from airflow_dynflow.airflow.store.payloads import location
+from airflow_dynflow.core.signing import Signer
+
+__all__ = ["RunGraph", "read_run_graph", "verified_wire"]
+
+# The digest closes a spec's text: ``...,"digest":"hmac-sha256:<hex>"}`` (core/spec_json.py).
+_DIGEST_AT_END = re.compile(r',"digest":"([a-z0-9-]+:[0-9a-f]{64})"\}\Z')
+_SPEC_KEY = "spec"
+
+
+def verified_wire(text: str, digest: str, signer: Signer, key: str) -> dict[str, Any]:
+    """The spec's JSON once its digest is the one compiled for the run and its HMAC holds."""
+    found = _DIGEST_AT_END.search(text)
+    if found is None or found.group(1) != digest:
+        raise errors.futures_spec_replaced(key)
+    if not signer.verify(digest, "spec", text[: found.start()] + "}"):
+        raise errors.forged_futures_spec(key)
+    data = json.loads(text)
+    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
+        raise errors.bad_spec_reference(key)
+    return data
+
+
+class RunGraph:
+    """Every dynamic of one DAG run, plus the run's state, its result and (for a child) its parent."""
+
+    def __init__(
+        self,
+        dag_id: str,
+        run_id: str,
+        state: str | None,
+        dynamics: list[Dynamic],
+        result: Any = None,
+        note: str | None = None,
+    ) -> None:
+        self.dag_id = dag_id
+        self.run_id = run_id
+        self.state = state
+        self.dynamics = dynamics
+        self.result = result
+        self.note = note
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "dag_id": self.dag_id,
+            "run_id": self.run_id,
+            "state": self.state,
+            "result": self.result,
+            "note": self.note,
+            "dynamics": [d.to_json() for d in self.dynamics],
+        }
+
+
+def _value(raw: Any) -> Any:
+    """An XCom value as stored: the execution API stores JSON; the ORM may hand back its text."""
+    if isinstance(raw, str):
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw
+    return raw
+
+
+def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = None) -> RunGraph | None:
+    """The run's graph, or None when there is no such run."""
+    from airflow.models.dagrun import DagRun
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    signer = deployment_signer()
+    store = BlobStore()
+    with create_session() as session:
+        run = session.scalar(select(DagRun).where(DagRun.dag_id == dag_id, DagRun.run_id == run_id))
+        if run is None:
+            return None
+        state = str(run.state) if run.state is not None else None
+        note = run.note
+        refs = session.execute(
+            select(XComModel.task_id, XComModel.value).where(
+                XComModel.dag_id == dag_id,
+                XComModel.run_id == run_id,
+                XComModel.key == _SPEC_KEY,
+                XComModel.map_index == -1,
+            )
+        ).all()
+        result_row = session.execute(
+            select(XComModel.value).where(
+                XComModel.dag_id == dag_id,
+                XComModel.run_id == run_id,
+                XComModel.task_id == "outputs",
+                XComModel.key == "return_value",
+                XComModel.map_index == -1,
+            )
+        ).first()
+        dynamics = []
+        for compile_task, raw in sorted(refs):
+            prefix = compile_task[: -len("compile")]
+            nodes_task = f"{prefix}nodes"
+            where = location(dag_id, run_id, compile_task) + "/spec"
+            expansion = Expansion.from_xcom(_value(raw), signer, where)
+            text = store.read_bytes(expansion.key).decode(errors="replace")
+            wire = verified_wire(text, expansion.digest, signer, expansion.key)
+            rows = session.execute(
+                select(
+                    TaskInstance.map_index,
+                    TaskInstance.state,
+                    TaskInstance.start_date,
+                    TaskInstance.end_date,
+                    TaskInstance.try_number,
+                ).where(
+                    TaskInstance.dag_id == dag_id,
+                    TaskInstance.run_id == run_id,
+                    TaskInstance.task_id == nodes_task,
+                )
+            ).all()
+            instances = {
+                r.map_index: Instance(
+                    str(r.state) if r.state is not None else None,
+                    (r.end_date - r.start_date).total_seconds() if r.start_date and r.end_date else None,
+                    r.try_number or 0,
+                )
+                for r in rows
+            }
+
+            def child_of(label: str, map_index: int, nodes_task: str = nodes_task) -> ChildRef:
+                return ChildRef(runner_dag_id(dag_id), child_run_id(label, run_id, nodes_task, map_index))
+
+            dynamic = build_dynamic(
+                prefix.rstrip("."),
+                wire,
+                batch=expansion.batch,
+                instances=instances,
+                compile_task=compile_task,
+                nodes_task=nodes_task,
+                child_of=child_of,
+            )
+            dynamics.append(dynamic if aggregate_above is None else aggregate(dynamic, aggregate_above))
+    result = _value(result_row[0]) if result_row is not None else None
+    return RunGraph(dag_id, run_id, state, dynamics, result, note)
+
+
+def iter_nodes(graph: RunGraph) -> Iterator[tuple[Dynamic, Any]]:
+    for d in graph.dynamics:
+        for n in d.nodes:
+            yield d, n

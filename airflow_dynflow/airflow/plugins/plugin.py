@@ -1,0 +1,33 @@
+"""The plugin the package registers (entry point ``airflow.plugins``): the app and its tab.
+
+Airflow 3.3 mounts ``fastapi_apps`` on the api-server and shows ``external_views`` in the UI; with
+``destination="dag_run"`` the view is a tab of every DAG run, its ``href`` placeholders filled in.
+Every component loads plugins, task runners included, so the FastAPI app is imported only when the
+api-server asks for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow.plugins_manager import AirflowPlugin
+
+__all__ = ["DynflowPlugin"]
+
+EXTERNAL_VIEW = {
+    "name": "Dynamic graph",
+    "href": "/dynflow/graph/{DAG_ID}/{RUN_ID}",
+    "destination": "dag_run",
+    "url_route": "dynamic-graph",
+}
+
+
+class DynflowPlugin(AirflowPlugin):
+    name = "dynflow"
+    external_views: list[Any] = [EXTERNAL_VIEW]  # noqa: RUF012 (AirflowPlugin's own shape)
+
+    @property
+    def fastapi_apps(self) -> list[Any]:  # type: ignore[override]
+        from airflow_dynflow.airflow.plugins.app import app
+
+        return [{"app": app, "url_prefix": "/dynflow", "name": "Dynamic graph"}]
