@@ -42,3 +42,18 @@ def chromium_page(width: int = 1400, height: int = 900) -> Iterator[Any]:
             yield page
         finally:
             browser.close()
+
+
+def visit(page: Any, url: str, tries: int = 3) -> None:
+    """``page.goto(url)``, tried again when Chromium aborts it (``net::ERR_ABORTED``): right after
+    logging in, the UI's own redirect can still be in flight and cancel the next navigation."""
+    from playwright.sync_api import Error
+
+    for attempt in range(1, tries + 1):
+        try:
+            page.goto(url, wait_until="load")
+            return
+        except Error as exc:
+            if "ERR_ABORTED" not in str(exc) or attempt == tries:
+                raise
+            page.wait_for_load_state()

@@ -19,6 +19,7 @@ import pytest
 
 from harness.polling import poll_until
 from harness.stack import AirflowStack
+from tests.airflow.browser import visit
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.scheduler
@@ -224,13 +225,14 @@ def browser(stack: AirflowStack) -> Iterator[Any]:
             interval=0.25,
             describe="the UI's session cookie after logging in",
         )
+        page.wait_for_url(lambda url: "/auth/login" not in url)
         page.wait_for_load_state()
         yield page
 
 
 @pytest.mark.browser
 def test_the_graph_page_in_a_browser_shows_every_node_state(stack, seed, browser, shots):
-    browser.goto(f"{stack.base_url}/dynflow/graph/wf/{seed}", wait_until="load")
+    visit(browser, f"{stack.base_url}/dynflow/graph/wf/{seed}")
     states = browser.eval_on_selector_all("[data-node]", READ_STATES)
     assert dict(states) == {f"n{i}": "success" for i in range(19)}
     browser.screenshot(path=str(shots / "dynamic-graph.png"), full_page=True)
@@ -238,7 +240,7 @@ def test_the_graph_page_in_a_browser_shows_every_node_state(stack, seed, browser
 
 @pytest.mark.browser
 def test_the_dynamic_graph_tab_of_a_run_in_the_airflow_ui_shows_the_graph(stack, seed, browser, shots):
-    browser.goto(f"{stack.base_url}/dags/wf/runs/{seed}/plugin/dynamic-graph", wait_until="load")
+    visit(browser, f"{stack.base_url}/dags/wf/runs/{seed}/plugin/dynamic-graph")
     frame = browser.frame_locator("iframe")
     frame.locator('[data-node="n18"]').wait_for()
     states = frame.locator("[data-node]").evaluate_all(READ_STATES)
