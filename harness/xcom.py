@@ -20,15 +20,14 @@ def read_xcom(
 ) -> Any:
     """The value a downstream ``xcom_pull`` would get, or None when the task pushed nothing under ``key``.
 
-    ``map_index`` is -1 for an unmapped task and the instance's index for a mapped one. Tasks push
-    through the execution API, which stores the JSON value itself; it is decoded with the serde the
-    workers use (tuples and datetimes come back as themselves), as the REST API's native form is.
-    ``XComModel.deserialize_value`` is not used: it parses a *string* value as JSON once more, so a
-    pushed ``"345"`` would come back as the int 345.
+    ``map_index`` is -1 for an unmapped task and the instance's index for a mapped one. The value is
+    decoded as the runtime decodes stored XComs (``compat.stored_xcom_value``: not with Airflow's
+    ``deserialize_value``, which parses string values a second time).
     """
     from airflow.models.xcom import XComModel
-    from airflow.sdk.serde import deserialize
     from airflow.utils.session import create_session
+
+    from airflow_dynflow.airflow.compat import stored_xcom_value
 
     with create_session() as session:
         found = session.scalars(
@@ -38,4 +37,4 @@ def read_xcom(
         ).first()
         # Typed as a one-element row; at run time it is the model itself (as Airflow's REST code allows).
         row = found[0] if isinstance(found, tuple) else found
-        return None if row is None else deserialize(row.value)
+        return None if row is None else stored_xcom_value(row.value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["dag_run_exists", "dag_run_state", "is_dag_test", "state_name", "task_states"]
+__all__ = ["dag_run_exists", "dag_run_state", "is_dag_test", "state_name", "stored_xcom_value", "task_states"]
 
 
 def state_name(state: Any) -> str | None:
@@ -19,6 +19,18 @@ def state_name(state: Any) -> str | None:
     if state is None:
         return None
     return str(getattr(state, "value", state)).lower()
+
+
+def stored_xcom_value(raw: Any) -> Any:
+    """An XCom value as read from the metadata DB, as a worker's ``xcom_pull`` would see it.
+
+    Tasks push through the execution API, which stores the JSON value itself; it is decoded with the
+    serde workers use. ``XComModel.deserialize_value`` is not: it parses a *string* value as JSON
+    once more, so a pushed ``"345"`` would read back as the int 345.
+    """
+    from airflow.sdk.serde import deserialize
+
+    return deserialize(raw)
 
 
 def is_dag_test() -> bool:

@@ -41,7 +41,7 @@ from airflow_dynflow.core.type_relations import member_type
 if TYPE_CHECKING:
     from airflow_dynflow.core.map_task import MapTask
 
-__all__ = ["SHARED_CONSTANT_BYTES", "dump_spec", "load_spec"]
+__all__ = ["SHARED_CONSTANT_BYTES", "dump_spec", "load_spec", "spec_digest", "verified_spec_json"]
 
 # A constant whose JSON is at least this long is kept once, in the spec's "consts" table.
 SHARED_CONSTANT_BYTES = 512
@@ -311,8 +311,15 @@ _WireOutputs.model_rebuild()
 _WireSpec.model_rebuild()
 
 
-def load_spec(text: str | bytes, signer: Signer | None = None) -> Spec:
-    """Check the digest on the raw text first: nothing of a tampered spec is even parsed."""
+def spec_digest(text: str) -> str | None:
+    """The digest a spec's text ends with, or None when it does not end with one."""
+    found = _DIGEST_AT_END.search(text)
+    return None if found is None else found.group(1)
+
+
+def verified_spec_json(text: str | bytes, signer: Signer | None = None) -> Any:
+    """A spec's JSON, parsed only once its digest holds on the raw text: nothing of a tampered spec
+    is even parsed. Also what readers that never import the tasks (the graph view) use."""
     try:
         raw = text.decode() if isinstance(text, bytes) else text
     except UnicodeDecodeError as exc:
@@ -330,9 +337,13 @@ def load_spec(text: str | bytes, signer: Signer | None = None) -> Spec:
     if not valid:
         raise errors.spec_tampered()
     try:
-        data = json.loads(raw)
+        return json.loads(raw)
     except json.JSONDecodeError as exc:
         raise errors.spec_not_json(exc) from None
+
+
+def load_spec(text: str | bytes, signer: Signer | None = None) -> Spec:
+    data = verified_spec_json(text, signer)
     try:
         wire = _WireSpec.model_validate(data)
     except ValidationError as exc:

@@ -9,12 +9,10 @@ only the wire JSON's tasks, nodes and bindings, not live entities.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator
 from typing import Any
 
-from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow import compat, errors
 from airflow_dynflow.airflow.dynamic_group import runner_dag_id
 from airflow_dynflow.airflow.operators.child_run import child_run_id
 from airflow_dynflow.airflow.plugins.graph_model import (
@@ -28,23 +26,23 @@ from airflow_dynflow.airflow.runtime.expansion import Expansion
 from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.payloads import location
+from airflow_dynflow.core.errors import SpecError
 from airflow_dynflow.core.signing import Signer
+from airflow_dynflow.core.spec_json import spec_digest, verified_spec_json
 
 __all__ = ["RunGraph", "read_run_graph", "verified_wire"]
 
-# The digest closes a spec's text: ``...,"digest":"hmac-sha256:<hex>"}`` (core/spec_json.py).
-_DIGEST_AT_END = re.compile(r',"digest":"([a-z0-9-]+:[0-9a-f]{64})"\}\Z')
 _SPEC_KEY = "spec"
 
 
 def verified_wire(text: str, digest: str, signer: Signer, key: str) -> dict[str, Any]:
     """The spec's JSON once its digest is the one compiled for the run and its HMAC holds."""
-    found = _DIGEST_AT_END.search(text)
-    if found is None or found.group(1) != digest:
+    if spec_digest(text) != digest:
         raise errors.futures_spec_replaced(key)
-    if not signer.verify(digest, "spec", text[: found.start()] + "}"):
-        raise errors.forged_futures_spec(key)
-    data = json.loads(text)
+    try:
+        data = verified_spec_json(text, signer)
+    except SpecError:
+        raise errors.forged_futures_spec(key) from None
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
         raise errors.bad_spec_reference(key)
     return data
@@ -78,16 +76,6 @@ class RunGraph:
             "note": self.note,
             "dynamics": [d.to_json() for d in self.dynamics],
         }
-
-
-def _value(raw: Any) -> Any:
-    """An XCom value as stored: the execution API stores JSON; the ORM may hand back its text."""
-    if isinstance(raw, str):
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return raw
-    return raw
 
 
 def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = None) -> RunGraph | None:
@@ -128,7 +116,7 @@ def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = No
             prefix = compile_task[: -len("compile")]
             nodes_task = f"{prefix}nodes"
             where = location(dag_id, run_id, compile_task) + "/spec"
-            expansion = Expansion.from_xcom(_value(raw), signer, where)
+            expansion = Expansion.from_xcom(compat.stored_xcom_value(raw), signer, where)
             text = store.read_bytes(expansion.key).decode(errors="replace")
             wire = verified_wire(text, expansion.digest, signer, expansion.key)
             rows = session.execute(
@@ -166,7 +154,7 @@ def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = No
                 child_of=child_of,
             )
             dynamics.append(dynamic if aggregate_above is None else aggregate(dynamic, aggregate_above))
-    result = _value(result_row[0]) if result_row is not None else None
+    result = compat.stored_xcom_value(result_row[0]) if result_row is not None else None
     return RunGraph(dag_id, run_id, state, dynamics, result, note)
 
 

@@ -18,18 +18,17 @@ from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.core.errors import SpecError
 from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Spec
+from airflow_dynflow.core.spec_json import spec_digest
 
 __all__ = ["digest_of", "read_futures_spec", "write_futures_spec"]
 
-_DIGEST_MARK = ',"digest":"'
-
 
 def digest_of(text: str) -> str | None:
-    """The digest a spec's JSON ends with (``Spec.to_json`` always writes it last), or None."""
-    _, mark, tail = text.rstrip().rpartition(_DIGEST_MARK)
-    if not mark or not tail.endswith('"}'):
-        return None
-    return tail[:-2]
+    """The digest a spec's JSON ends with (``Spec.to_json`` always writes it last), or None.
+
+    Trailing whitespace is allowed here, so that a spec damaged that way is refused by the spec's
+    own check ("truncated") rather than reported as replaced."""
+    return spec_digest(text.rstrip())
 
 
 def write_futures_spec(store: BlobStore, folder: ObjectStoragePath, text: str) -> tuple[str, str]:
