@@ -1,10 +1,13 @@
 """What one generated-node instance spends on reading its part of the futures spec.
 
 The scheduler suite's wide dynamic (``inc_all``: ``n`` independent ``inc`` nodes and a ``total``)
-is compiled at 1,001 and 10,001 nodes and stored as the compile task stores it, in a throw-away
-``file://`` store; then the read a generated instance does before running its node is timed in
-CPU seconds (``time.process_time``: less sensitive to other load on the machine than wall time)
-and profiled with cProfile. ``python -m bench.instance profile`` prints the profile's text.
+is compiled at 1,001 and 10,001 nodes and stored as the compile task stores it (the spec and its
+per-instance slices, batched past ``max_map_length`` = 1,024 as on Airflow), in a throw-away
+``file://`` store. Then the read a generated instance does before running its node is timed in CPU
+seconds (``time.process_time``: less sensitive to other load on the machine than wall time): the
+whole spec (what every instance read before slices) and its own slice (what it reads now), for the
+instance in the middle of the expansion. ``python -m bench.instance profile`` prints cProfile's
+text for both.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 
 from bench.core import load_dag_file
 
+MAX_MAP_LENGTH = 1_024
 DAG_FILE = Path(__file__).resolve().parent / "dags" / "scheduler" / "bench_dynflow.py"
 SIZES = (1_000, 10_000)
 
@@ -38,19 +42,43 @@ def cpu_timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:
     return min(times), statistics.median(times)
 
 
-def instance_reader(n: int) -> Callable[[], Any]:
-    """The spec read of the generated instance at the middle map index of ``inc_all(n)``."""
-    os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="dynflow-bench-instance-"))
-    from airflow_dynflow.airflow.store import futures_spec
-    from airflow_dynflow.airflow.store.blob_store import BlobStore
-    from airflow_dynflow.core.signing import Signer
+class Compiled:
+    """``inc_all(n)`` stored as its compile task stores it; the reads its instances can do."""
 
-    module = load_dag_file(DAG_FILE)
-    signer = Signer([b"bench-key"])
-    store = BlobStore(url=f"file://{os.environ['AIRFLOW_HOME']}/store")
-    text = module.inc_all.compile(n=n).to_json(signer)
-    key, digest = futures_spec.write_futures_spec(store, store.run_path("bench", f"n{n}", "compile"), text)
-    return lambda: futures_spec._read(store, signer, key, digest, "compile")
+    def __init__(self, n: int) -> None:
+        os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="dynflow-bench-instance-"))
+        from airflow_dynflow.airflow.runtime.expansion import Expansion
+        from airflow_dynflow.airflow.store import futures_spec
+        from airflow_dynflow.airflow.store.blob_store import BlobStore
+        from airflow_dynflow.core.signing import Signer
+
+        module = load_dag_file(DAG_FILE)
+        self.signer = Signer([b"bench-key"])
+        self.store = BlobStore(url=f"file://{os.environ['AIRFLOW_HOME']}/store")
+        self.spec = module.inc_all.compile(n=n)
+        text = self.spec.to_json(self.signer)
+        folder = self.store.run_path("bench", f"n{n}", "compile")
+        self.key, self.digest = futures_spec.write_futures_spec(self.store, folder, text)
+        self.expansion = Expansion.plan(self.key, self.digest, len(self.spec.nodes), MAX_MAP_LENGTH)
+        self.middle = self.expansion.instances // 2
+        self.write_slices()
+
+    def write_slices(self) -> None:
+        from airflow_dynflow.airflow.store import futures_spec
+
+        groups = self.expansion.groups()
+        futures_spec.write_spec_slices(self.store, self.spec, self.key, self.digest, groups, self.signer)
+
+    def read_whole(self) -> Any:
+        from airflow_dynflow.airflow.store import futures_spec
+
+        return futures_spec._read(self.store, self.signer, self.key, self.digest, "compile")
+
+    def read_slice(self) -> Any:
+        from airflow_dynflow.airflow.store import futures_spec
+
+        key, digest = self.key, self.digest
+        return futures_spec._read_slice(self.store, self.signer, key, digest, "compile", self.middle)
 
 
 def profile_text(fn: Callable[[], Any], lines: int = 14) -> str:
@@ -65,23 +93,38 @@ def profile_text(fn: Callable[[], Any], lines: int = 14) -> str:
 
 def run() -> list[tuple[str, str, str]]:
     rows = []
+    ms = 1000.0
     for n in SIZES:
-        best, median = cpu_timed(instance_reader(n), 5)
-        rows.append(
+        compiled = Compiled(n)
+        whole_best, whole_median = cpu_timed(compiled.read_whole, 5)
+        slice_best, slice_median = cpu_timed(compiled.read_slice, 50)
+        write_best, write_median = cpu_timed(compiled.write_slices, 3)
+        nodes = len(compiled.spec.nodes)
+        rows += [
             (
-                f"one generated instance reads its spec, {n + 1:,} nodes",
-                f"{best * 1000:.1f} ms CPU",
-                f"median {median * 1000:.1f} ms; read, HMAC check and parse in process",
-            )
-        )
+                f"one generated instance reads the spec, {nodes:,} nodes: whole spec vs its slice",
+                f"{whole_best * ms:.1f} ms vs {slice_best * ms:.2f} ms CPU",
+                f"medians {whole_median * ms:.1f} / {slice_median * ms:.2f} ms; read, HMAC check and "
+                f"parse; map index {compiled.middle} of {compiled.expansion.instances} "
+                f"({compiled.expansion.batch} node(s) each)",
+            ),
+            (
+                f"compile task writes the {compiled.expansion.instances:,} slices, {nodes:,} nodes",
+                f"{write_best * ms:.0f} ms CPU",
+                f"median {write_median * ms:.0f} ms; once per run, one object, one fsync",
+            ),
+        ]
     return rows
 
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["profile"]:
         for n in SIZES:
-            print(f"## {n + 1:,} nodes\n")
-            print(profile_text(instance_reader(n)))
+            compiled = Compiled(n)
+            print(f"## {n + 1:,} nodes, whole spec\n")
+            print(profile_text(compiled.read_whole))
+            print(f"## {n + 1:,} nodes, the instance's slice\n")
+            print(profile_text(compiled.read_slice))
     else:
         for row in run():
             print("| " + " | ".join(row) + " |")

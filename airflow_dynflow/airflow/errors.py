@@ -211,6 +211,12 @@ def futures_spec_replaced(key: str) -> BadFuturesSpecError:
     return BadFuturesSpecError(f"the futures spec at {key} is not the one compiled for this run")
 
 
+def bad_spec_slice(key: str, map_index: int) -> BadFuturesSpecError:
+    return BadFuturesSpecError(
+        f"the spec slices at {key} are damaged: no valid offsets for map index {map_index}"
+    )
+
+
 def bad_child_request(runner_dag_id: str, missing: str) -> ValueError:
     return ValueError(f"{runner_dag_id} runs nested dynamics for their parent; conf lacks {missing}")
 

@@ -371,6 +371,18 @@ def spec_not_earlier(where: str, dep: int) -> SpecError:
     return SpecError(f"{where} depends on n{dep}, which is not an earlier node")
 
 
+def spec_slice_lacks_node(where: str, dep: int) -> SpecError:
+    return SpecError(f"{where} depends on n{dep}, which this spec slice does not hold")
+
+
+def spec_slice_bad_stub(text: str) -> SpecError:
+    return SpecError(f"spec slice dependency {text!r} is not the index of a node before the slice's own")
+
+
+def spec_slice_stub_unknown_task(index: int, key: str) -> SpecError:
+    return spec_unknown_task(f"spec slice dependency n{index}", key)
+
+
 def spec_no_output(where: str, node: int) -> SpecError:
     return SpecError(f"{where} uses n{node}, which has no output")
 

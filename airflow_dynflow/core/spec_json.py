@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, Union, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -86,6 +86,12 @@ class _Writer:
             body["consts"] = self.consts
         text = _compact(body)
         return text[:-1] + ',"digest":' + json.dumps(_digest(text, signer)) + "}"
+
+    def nodes_json(self, indexes: Iterable[int]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """Some nodes' JSON and the shared constants they use: the body of a spec slice
+        (``core.spec_slice``), written by the same code as the whole spec so the two cannot drift."""
+        self.consts = {}
+        return [self._node(self.spec.nodes[i]) for i in indexes], self.consts
 
     def _node(self, node: Node) -> dict[str, Any]:
         out: dict[str, Any] = {"t": node.task}
@@ -350,32 +356,37 @@ def load_spec(text: str | bytes, signer: Signer | None = None) -> Spec:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
         raise errors.spec_malformed(where, first["msg"]) from None
-    return _Reader(wire).spec()
+    return _Reader(wire.inputs, wire.consts).spec(wire)
 
 
 class _Reader:
-    """Turns a structurally valid wire spec into a Spec, checking what it means as it goes."""
+    """Turns a structurally valid wire spec into a Spec, checking what it means as it goes.
 
-    def __init__(self, wire: _WireSpec) -> None:
-        self.wire = wire
+    ``inputs`` and ``consts`` are the wire's workflow inputs and shared constants; nodes are kept by
+    index, so that a spec slice (``core.spec_slice``), which holds only some nodes, is read by the
+    same checks.
+    """
+
+    def __init__(self, inputs: Mapping[str, Any], consts: Mapping[str, Any]) -> None:
+        self.inputs = inputs
+        self.consts = consts
         self.tasks: dict[str, TaskEntry] = {}
-        self.nodes: list[Node] = []
+        self.nodes: dict[int, Node] = {}
 
-    def spec(self) -> Spec:
-        w = self.wire
+    def spec(self, w: _WireSpec) -> Spec:
         entity = import_entity(w.owner.ref, w.owner.file, w.owner.version)
         owner = Owner(entity.origin, entity.interface)
         for key, entry in w.tasks.items():
             self.tasks[key] = self._entry(key, entry)
         for index, node in enumerate(w.nodes):
-            self.nodes.append(self._node(index, node))
+            self.nodes[index] = self._node(index, node)
         where = f"{w.name} outputs"
         outputs = self._bindings(where, owner.interface.outputs, w.outputs.v, w.outputs.r, len(self.nodes))
         return Spec(
             name=w.name,
             inputs=w.inputs,
             tasks=self.tasks,
-            nodes=tuple(self.nodes),
+            nodes=tuple(self.nodes.values()),
             outputs=outputs,
             owner=owner,
         )
@@ -463,7 +474,7 @@ class _Reader:
             self._check_earlier(where, b.n, index)
             return Ref(b.n, self._output_of(where, b.n, b.out), tuple(b.p))
         if isinstance(b, _WireInput):
-            if b.i not in self.wire.inputs:
+            if b.i not in self.inputs:
                 raise errors.spec_unknown_workflow_input(where, b.i)
             return Ref(None, b.i, tuple(b.p))
         if isinstance(b, _WireConst):
@@ -472,10 +483,10 @@ class _Reader:
             except InvalidValue as exc:
                 raise errors.spec_constant_mismatch(where, tp, exc) from None
         if isinstance(b, _WireShared):
-            if b.c not in self.wire.consts:
+            if b.c not in self.consts:
                 raise errors.spec_unknown_constant(where, b.c)
             try:
-                return Const(_item_converter(tp).from_jsonable(self.wire.consts[b.c]))
+                return Const(_item_converter(tp).from_jsonable(self.consts[b.c]))
             except InvalidValue as exc:
                 raise errors.spec_constant_mismatch(where, tp, exc) from None
         if isinstance(b, _WireList):

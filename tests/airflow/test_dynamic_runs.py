@@ -130,3 +130,36 @@ def test_a_spec_over_max_spec_bytes_fails_the_compile_task_saying_so(run_dag, ca
     assert run.state == "failed"
     assert run.states("sum_of_squares.compile") == ["failed"]
     assert "over [dynflow] max_spec_bytes = 2,000" in capfd.readouterr().out
+
+
+def test_generated_instances_read_their_slice_not_the_whole_spec(run_dag, monkeypatch):
+    """Only the result task, which resolves the dynamic's outputs, reads the whole futures spec; each
+    generated instance reads and checks its own slice."""
+    from airflow_dynflow.airflow.runtime import expansion
+    from airflow_dynflow.airflow.store import futures_spec
+
+    whole, slices = [], []
+
+    def read_whole(key, digest, compile_id):
+        whole.append(key)
+        return futures_spec._read(BlobStore(), futures_spec.deployment_signer(), key, digest, compile_id)
+
+    def read_slice(key, digest, compile_id, map_index):
+        slices.append(map_index)
+        return futures_spec.read_spec_slice(key, digest, compile_id, map_index)
+
+    monkeypatch.setattr(expansion, "read_futures_spec", read_whole)
+    monkeypatch.setattr(expansion, "read_spec_slice", read_slice)
+    run = run_dag("fan_out", n=30)
+    assert run.result == sum(i * i for i in range(30))
+    assert len(whole) == 1
+    assert set(slices) == set(range(31)), "every instance, some again after a reschedule"
+
+
+def test_a_spec_compiled_without_slices_still_runs_from_the_whole_spec(run_dag, monkeypatch):
+    """A run compiled by a version that wrote no slices (an upgrade mid-run) reads the whole spec."""
+    from airflow_dynflow.airflow.operators import compile as compile_module
+
+    monkeypatch.setattr(compile_module, "write_spec_slices", lambda *args: None)
+    run = run_dag("fan_out", n=5)
+    assert run.result == sum(i * i for i in range(5))

@@ -18,7 +18,7 @@ from airflow_dynflow.airflow.runtime.expansion import Expansion
 from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
 from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.futures_spec import write_futures_spec
+from airflow_dynflow.airflow.store.futures_spec import write_futures_spec, write_spec_slices
 from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.core.entities import Dynamic, Workflow, checked_inputs
 from airflow_dynflow.core.origin import import_entity
@@ -53,6 +53,7 @@ class CompileOperator(BaseOperator):
             store, store.run_path(self.dag_id, context["run_id"], self.task_id), text
         )
         expansion = Expansion.plan(key, digest, len(spec.nodes), conf.getint("core", "max_map_length"))
+        write_spec_slices(store, spec, key, digest, expansion.groups(), signer)
         self.log.info(
             "%s: %d generated nodes in %d task instances, spec %s (%d bytes)",
             dynamic.name,

@@ -26,7 +26,7 @@ from airflow.sdk.exceptions import (
 from airflow_dynflow.airflow import compat, errors
 from airflow_dynflow.airflow.operators.child_run import ChildRun, ChildRunLink
 from airflow_dynflow.airflow.runtime.calls import run_entity
-from airflow_dynflow.airflow.runtime.expansion import compiled, node_envelope, node_location
+from airflow_dynflow.airflow.runtime.expansion import instance_spec, node_envelope, node_location
 from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
 from airflow_dynflow.airflow.runtime.inputs import Resolver
 from airflow_dynflow.airflow.runtime.labels import set_label
@@ -145,10 +145,10 @@ class NodeRun:
         self.ti = context["ti"]
         set_label(context, op.item)
         signer = deployment_signer()
-        self.expansion, self.spec = compiled(context, op.compile_id, signer)
         map_index = self.ti.map_index
         assert map_index is not None, "generated-node instances are always mapped"
         self.map_index: int = map_index
+        self.expansion, self.spec = instance_spec(context, op.compile_id, signer, map_index)
         self.nodes = self.expansion.nodes_of(self.map_index)
         self.store = BlobStore()
         self.payloads = Payloads(self.store, signer)
@@ -173,7 +173,7 @@ class NodeRun:
         )
 
     def label_of_instance(self, map_index: int) -> str:
-        return self.expansion.labels(self.spec)[map_index]
+        return self.expansion.label_of(map_index, self.spec)
 
     def dependencies(self) -> list[int]:
         inside = set(self.nodes)
@@ -259,9 +259,9 @@ class NodeRun:
 
     def _log_inputs(self, index: int, label: str, inputs: Mapping[str, Any], entity: NodeEntity) -> None:
         """Dependencies by label and inputs (truncated), folded into a log group; then the cache."""
-        labels = self.expansion.labels(self.spec) if self.expansion.batch == 1 else None
+        batched = self.expansion.batch > 1
         deps = [
-            labels[d] if labels is not None else self.spec.label(d)
+            self.spec.label(d) if batched else self.expansion.label_of(d, self.spec)
             for d in self.spec.nodes[index].depends_on()
         ]
         self.op.log.info("::group::%s: inputs and dependencies", label)

@@ -5,6 +5,9 @@ XCom (key ``spec``). Generated node ``n{i}`` runs in map index ``i // batch`` of
 task: one node per mapped instance, unless the spec has more nodes than ``[core] max_map_length``,
 in which case contiguous runs of ``batch`` nodes share an instance. Because nodes are in
 topological order, a batch only ever waits on earlier batches.
+
+A generated instance reads only its own slice of the spec (``instance_spec``); the whole spec is
+read by the tasks that need all of it (``compiled``: the result task).
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ from typing import Any
 from airflow.sdk import Context
 
 from airflow_dynflow.airflow import errors
-from airflow_dynflow.airflow.store.futures_spec import read_futures_spec
+from airflow_dynflow.airflow.store.futures_spec import read_futures_spec, read_spec_slice
 from airflow_dynflow.airflow.store.payloads import location
 from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Spec, node_id
+from airflow_dynflow.core.spec_slice import SpecSlice
 
-__all__ = ["Expansion", "compiled", "node_envelope", "node_location"]
+__all__ = ["Expansion", "compiled", "instance_spec", "node_envelope", "node_location"]
 
 _FIELDS = ("key", "digest", "count", "batch")
 
@@ -70,28 +74,53 @@ class Expansion:
     def map_index_of(self, node: int) -> int:
         return node // self.batch
 
+    def groups(self) -> list[range]:
+        """Each instance's nodes, by map index."""
+        return [self.nodes_of(m) for m in range(self.instances)]
+
     def labels(self, spec: Spec) -> list[str]:
         """``n7 update_list`` per instance (``n0-n9 (10 nodes)`` when batched): the UI's map labels."""
+        return [self.label_of(m, spec) for m in range(self.instances)]
+
+    def label_of(self, map_index: int, spec: Spec | SpecSlice) -> str:
+        """Instance ``map_index``'s label; a slice knows it for its own instance and its dependencies."""
         if self.batch == 1:
-            return [
-                f"{node_id(i)} {spec.nodes[i].options.name or spec.nodes[i].task}" for i in range(self.count)
-            ]
-        out = []
-        for m in range(self.instances):
-            nodes = self.nodes_of(m)
-            out.append(f"{node_id(nodes[0])}-{node_id(nodes[-1])} ({len(nodes)} nodes)")
-        return out
+            node = spec.nodes[map_index]
+            return f"{node_id(map_index)} {node.options.name or node.task}"
+        nodes = self.nodes_of(map_index)
+        return f"{node_id(nodes[0])}-{node_id(nodes[-1])} ({len(nodes)} nodes)"
 
 
 def compiled(context: Context, compile_id: str, signer: Signer) -> tuple[Expansion, Spec]:
     """The expansion a compile task pushed in this run, and its futures spec (checked)."""
+    expansion = pushed_expansion(context, compile_id, signer)
+    return expansion, read_futures_spec(expansion.key, expansion.digest, compile_id)
+
+
+def instance_spec(
+    context: Context, compile_id: str, signer: Signer, map_index: int
+) -> tuple[Expansion, Spec | SpecSlice]:
+    """The expansion, and the slice of its spec that instance ``map_index`` runs (checked).
+
+    A spec compiled before slices existed has none; its instances read the whole spec."""
+    expansion = pushed_expansion(context, compile_id, signer)
+    try:
+        part = read_spec_slice(expansion.key, expansion.digest, compile_id, map_index)
+    except FileNotFoundError:
+        return expansion, read_futures_spec(expansion.key, expansion.digest, compile_id)
+    if part.own != expansion.nodes_of(map_index):
+        raise errors.bad_spec_slice(expansion.key, map_index)
+    return expansion, part
+
+
+def pushed_expansion(context: Context, compile_id: str, signer: Signer) -> Expansion:
+    """The expansion a compile task pushed in this run, its signature checked."""
     ti = context["ti"]
     data = ti.xcom_pull(task_ids=compile_id, key="spec")
     if data is None:
         raise errors.no_futures_spec(compile_id)
     where = location(ti.dag_id, context["run_id"], compile_id) + "/spec"
-    expansion = Expansion.from_xcom(data, signer, where)
-    return expansion, read_futures_spec(expansion.key, expansion.digest, compile_id)
+    return Expansion.from_xcom(data, signer, where)
 
 
 def node_location(context: Context, nodes_id: str, expansion: Expansion, index: int) -> str:

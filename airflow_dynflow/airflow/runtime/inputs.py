@@ -21,6 +21,7 @@ from airflow_dynflow.core.entities import Workflow
 from airflow_dynflow.core.interface import Param
 from airflow_dynflow.core.local_runner import walk_path
 from airflow_dynflow.core.spec import Binding, Const, Ref, Spec
+from airflow_dynflow.core.spec_slice import SpecSlice
 
 __all__ = ["Envelope", "Resolver", "check_conf", "workflow_resolver"]
 
@@ -32,7 +33,7 @@ class Resolver:
     def __init__(
         self,
         *,
-        spec: Spec,
+        spec: Spec | SpecSlice,
         payloads: Payloads,
         fetch: Callable[[int], Envelope | None],
         describe: Callable[[int], str],

@@ -78,6 +78,13 @@ class BlobStore:
     def read_bytes(self, key: object) -> bytes:
         return self.path_of(key).read_bytes()
 
+    def read_range(self, key: object, start: int, end: int) -> bytes:
+        """Bytes ``start`` to ``end`` (exclusive) of an object: a seek on a local disk, one ranged GET
+        on S3 or GCS. Through the filesystem, not ``ObjectStoragePath.open``, whose lineage hook
+        loads Airflow's plugins on its first use in a process (0.3 s here)."""
+        path = self.path_of(key)
+        return bytes(path.fs.cat_file(path.path, start=start, end=end))
+
     def exists(self, key: str) -> bool:
         return self.path_of(key).exists()
 
