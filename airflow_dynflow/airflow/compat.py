@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["dag_run_exists", "dag_run_state", "is_dag_test", "state_name", "stored_xcom_value", "task_states"]
+from airflow_dynflow.airflow import errors
+
+__all__ = [
+    "dag_run_exists",
+    "dag_run_state",
+    "is_dag_test",
+    "mapped_return_values",
+    "state_name",
+    "stored_xcom_value",
+    "task_states",
+]
 
 
 def state_name(state: Any) -> str | None:
@@ -60,6 +70,37 @@ def task_states(
         for key, state in found.items()
         if key.startswith(prefix) and key[len(prefix) :].lstrip("-").isdigit()
     }
+
+
+def mapped_return_values(dag_id: str, run_id: str, task_id: str, stop: int) -> list[Any]:
+    """The return values of ``task_id``'s mapped instances in one run, in map-index order, at most
+    ``stop`` of them, in one execution-API request.
+
+    ``xcom_pull`` has no range read: with ``map_indexes`` it sends one request per index, without
+    it it reads every row. The task SDK's ``GetXComSequenceSlice`` (what ``XCom.get_all`` sends,
+    without a bound) does; its values come back without their map index, and only for the
+    instances that pushed one. Values are decoded by the configured XCom backend, as ``xcom_pull``
+    would.
+    """
+    from airflow.sdk.bases.xcom import _XComValueWrapper
+    from airflow.sdk.execution_time.comms import GetXComSequenceSlice, XComSequenceSliceResult
+    from airflow.sdk.execution_time.task_runner import SUPERVISOR_COMMS
+    from airflow.sdk.execution_time.xcom import XCom
+
+    reply = SUPERVISOR_COMMS.send(
+        GetXComSequenceSlice(
+            key="return_value",
+            dag_id=dag_id,
+            run_id=run_id,
+            task_id=task_id,
+            start=None,
+            stop=stop,
+            step=None,
+        )
+    )
+    if not isinstance(reply, XComSequenceSliceResult):
+        raise errors.unexpected_execution_api_reply("XComSequenceSliceResult", reply)
+    return [XCom.deserialize_value(_XComValueWrapper(value)) for value in reply.root]
 
 
 def dag_run_exists(dag_id: str, run_id: str) -> bool:

@@ -211,6 +211,10 @@ def futures_spec_replaced(key: str) -> BadFuturesSpecError:
     return BadFuturesSpecError(f"the futures spec at {key} is not the one compiled for this run")
 
 
+def unexpected_execution_api_reply(expected: str, reply: object) -> TypeError:
+    return TypeError(f"the execution API answered {type(reply).__name__} where {expected} was expected")
+
+
 def bad_spec_slice(key: str, map_index: int) -> BadFuturesSpecError:
     return BadFuturesSpecError(
         f"the spec slices at {key} are damaged: no valid offsets for map index {map_index}"

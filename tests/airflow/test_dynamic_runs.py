@@ -163,3 +163,29 @@ def test_a_spec_compiled_without_slices_still_runs_from_the_whole_spec(run_dag, 
     monkeypatch.setattr(compile_module, "write_spec_slices", lambda *args: None)
     run = run_dag("fan_out", n=5)
     assert run.result == sum(i * i for i in range(5))
+
+
+def test_a_fan_in_reads_its_upstream_outputs_in_one_request(run_dag, monkeypatch):
+    """``total`` over 40 generated nodes: one execution-API request for their outputs, not 40. The
+    spy passes every call through to the real client and only notes which task's XCom was read."""
+    from airflow.sdk.api.client import XComOperations
+
+    singles, slices = [], []
+    get, get_slice = XComOperations.get, XComOperations.get_sequence_slice
+
+    def spy_get(self, dag_id, run_id, task_id, key, map_index=None, *args, **kwargs):
+        if key == "return_value":
+            singles.append((task_id, map_index))
+        return get(self, dag_id, run_id, task_id, key, map_index, *args, **kwargs)
+
+    def spy_slice(self, dag_id, run_id, task_id, key, *args, **kwargs):
+        slices.append(task_id)
+        return get_slice(self, dag_id, run_id, task_id, key, *args, **kwargs)
+
+    monkeypatch.setattr(XComOperations, "get", spy_get)
+    monkeypatch.setattr(XComOperations, "get_sequence_slice", spy_slice)
+    run = run_dag("fan_out", n=40)
+    assert run.result == sum(i * i for i in range(40))
+    assert [s for s in slices if s == "sum_of_squares.nodes"] == ["sum_of_squares.nodes"]
+    # The only single read of a node's output left: the result task reading the total's.
+    assert [s for s in singles if s[0] == "sum_of_squares.nodes"] == [("sum_of_squares.nodes", 40)]

@@ -26,10 +26,11 @@ from airflow.sdk.exceptions import (
 from airflow_dynflow.airflow import compat, errors
 from airflow_dynflow.airflow.operators.child_run import ChildRun, ChildRunLink
 from airflow_dynflow.airflow.runtime.calls import run_entity
-from airflow_dynflow.airflow.runtime.expansion import instance_spec, node_envelope, node_location
+from airflow_dynflow.airflow.runtime.expansion import instance_spec, node_location
 from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
 from airflow_dynflow.airflow.runtime.inputs import Resolver
 from airflow_dynflow.airflow.runtime.labels import set_label
+from airflow_dynflow.airflow.runtime.upstream import UpstreamEnvelopes
 from airflow_dynflow.airflow.runtime.waiting import DependencyStatus, dependency_status
 from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
@@ -150,6 +151,7 @@ class NodeRun:
         self.map_index: int = map_index
         self.expansion, self.spec = instance_spec(context, op.compile_id, signer, map_index)
         self.nodes = self.expansion.nodes_of(self.map_index)
+        self.upstream = UpstreamEnvelopes(self.ti, op.task_id, self.expansion)
         self.store = BlobStore()
         self.payloads = Payloads(self.store, signer)
         self.done: dict[int, Any] = {}
@@ -212,7 +214,7 @@ class NodeRun:
     def _fetch(self, index: int) -> Any:
         if index in self.done:
             return self.done[index]
-        return node_envelope(self.ti, self.op.task_id, self.expansion, index)
+        return self.upstream.envelope(index)
 
     def resolver(self) -> Resolver:
         return Resolver(
@@ -230,6 +232,9 @@ class NodeRun:
 
     def execute(self) -> dict[str, Any]:
         resolver = self.resolver()
+        self.upstream.prefetch(
+            d for i in self.nodes for d in self.spec.nodes[i].depends_on() if d not in self.nodes
+        )
         for index in self.nodes:
             node = self.spec.nodes[index]
             entity = self.spec.entity(node)

@@ -7,11 +7,13 @@ from typing import Any
 
 from airflow.sdk import BaseOperator, Context
 
-from airflow_dynflow.airflow.runtime.expansion import compiled, node_envelope, node_location
+from airflow_dynflow.airflow.runtime.expansion import compiled, node_location
 from airflow_dynflow.airflow.runtime.inputs import Resolver
+from airflow_dynflow.airflow.runtime.upstream import UpstreamEnvelopes
 from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.payloads import Payloads, location
+from airflow_dynflow.core.spec import nodes_read
 
 __all__ = ["DynamicResultOperator"]
 
@@ -30,10 +32,12 @@ class DynamicResultOperator(BaseOperator):
         ti = context["ti"]
         store = BlobStore()
         payloads = Payloads(store, signer)
+        upstream = UpstreamEnvelopes(ti, self.nodes_id, expansion)
+        upstream.prefetch(nodes_read(spec.outputs.values()))
         resolver = Resolver(
             spec=spec,
             payloads=payloads,
-            fetch=lambda index: node_envelope(ti, self.nodes_id, expansion, index),
+            fetch=upstream.envelope,
             describe=lambda index: f"generated node {spec.label(index)}",
             locate=lambda index: node_location(context, self.nodes_id, expansion, index),
         )

@@ -24,7 +24,7 @@ from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Spec, node_id
 from airflow_dynflow.core.spec_slice import SpecSlice
 
-__all__ = ["Expansion", "compiled", "instance_spec", "node_envelope", "node_location"]
+__all__ = ["Expansion", "compiled", "instance_spec", "node_location", "pushed_expansion"]
 
 _FIELDS = ("key", "digest", "count", "batch")
 
@@ -127,13 +127,3 @@ def node_location(context: Context, nodes_id: str, expansion: Expansion, index: 
     """Where generated node ``index``'s outputs come from (see ``store.payloads.location``)."""
     where = location(context["ti"].dag_id, context["run_id"], nodes_id, expansion.map_index_of(index))
     return f"{where}/{node_id(index)}"
-
-
-def node_envelope(ti: Any, nodes_id: str, expansion: Expansion, index: int) -> Any:
-    """Generated node ``index``'s outputs envelope from the instance that ran it, or None."""
-    envelope = ti.xcom_pull(task_ids=nodes_id, map_indexes=expansion.map_index_of(index))
-    if envelope is None:
-        return None
-    if not isinstance(envelope, dict):
-        raise errors.bad_instance_outputs(nodes_id, expansion.map_index_of(index))
-    return envelope.get(node_id(index))

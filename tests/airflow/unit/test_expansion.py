@@ -7,7 +7,7 @@ import json
 import pytest
 
 from airflow_dynflow.airflow.errors import IntegrityError
-from airflow_dynflow.airflow.runtime.expansion import Expansion, node_envelope, node_location
+from airflow_dynflow.airflow.runtime.expansion import Expansion, node_location
 from airflow_dynflow.airflow.store.payloads import location
 from airflow_dynflow.core.signing import Signer
 from tests.airflow.unit import entities as e
@@ -123,22 +123,6 @@ class PushedXCom:
     def xcom_pull(self, task_ids: str, map_indexes: int) -> object:
         self.pulled.append((task_ids, map_indexes))
         return self.value
-
-
-def test_a_node_s_envelope_is_pulled_from_the_instance_that_ran_it():
-    ti = PushedXCom({"n6": {"o0": {"v": 1, "sig": "s"}}, "n7": {"o0": {"v": 2, "sig": "s"}}})
-    assert node_envelope(ti, "count.nodes", plan(25, max_map_length=10), 7) == {"o0": {"v": 2, "sig": "s"}}
-    assert ti.pulled == [("count.nodes", 2)]
-
-
-def test_a_node_that_pushed_nothing_has_no_envelope():
-    assert node_envelope(PushedXCom(None), "count.nodes", plan(3), 1) is None
-
-
-@pytest.mark.parametrize("pushed", [[1], "n1", 3], ids=["list", "str", "int"])
-def test_an_instance_that_pushed_no_mapping_is_refused_by_shape(pushed):
-    with pytest.raises(IntegrityError, match=r"\(envelope shape\) for the outputs of count.nodes\[1\]"):
-        node_envelope(PushedXCom(pushed), "count.nodes", plan(3), 1)
 
 
 def test_a_node_s_outputs_come_from_its_instance_of_the_node_task():
