@@ -30,6 +30,7 @@ from airflow_dynflow.airflow.runtime.expansion import instance_spec, node_locati
 from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
 from airflow_dynflow.airflow.runtime.inputs import Resolver
 from airflow_dynflow.airflow.runtime.labels import set_label
+from airflow_dynflow.airflow.runtime.polling import poll_delays
 from airflow_dynflow.airflow.runtime.upstream import UpstreamEnvelopes
 from airflow_dynflow.airflow.runtime.waiting import DependencyStatus, dependency_status
 from airflow_dynflow.airflow.signing import deployment_signer
@@ -88,7 +89,7 @@ class GeneratedNodeOperator(BaseOperator):
             poll = conf.getfloat("dynflow", "poll_interval", fallback=0.25)
             if compat.is_dag_test():
                 raise AirflowRescheduleException(datetime.now(UTC) + timedelta(seconds=poll))
-            status = self._wait_inline(context, deps, poll)
+            status = self._wait_inline(context, deps, poll, status)
             if not status.ready and status.dead is None:
                 self.defer(
                     trigger=DependenciesTrigger(
@@ -112,14 +113,17 @@ class GeneratedNodeOperator(BaseOperator):
         run that a previous try started (``ChildRun._wait``)."""
         return NodeRun(self, context).finish_child()
 
-    def _wait_inline(self, context: Context, deps: list[int], poll: float) -> DependencyStatus:
+    def _wait_inline(
+        self, context: Context, deps: list[int], poll: float, status: DependencyStatus
+    ) -> DependencyStatus:
         """A short wait in the worker first: a chain's next node is usually ready within a second,
         and deferring costs a trip through the triggerer and a fresh worker. Bounded, so waiting
-        instances cannot starve ready ones of worker slots for long."""
+        instances cannot starve ready ones of worker slots for long. Looks soon, then less often
+        (``runtime.polling``)."""
         deadline = time.monotonic() + conf.getfloat("dynflow", "wait_inline_seconds", fallback=1.5)
-        status = dependency_status(self.dag_id, context["run_id"], self.task_id, deps)
+        delays = poll_delays(poll)
         while not status.ready and status.dead is None and time.monotonic() < deadline:
-            time.sleep(poll)
+            time.sleep(next(delays))
             status = dependency_status(self.dag_id, context["run_id"], self.task_id, deps)
         return status
 

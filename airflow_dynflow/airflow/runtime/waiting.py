@@ -8,7 +8,7 @@ answer it: all ``success`` means ready; any ``failed``, ``upstream_failed``, ``s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from airflow_dynflow.airflow import compat
@@ -27,17 +27,20 @@ class DependencyStatus:
     state: str | None = None
 
 
-def dependency_status(dag_id: str, run_id: str, task_id: str, map_indexes: Iterable[int]) -> DependencyStatus:
-    """Ask the execution API for the states of ``map_indexes`` of ``task_id`` in this run."""
+def dependency_status(
+    dag_id: str,
+    run_id: str,
+    task_id: str,
+    map_indexes: Iterable[int],
+    states: Mapping[int, str | None] | None = None,
+) -> DependencyStatus:
+    """Ask the execution API for the states of ``map_indexes`` of ``task_id`` in this run, unless
+    ``states`` (every instance's, read once for many waiters) already says."""
     wanted = sorted(set(map_indexes))
     if not wanted:
         return DependencyStatus(True)
-    states: dict[int, str | None] = {}
-    if len(wanted) <= _FEW:
-        for m in wanted:
-            states.update(compat.task_states(dag_id, run_id, task_id, m))
-    else:
-        states = compat.task_states(dag_id, run_id, task_id)
+    if states is None:
+        states = _ask(dag_id, run_id, task_id, wanted)
     ready = True
     for m in wanted:
         state = states.get(m)
@@ -46,3 +49,12 @@ def dependency_status(dag_id: str, run_id: str, task_id: str, map_indexes: Itera
         if state != "success":
             ready = False
     return DependencyStatus(ready)
+
+
+def _ask(dag_id: str, run_id: str, task_id: str, wanted: list[int]) -> dict[int, str | None]:
+    if len(wanted) > _FEW:
+        return compat.task_states(dag_id, run_id, task_id)
+    states: dict[int, str | None] = {}
+    for m in wanted:
+        states.update(compat.task_states(dag_id, run_id, task_id, m))
+    return states

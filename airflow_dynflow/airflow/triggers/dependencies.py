@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
-from asgiref.sync import sync_to_async
 
 from airflow_dynflow.airflow.runtime.waiting import dependency_status
+from airflow_dynflow.airflow.triggers.shared_states import watching
 
 __all__ = ["DependenciesTrigger"]
 
@@ -18,7 +17,8 @@ class DependenciesTrigger(BaseTrigger):
     """Fires once sibling map indexes are all done, or as soon as one of them can never succeed.
 
     Waiting here holds no worker slot, which is what keeps a long chain of generated nodes from
-    deadlocking the executor.
+    deadlocking the executor. The states come from a poller shared by every trigger of this
+    triggerer that waits on the same task in the same run (``triggers.shared_states``).
     """
 
     def __init__(
@@ -44,10 +44,10 @@ class DependenciesTrigger(BaseTrigger):
         )
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
-        check = sync_to_async(dependency_status)
-        while True:
-            status = await check(self.dag_id, self.run_id, self.task_id, self.map_indexes)
-            if status.ready or status.dead is not None:
-                yield TriggerEvent({"ready": status.ready, "dead": status.dead, "state": status.state})
-                return
-            await asyncio.sleep(self.poll_interval)
+        async with watching(self.dag_id, self.run_id, self.task_id, self.poll_interval) as watch:
+            while True:
+                states = await watch.next()
+                status = dependency_status(self.dag_id, self.run_id, self.task_id, self.map_indexes, states)
+                if status.ready or status.dead is not None:
+                    yield TriggerEvent({"ready": status.ready, "dead": status.dead, "state": status.state})
+                    return
