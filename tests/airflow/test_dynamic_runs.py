@@ -189,3 +189,23 @@ def test_a_fan_in_reads_its_upstream_outputs_in_one_request(run_dag, monkeypatch
     assert [s for s in slices if s == "sum_of_squares.nodes"] == ["sum_of_squares.nodes"]
     # The only single read of a node's output left: the result task reading the total's.
     assert [s for s in singles if s[0] == "sum_of_squares.nodes"] == [("sum_of_squares.nodes", 40)]
+
+
+def test_instances_without_a_nested_dynamic_store_no_child_run_link(run_dag):
+    """The task SDK stores each declared extra link in XCom; a link only a nested dynamic can have
+    is not stored, empty, for every other instance (a request and a row each)."""
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    run = run_dag("fan_out", n=5)
+    assert run.result == sum(i * i for i in range(5))
+    with create_session() as session:
+        keys = {
+            row.key
+            for row in session.scalars(
+                XComModel.get_many(
+                    run_id=run.run_id, key=None, task_ids="sum_of_squares.nodes", dag_ids="fan_out"
+                )
+            )
+        }
+    assert keys == {"return_value"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from airflow.sdk import BaseOperator, BaseOperatorLink, Context, ObjectStoragePath
@@ -22,7 +22,7 @@ from airflow_dynflow.airflow.runtime.child_request import request_location, resu
 from airflow_dynflow.airflow.store.payloads import Payloads
 from airflow_dynflow.core.entities import Dynamic, checked_inputs
 
-__all__ = ["ChildRun", "ChildRunLink", "child_run_id", "display_ref"]
+__all__ = ["ChildRun", "ChildRunLink", "child_run_id", "display_ref", "link_only_for_child_runs"]
 
 # Airflow caps run ids at 250 characters, and ``[scheduler] allowed_run_id_pattern`` (by default
 # ``^[A-Za-z0-9_.~:+-]+$``, never ``..``) is what a run id given to a trigger must match.
@@ -64,6 +64,17 @@ class ChildRunLink(BaseOperatorLink):
 
         found = _CHILD_RUNS.get((ti_key.dag_id, ti_key.run_id, ti_key.task_id, ti_key.map_index))
         return build_airflow_dagrun_url(dag_id=found[0], run_id=found[1]) if found else ""
+
+
+def link_only_for_child_runs(operator: BaseOperator, entities: Iterable[object]) -> None:
+    """Drop the "child run" link from an instance that runs no nested dynamic.
+
+    The task SDK stores every declared extra link in XCom when an instance finishes, an empty one
+    too: a request and a metadata-DB row per generated instance, for a link only a nested dynamic
+    ever has. The operator object is this instance's own (a fresh unmapped copy), and the UI shows
+    no link for an instance without the XCom, as it does for an empty one."""
+    if not any(isinstance(entity, Dynamic) for entity in entities):
+        operator.operator_extra_links = ()
 
 
 # (dag, run, task, map index) -> (runner DAG, child run id), for ChildRunLink in this process.

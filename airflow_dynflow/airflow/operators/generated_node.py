@@ -24,7 +24,7 @@ from airflow.sdk.exceptions import (
 )
 
 from airflow_dynflow.airflow import compat, errors
-from airflow_dynflow.airflow.operators.child_run import ChildRun, ChildRunLink
+from airflow_dynflow.airflow.operators.child_run import ChildRun, ChildRunLink, link_only_for_child_runs
 from airflow_dynflow.airflow.runtime.calls import run_entity
 from airflow_dynflow.airflow.runtime.expansion import instance_spec, node_location
 from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
@@ -156,6 +156,7 @@ class NodeRun:
         self.expansion, self.spec = instance_spec(context, op.compile_id, signer, map_index)
         self.nodes = self.expansion.nodes_of(self.map_index)
         self.upstream = UpstreamEnvelopes(self.ti, op.task_id, self.expansion)
+        link_only_for_child_runs(op, (self.spec.entity(self.spec.nodes[i]) for i in self.nodes))
         self.store = BlobStore()
         self.payloads = Payloads(self.store, signer)
         self.done: dict[int, Any] = {}
