@@ -30,7 +30,7 @@ from airflow_dynflow.airflow.runtime.expansion import instance_spec, node_locati
 from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
 from airflow_dynflow.airflow.runtime.inputs import Resolver
 from airflow_dynflow.airflow.runtime.labels import set_label
-from airflow_dynflow.airflow.runtime.polling import poll_delays
+from airflow_dynflow.airflow.runtime.polling import INLINE_LIMIT, poll_delays
 from airflow_dynflow.airflow.runtime.upstream import UpstreamEnvelopes
 from airflow_dynflow.airflow.runtime.waiting import DependencyStatus, dependency_status
 from airflow_dynflow.airflow.signing import deployment_signer
@@ -121,7 +121,7 @@ class GeneratedNodeOperator(BaseOperator):
         instances cannot starve ready ones of worker slots for long. Looks soon, then less often
         (``runtime.polling``)."""
         deadline = time.monotonic() + conf.getfloat("dynflow", "wait_inline_seconds", fallback=1.5)
-        delays = poll_delays(poll)
+        delays = poll_delays(min(poll, INLINE_LIMIT))
         while not status.ready and status.dead is None and time.monotonic() < deadline:
             time.sleep(next(delays))
             status = dependency_status(self.dag_id, context["run_id"], self.task_id, deps)

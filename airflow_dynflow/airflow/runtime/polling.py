@@ -5,15 +5,22 @@ milliseconds. Polling at a fixed ``[dynflow] poll_interval`` (0.25 s) saw it fin
 late on average, at every hop. The first looks now come soon and the delay doubles up to
 ``poll_interval``: a dependency that finishes quickly is seen quickly, one that takes long costs
 only a few more requests than before.
+
+A node waiting in its worker (at most ``wait_inline_seconds``) backs off only to
+``INLINE_LIMIT``: it already holds a worker slot, its dependency is most often the node just before
+it in a chain, running a function that takes milliseconds, and each look costs one small request.
+A deferred node's trigger backs off to ``poll_interval``, its look shared with every other trigger
+on the same task (``triggers.shared_states``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-__all__ = ["poll_delays"]
+__all__ = ["INLINE_LIMIT", "poll_delays"]
 
 _FIRST = 0.025
+INLINE_LIMIT = 0.1
 
 
 def poll_delays(limit: float) -> Iterator[float]:
