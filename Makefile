@@ -42,7 +42,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check airflow_dynflow tests bench harness examples
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench --write-docs
 
 clean:
 	rm -rf $(VENV) airflow_home

@@ -82,6 +82,8 @@ class Compiled:
 
 
 def profile_text(fn: Callable[[], Any], lines: int = 14) -> str:
+    """cProfile's top ``lines`` by cumulative time for one call of ``fn``, after a warm-up call."""
+    fn()
     profiler = cProfile.Profile()
     profiler.enable()
     fn()
@@ -117,14 +119,21 @@ def run() -> list[tuple[str, str, str]]:
     return rows
 
 
+def appendix() -> str:
+    """The profile of one generated instance's spec read, before slices (the whole spec) and now."""
+    parts = ["### One generated instance's spec read, profiled (`python -m bench.instance profile`)"]
+    for n in SIZES:
+        compiled = Compiled(n)
+        nodes = len(compiled.spec.nodes)
+        reads = (("before: the whole spec", compiled.read_whole), ("after: its slice", compiled.read_slice))
+        for what, fn in reads:
+            parts += ["", f"{nodes:,} nodes, {what}:", "", "```", profile_text(fn).strip("\n"), "```"]
+    return "\n".join(parts)
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["profile"]:
-        for n in SIZES:
-            compiled = Compiled(n)
-            print(f"## {n + 1:,} nodes, whole spec\n")
-            print(profile_text(compiled.read_whole))
-            print(f"## {n + 1:,} nodes, the instance's slice\n")
-            print(profile_text(compiled.read_slice))
+        print(appendix())
     else:
         for row in run():
             print("| " + " | ".join(row) + " |")
