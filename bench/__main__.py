@@ -1,7 +1,7 @@
 """``python -m bench [--write-docs] [core|airflow ...]``: each benchmark's figures as a Markdown table.
 
-With ``--write-docs`` (what ``make bench`` runs) the table, and any suite's ``appendix()`` (the
-before/after profile of a generated instance), also replace the latest-run section of
+With ``--write-docs`` (what ``make bench`` runs) each suite's rows, and its ``appendix()`` when it
+has one (the before/after profile of a generated instance), also replace that suite's block in
 docs/benchmarks.md, stamped with the date, machine and commit (``bench.report``).
 """
 
@@ -20,17 +20,14 @@ def main(argv: list[str]) -> None:
     suites = [a for a in argv if a != "--write-docs"] or SUITES
     print(f"Machine: {report.machine()}, commit {report.commit()}\n")
     print("| benchmark | result | notes |\n|---|---|---|")
-    rows: list[tuple[str, str, str]] = []
-    appendices = []
     for name in suites:
         module = importlib.import_module(f"bench.{name}")
-        for row in module.run():
-            rows.append(row)
+        rows = module.run()
+        for row in rows:
             print("| " + " | ".join(row) + " |", flush=True)
-        if hasattr(module, "appendix"):
-            appendices.append(module.appendix())
+        if write_docs:
+            report.write(name, rows, module.appendix() if hasattr(module, "appendix") else "")
     if write_docs:
-        report.write(rows, "\n\n".join(appendices), suites)
         print(f"\nwritten to {report.DOC}")
 
 

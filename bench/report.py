@@ -1,8 +1,10 @@
-"""Writing a ``make bench`` run into docs/benchmarks.md: its figures with the date, machine and commit.
+"""Writing ``make bench`` figures into docs/benchmarks.md, with the date, machine and commit.
 
-The run's section sits between two markers (``<!-- bench:latest -->`` and ``<!-- /bench:latest -->``)
-and is replaced as a whole by the next run, so the page always shows the latest full run beside the
-hand-written sections that explain earlier ones. Without the markers the section is appended.
+Each suite's figures sit in a block of their own between two markers (``<!-- bench:scheduler -->``
+and ``<!-- /bench:scheduler -->``) under the page's last heading, "Latest `make bench` figures".
+A run replaces the blocks of the suites it ran and leaves the others, so a long suite can be run
+alone (on a quiet machine) without losing the rest; the hand-written sections above explain
+earlier runs.
 """
 
 from __future__ import annotations
@@ -16,7 +18,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "benchmarks.md"
-START, END = "<!-- bench:latest -->", "<!-- /bench:latest -->"
+HEADING = "## Latest `make bench` figures"
+INTRO = (
+    "Written by `python -m bench --write-docs` (what `make bench` runs): one block per suite, each "
+    "replaced by the next run of that suite."
+)
 
 
 def machine() -> str:
@@ -41,13 +47,11 @@ def commit() -> str:
     return head + (" with uncommitted changes" if dirty else "")
 
 
-def section(rows: list[tuple[str, str, str]], appendix: str, suites: list[str]) -> str:
+def block(suite: str, rows: list[tuple[str, str, str]], appendix: str = "") -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        START,
-        f"## Latest `make bench` ({when}, {machine()}, commit `{commit()}`)",
-        "",
-        f"Written by `python -m bench --write-docs` (suites: {', '.join(suites)}); the next run replaces it.",
+        f"<!-- bench:{suite} -->",
+        f"### `{suite}` ({when}, {machine()}, commit `{commit()}`)",
         "",
         "| benchmark | result | notes |",
         "|---|---|---|",
@@ -55,16 +59,19 @@ def section(rows: list[tuple[str, str, str]], appendix: str, suites: list[str]) 
     ]
     if appendix:
         lines += ["", appendix.rstrip()]
-    return "\n".join([*lines, END]) + "\n"
+    return "\n".join([*lines, f"<!-- /bench:{suite} -->"])
 
 
-def write(rows: list[tuple[str, str, str]], appendix: str, suites: list[str], doc: Path = DOC) -> None:
-    text = doc.read_text()
-    new = section(rows, appendix, suites)
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        text = before + new + ("\n" + after if after else "")
+def write(suite: str, rows: list[tuple[str, str, str]], appendix: str = "", doc: Path = DOC) -> None:
+    """Replace (or add) ``suite``'s block in ``doc``."""
+    text = doc.read_text().rstrip("\n")
+    new = block(suite, rows, appendix)
+    start, end = f"<!-- bench:{suite} -->", f"<!-- /bench:{suite} -->"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + new + rest.split(end, 1)[1]
     else:
-        text = text.rstrip("\n") + "\n\n" + new
-    doc.write_text(text)
+        if HEADING not in text:
+            text += f"\n\n{HEADING}\n\n{INTRO}"
+        text += "\n\n" + new
+    doc.write_text(text + "\n")
