@@ -7,6 +7,7 @@ misuse or a type mismatch in it fails the import of the file, with the line that
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Callable
 from datetime import timedelta
@@ -79,10 +80,22 @@ task.__doc__ = """Make a typed function a task: one node of a graph, one operato
 
 Use as ``@task`` or ``@task(retries=2, timeout=60, cache=True, cache_version="1")``."""
 
-dynamic = _task_decorator(Dynamic)
-dynamic.__doc__ = """Make a typed function a dynamic workflow: a task whose body builds a graph at run time.
+_dynamic = _task_decorator(Dynamic)
 
-Takes the same options as ``@task``."""
+
+def dynamic(fn: Callable[..., Any] | None = None, *, nodes_per_instance: int = 1, **options: Any) -> Any:
+    """Make a typed function a dynamic workflow: a task whose body builds a graph at run time.
+
+    Takes the same options as ``@task``, and ``nodes_per_instance``: on Airflow, how many consecutive
+    generated nodes one task instance runs (1, the default: one instance per node)."""
+
+    def wrap(fn: Callable[..., Any]) -> Dynamic:
+        if type(nodes_per_instance) is not int or nodes_per_instance < 1:
+            raise errors.bad_nodes_per_instance(fn.__name__, nodes_per_instance)
+        entity = _dynamic(fn, **options)
+        return dataclasses.replace(entity, nodes_per_instance=nodes_per_instance)
+
+    return wrap(fn) if fn is not None else wrap
 
 
 @overload

@@ -195,6 +195,10 @@ def options_not_honoured(owner: str, names: typing.Iterable[str]) -> str:
     )
 
 
+def bad_nodes_per_instance(entity: str, value: Any) -> ValueError:
+    return ValueError(f"{entity}: nodes_per_instance must be a positive int, not {value!r}")
+
+
 def cache_version_without_cache(entity: str) -> ValueError:
     return ValueError(f"{entity}: cache_version is set but cache=False; add cache=True")
 
