@@ -12,7 +12,7 @@ import sys
 
 from bench import report
 
-SUITES = ["core", "trust", "instance", "requests", "graph_view", "airflow", "scheduler"]
+SUITES = ["core", "trust", "instance", "requests", "graph_view", "airflow", "scheduler", "distributed"]
 
 
 def main(argv: list[str]) -> None:

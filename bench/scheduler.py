@@ -28,6 +28,11 @@ used pages (``page_count - freelist_count`` as a reader sees the database, commi
 included). The files' figure also counts the write-ahead log growing, which it does in steps (it is
 reused after a checkpoint, not shrunk) and mostly on a fresh stack; the used pages are the content.
 
+``python -m bench.scheduler --distributed [case ...]`` runs the same cases on the distributed stack
+(``harness.distributed``: PostgreSQL, Redis, CeleryExecutor with two workers of concurrency 4, the
+blob store on a local S3 server), the column issue #11 asks for; the DB growth is then
+``pg_database_size``, and task CPU is counted under the two workers.
+
 A case that fails or times out is reported as such in its row, with the task-instance states it was
 left in; the run is then marked failed through the API so later cases get the executor to themselves,
 and the stack's home (logs included) is kept for inspection.
@@ -47,6 +52,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from harness.distributed import DistributedStack
 from harness.polling import PollTimeout, poll_until
 from harness.processes import cpu_by_component
 from harness.rest import FINISHED_RUN_STATES, AirflowStackError
@@ -148,12 +154,24 @@ WARMUP = [
 CHAIN_KEYS = ("static", "plain_chain", "dyn_chain", "seed")
 
 
-def db_sizes(home: Path) -> tuple[int, int]:
-    """(bytes on disk, bytes in used pages) of the metadata DB.
+def db_sizes(stack: AirflowStack) -> tuple[int, int]:
+    """(bytes on disk, bytes in used pages) of the metadata DB (on PostgreSQL its size, twice).
 
     Read-only and brief, so the running components never wait on this connection for long; in WAL mode
     a reader does not block writers anyway.
     """
+    if isinstance(stack, DistributedStack):
+        import psycopg2
+
+        conn = psycopg2.connect(stack.postgres.url(driver="postgresql"))
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT pg_database_size(current_database())")
+                (size,) = cursor.fetchone()
+        finally:
+            conn.close()
+        return size, size
+    home = stack.home
     db = home / "airflow.db"
     on_disk = sum(p.stat().st_size for p in (db, home / "airflow.db-wal") if p.exists())
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
@@ -173,6 +191,9 @@ def cpu_seconds(stack: AirflowStack) -> dict[str, float]:
     and reap the task processes they run, so task CPU lands in "executor workers + tasks" once a task
     has finished.
     """
+    if isinstance(stack, DistributedStack):
+        workers = {f"worker-{w}": "executor workers + tasks" for w in stack.workers}
+        return cpu_by_component(stack.pids, members_as=workers | {"scheduler": "scheduler"})
     return cpu_by_component(stack.pids, members_as={"scheduler": "executor workers + tasks"})
 
 
@@ -184,7 +205,7 @@ def measure(stack: AirflowStack, case: Case, evidence: list[str]) -> Measured:
     """Trigger one run, wait for it, and read its timings, size and result back through REST."""
     api = stack.api
     api.wait_for_dag(case.dag_id)
-    file_before, used_before = db_sizes(stack.home)
+    file_before, used_before = db_sizes(stack)
     cpu_before = cpu_seconds(stack)
     start = time.monotonic()
     run_id = api.trigger(case.dag_id, case.conf)
@@ -206,7 +227,7 @@ def measure(stack: AirflowStack, case: Case, evidence: list[str]) -> Measured:
         evidence.append(_evidence(stack, case, run_id, run, states))
         # frees the executor for the next case
         api.patch(f"/api/v2/dags/{case.dag_id}/dagRuns/{run_id}", {"state": "failed"})
-    file_after, used_after = db_sizes(stack.home)
+    file_after, used_after = db_sizes(stack)
     begun, ended = _when(run.get("start_date")), _when(run.get("end_date"))
     queued = _when(run.get("queued_at"))
     measured = Measured(
@@ -360,19 +381,25 @@ def schedule(keys: list[str]) -> list[Case]:
     return order + [CASES[k] for k in keys if k not in CHAIN_KEYS]
 
 
-def run(keys: list[str] | None = None) -> list[tuple[str, str, str]]:
+def run(keys: list[str] | None = None, distributed: bool = False) -> list[tuple[str, str, str]]:
     root = Path(tempfile.mkdtemp(prefix="dynflow-bench-scheduler-"))
     dags = root / "dags"
     shutil.copytree(DAGS, dags, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(SEED, dags)
     home = root / "home"
     home.mkdir()
-    env = {"AIRFLOW__DYNFLOW__STORE_URL": f"file://{home / 'store'}"}
     evidence: list[str] = []
     measured: dict[str, list[Measured]] = {}
     started = time.monotonic()
+    stack: AirflowStack = (
+        DistributedStack(dags_folder=dags, home=home)
+        if distributed
+        else AirflowStack(
+            dags_folder=dags, home=home, extra_env={"AIRFLOW__DYNFLOW__STORE_URL": f"file://{home / 'store'}"}
+        )
+    )
     try:
-        with AirflowStack(dags_folder=dags, home=home, extra_env=env) as stack:
+        with stack:
             for case in schedule(keys or list(CASES)):
                 m = measure(stack, case, evidence)
                 if case not in WARMUP:
@@ -381,6 +408,8 @@ def run(keys: list[str] | None = None) -> list[tuple[str, str, str]]:
         print(f"[scheduler bench] stack error; home kept at {root}", file=sys.stderr)
         raise
     rows = rows_of(measured)
+    if distributed:
+        rows = [(f"{what} [PostgreSQL + Celery]", result, notes) for what, result, notes in rows]
     rows.append(
         ("scheduler suite, total wall time", f"{time.monotonic() - started:.0f} s", "stack start included")
     )
@@ -396,6 +425,7 @@ def run(keys: list[str] | None = None) -> list[tuple[str, str, str]]:
 
 
 if __name__ == "__main__":
-    # ``python -m bench.scheduler [case ...]``: a subset of the cases, e.g. ``static dyn_chain``.
-    for row in run(sys.argv[1:] or None):
+    # ``python -m bench.scheduler [--distributed] [case ...]``: a subset of the cases (``static dyn_chain``).
+    args = [a for a in sys.argv[1:] if a != "--distributed"]
+    for row in run(args or None, distributed="--distributed" in sys.argv[1:]):
         print("| " + " | ".join(row) + " |", flush=True)
