@@ -20,6 +20,7 @@ from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.dynamic_group import build_runner_dag, dynamic_group, runner_dag_id
 from airflow_dynflow.airflow.executor_config import executor_config
 from airflow_dynflow.airflow.operators.compile import DynamicCompileOperator
+from airflow_dynflow.airflow.operators.conditional import DecideOperator, SelectOperator
 from airflow_dynflow.airflow.operators.map import MapCollectOperator, MapElementOperator, MapSplitOperator
 from airflow_dynflow.airflow.operators.outputs import DynflowOutputsOperator
 from airflow_dynflow.airflow.operators.task import DynflowTaskOperator
@@ -123,13 +124,37 @@ class _Builder:
                 self.exit[dep] >> first
             self.entry.append(first)
             self.exit.append(last)
+        self._cases()
         used = {dep for node in self.spec.nodes for dep in node.depends_on()}
         sinks = [op for i, op in enumerate(self.exit) if i not in used]
+        guarded = any(node.guard is not None for node in self.spec.nodes)
         outputs = DynflowOutputsOperator(
-            task_id="outputs", workflow=self.wf, sources=self._sources(self.spec.outputs.values())
+            task_id="outputs",
+            workflow=self.wf,
+            sources=self._sources(self.spec.outputs.values()),
+            # A sink inside a case not taken is skipped; the workflow still has its result.
+            trigger_rule=TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS if guarded else TriggerRule.ALL_SUCCESS,
         )
         for op in sinks:
             op >> outputs
+
+    def _cases(self) -> None:
+        """Tell each decide operator which of its direct downstream tasks belong to which case.
+
+        A node's first task follows the decide node already (the guard is a dependency); its last
+        one (a map's collect, a dynamic's result, which run when all their upstream tasks are
+        skipped) is made to follow it too, so that the branch skips it directly.
+        """
+        for index, node in enumerate(self.spec.nodes):
+            if node.guard is None:
+                continue
+            decide, case = node.guard
+            op = self.exit[decide]
+            assert isinstance(op, DecideOperator)
+            first, last = self.entry[index], self.exit[index]
+            if last is not first:
+                op >> last
+            op.case_tasks.setdefault(case, []).extend(dict.fromkeys([first.task_id, last.task_id]))
 
     def _node(self, index: int, node: Node) -> tuple[BaseOperator, BaseOperator]:
         entry = self.spec.tasks[node.task]
@@ -151,7 +176,10 @@ class _Builder:
             return dynamic_group(task_id, display, group, make, runner_dag_id(self.dag_id), **options)
         if display is not None:
             options["task_display_name"] = display
-        op = DynflowTaskOperator(
+        if entry.kind == "select":
+            options["trigger_rule"] = TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS
+        operator = {"decide": DecideOperator, "select": SelectOperator}.get(entry.kind, DynflowTaskOperator)
+        op = operator(
             task_id=task_id, task_group=group, workflow=self.wf, node=index, sources=sources, **options
         )
         return op, op

@@ -18,6 +18,7 @@ __all__ = [
     "NodeFailedError",
     "bad_child_request",
     "bad_futures_spec",
+    "case_not_taken",
     "child_run_failed",
     "child_run_without_result",
     "dependency_dead",
@@ -227,6 +228,12 @@ def dependency_dead(item: str, culprit: str, state: str | None) -> AirflowSkipEx
     """``n3 step: not run: its dependency n2 step failed``; both named by label, never by map index."""
     happened = _DEAD_STATES.get(state or "", f"is {state}")
     return AirflowSkipException(f"{item}: not run: its dependency {culprit} {happened}")
+
+
+def case_not_taken(label: str, decide: str, case: int, chosen: int | None) -> AirflowSkipException:
+    """``sort_locally[n4]: not run: it is in case 0 of terminal_case[n1], which took case 1``."""
+    took = "was not run" if chosen is None else f"took case {chosen}"
+    return AirflowSkipException(f"{label}: not run: it is in case {case} of {decide}, which {took}")
 
 
 def child_run_note(parent_dag_id: str, parent_run_id: str, label: str, dynamic: str) -> str:

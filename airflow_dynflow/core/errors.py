@@ -11,6 +11,8 @@ import typing
 from typing import Any
 
 __all__ = [
+    "ConditionFailedError",
+    "ConditionalError",
     "InterfaceError",
     "InvalidValue",
     "PromiseError",
@@ -39,6 +41,15 @@ class InterfaceError(TypeError):
 
 class SpecError(ValueError):
     """A graph spec is malformed, was tampered with, or refers to tasks that no longer match it."""
+
+
+class ConditionalError(AssertionError):
+    """A ``conditional(...)`` chain is built wrongly. An AssertionError, as flytekit raises for the
+    same mistakes, so code written against flytekit catches it unchanged."""
+
+
+class ConditionFailedError(ValueError):
+    """The ``else_().fail(message)`` case of a conditional was taken; a ValueError, as in flytekit."""
 
 
 class InvalidValue(Exception):
@@ -164,6 +175,112 @@ def order_cycle(entity: str, stuck: typing.Iterable[tuple[str, int]]) -> SpecErr
     """``stuck`` holds (task, node index) of every node the cycle leaves waiting."""
     names = ", ".join(f"{task}[n{index}]" for task, index in stuck)
     return SpecError(f"{entity}: '>>' made a cycle between {names}")
+
+
+# ---------------------------------------------------------------- conditionals
+
+
+def condition_truth(condition: str) -> PromiseError:
+    return PromiseError(
+        f"cannot take the truth value of the condition {condition}: it is decided when the graph "
+        "runs. Use it in conditional(...).if_(...), and join conditions with '&' and '|', not "
+        "'and'/'or'/'not'"
+    )
+
+
+def condition_operand(op: str, value: Any) -> PromiseError:
+    return PromiseError(
+        f"'{op}' joins two conditions (comparisons of promises, e.g. (p > 1) {op} (q < 2)); "
+        f"got {type(value).__qualname__}"
+    )
+
+
+def conditional_outside_body(name: str) -> ConditionalError:
+    return ConditionalError(
+        f"conditional '{name}' can only be used inside a @workflow or @dynamic body, where task "
+        "calls return promises"
+    )
+
+
+def conditional_misplaced(name: str, call: str, place: str) -> ConditionalError:
+    return ConditionalError(
+        f"conditional '{name}': {call} comes {place}; a conditional reads "
+        "if_(...).then(...)[.elif_(...).then(...)].else_().then(...) or .else_().fail(...)"
+    )
+
+
+def conditional_unfinished(name: str) -> ConditionalError:
+    return ConditionalError(
+        f"conditional '{name}' is never finished: end it with .else_().then(...) or "
+        '.else_().fail("message") (a dangling if_ is not allowed, as in flytekit)'
+    )
+
+
+def condition_is_a_promise(name: str, where: str, promise: Any) -> ConditionalError:
+    return ConditionalError(
+        f"conditional '{name}'.{where} got the promise {promise!r} itself; compare it, e.g. "
+        "p.is_true(), p.is_false(), p.is_none() or p == value"
+    )
+
+
+def condition_not_an_expression(name: str, where: str, value: Any) -> ConditionalError:
+    return ConditionalError(
+        f"conditional '{name}'.{where} takes a comparison of promises (<, <=, >, >=, ==, !=) "
+        f"joined with & and |; got {type(value).__qualname__}"
+    )
+
+
+def condition_constant(name: str, where: str, value: Any) -> ConditionalError:
+    return ConditionalError(
+        f"conditional '{name}'.{where}: a condition compares promises with None, bool, int, float "
+        f"or str constants; got {type(value).__qualname__}"
+    )
+
+
+def condition_uses_branch_promise(name: str, where: str, source: str) -> ConditionalError:
+    return ConditionalError(
+        f"conditional '{name}'.{where} compares a promise of {source}, made inside one of its own "
+        "cases; conditions may only use promises made before the conditional"
+    )
+
+
+def then_needs_promises(name: str, value: Any) -> ConditionalError:
+    return ConditionalError(
+        f"conditional '{name}': then() takes the promise (or tuple of promises) of a call made in "
+        f"the case; got {type(value).__qualname__}"
+    )
+
+
+def condition_failed(name: str, message: str) -> ConditionFailedError:
+    return ConditionFailedError(f"{message} (conditional '{name}' took its else_().fail(...) case)")
+
+
+def cases_differ_in_outputs(name: str, first: int, other: int) -> TypeMismatchError:
+    return TypeMismatchError(
+        f"conditional '{name}': its first case gives {first} value(s) but another gives {other}; "
+        "every case must give the same outputs"
+    )
+
+
+def case_type_mismatch(name: str, output: str, expected: Any, actual: Any, source: str) -> TypeMismatchError:
+    return type_mismatch(
+        f"conditional '{name}'",
+        "output",
+        output,
+        expected,
+        f"a promise of {type_name(actual)} from {source} in another case",
+    )
+
+
+def promise_outside_case(entity: str, role: str, name: str, source: str, case: str) -> PromiseError:
+    return PromiseError(
+        f"{entity}: {role} '{name}' got a promise of {source}, which only exists when {case} is "
+        "taken; use the result of the conditional instead"
+    )
+
+
+def order_across_cases(before: str, after: str, case: str) -> PromiseError:
+    return PromiseError(f"'>>' cannot make {after} wait for {before}, which only runs when {case} is taken")
 
 
 # ---------------------------------------------------------------- options
@@ -377,6 +494,14 @@ def spec_no_output(where: str, node: int) -> SpecError:
 
 def spec_unknown_output(where: str, output: str, node: int) -> SpecError:
     return SpecError(f"{where} uses output {output!r} of n{node}, which has no such output")
+
+
+def spec_bad_condition(name: str, detail: str) -> SpecError:
+    return SpecError(f"conditional {name!r} in the spec is malformed: {detail}")
+
+
+def spec_bad_guard(where: str, decide: int, case: int) -> SpecError:
+    return SpecError(f"{where} is guarded by case {case} of n{decide}, which is no such case")
 
 
 def add_node_path(exc: BaseException, frame: str) -> None:

@@ -21,6 +21,13 @@ RUNS = [
     ("customizing_resources", "resources_wf", {"x": [1, 1, 2, 3, 3]}),
     ("task_cache", "cached_wf", {"n": 4}),
     ("dynamic_workflows", "dynamic_wf", {"s1": "Pear", "s2": "Earth", "n": 5}),
+    ("dynamic_workflows", "merge_sort", {"numbers": [9, 4, 7, 1, 8, 2, 6, 3, 5, 0], "numbers_count": 10}),
+    ("conditions", "multiplier", {"my_input": 3.0}),
+    ("conditions", "multiplier_2", {"my_input": 3.0}),
+    ("conditions", "multiplier_3", {"my_input": 4.0}),
+    ("conditions", "boolean_wf", {"seed": 4}),
+    ("conditions", "nested_conditions", {"radius": 0.3}),
+    ("conditions", "scaled_wf", {"values": [1.0, 5.0, 2.0]}),
 ]
 
 
