@@ -86,17 +86,17 @@ class ConditionalSection:
 
     def if_(self, expr: Any) -> ConditionalSection:
         if self.cases or self._open is not None:
-            raise errors.conditional_misplaced(self.name, "if_()", "as the first case")
+            raise errors.conditional_misplaced(self.name, "if_()")
         return self._start(expr, "if_")
 
     def elif_(self, expr: Any) -> ConditionalSection:
         if not self.cases or self._open is not None or self._finished:
-            raise errors.conditional_misplaced(self.name, "elif_()", "after if_(...).then(...)")
+            raise errors.conditional_misplaced(self.name, "elif_()")
         return self._start(expr, "elif_")
 
     def else_(self) -> ConditionalSection:
         if not self.cases or self._open is not None or self._finished:
-            raise errors.conditional_misplaced(self.name, "else_()", "after if_(...).then(...)")
+            raise errors.conditional_misplaced(self.name, "else_()")
         self.cases.append(None)
         self._enter()
         return self
@@ -104,7 +104,7 @@ class ConditionalSection:
     def then(self, result: Any) -> Any:
         """Close the open case with its result: promises of calls made in it, or workflow inputs."""
         if self._open is None:
-            raise errors.conditional_misplaced(self.name, "then()", "after if_(), elif_() or else_()")
+            raise errors.conditional_misplaced(self.name, "then()")
         self.results.append(self._promises(result))
         self._leave()
         return self._finish() if self.cases[-1] is None else self
@@ -112,7 +112,7 @@ class ConditionalSection:
     def fail(self, message: str) -> Any:
         """Close the ``else_`` case with a failure: the run fails with ``message`` when it is taken."""
         if self._open is None or self.cases[-1] is not None:
-            raise errors.conditional_misplaced(self.name, "fail()", "after else_()")
+            raise errors.conditional_misplaced(self.name, "fail()")
         self.fail_message = message
         self.results.append(None)
         self._leave()
@@ -241,7 +241,7 @@ class Decide:
     def from_json(cls, name: str, operands: Sequence[str], conditions: list[Any], fail: str | None) -> Decide:
         """Rebuild from a verified spec, checking that every condition reads a declared operand."""
         if not conditions:
-            raise errors.spec_bad_condition(name, "no conditions")
+            raise errors.spec_no_conditions(name)
         for tree in conditions:
             _check_tree(name, tree, set(operands))
         return cls.create(name, (*conditions, None), fail, operands)

@@ -202,9 +202,18 @@ def conditional_outside_body(name: str) -> ConditionalError:
     )
 
 
-def conditional_misplaced(name: str, call: str, place: str) -> ConditionalError:
+_PLACES = {
+    "if_()": "as the first case",
+    "elif_()": "after if_(...).then(...)",
+    "else_()": "after if_(...).then(...)",
+    "then()": "after if_(), elif_() or else_()",
+    "fail()": "after else_()",
+}
+
+
+def conditional_misplaced(name: str, call: str) -> ConditionalError:
     return ConditionalError(
-        f"conditional '{name}': {call} comes {place}; a conditional reads "
+        f"conditional '{name}': {call} comes {_PLACES[call]}; a conditional reads "
         "if_(...).then(...)[.elif_(...).then(...)].else_().then(...) or .else_().fail(...)"
     )
 
@@ -498,6 +507,14 @@ def spec_unknown_output(where: str, output: str, node: int) -> SpecError:
 
 def spec_bad_condition(name: str, detail: str) -> SpecError:
     return SpecError(f"conditional {name!r} in the spec is malformed: {detail}")
+
+
+def spec_no_conditions(name: str) -> SpecError:
+    return SpecError(f"conditional {name!r} in the spec has no conditions")
+
+
+def spec_no_cases(name: str) -> SpecError:
+    return SpecError(f"the select node {name!r} in the spec has no cases")
 
 
 def spec_bad_guard(where: str, decide: int, case: int) -> SpecError:

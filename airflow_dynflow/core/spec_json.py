@@ -552,12 +552,10 @@ def _built_in_entry(key: str, e: _WireEntry) -> TaskEntry:
     """A conditional's decide or select node: rebuilt from the spec, never imported."""
     entity: Decide | Select
     if e.kind == "decide":
-        if e.conditions is None:
-            raise errors.spec_bad_condition(key, "no conditions")
-        entity = Decide.from_json(key, list(e.inputs), e.conditions, e.fail)
+        entity = Decide.from_json(key, list(e.inputs), e.conditions or [], e.fail)
     else:
         if e.cases is None or e.cases < 1:
-            raise errors.spec_bad_condition(key, "no cases")
+            raise errors.spec_no_cases(key)
         entity = Select.create(key, e.cases, dict.fromkeys(e.outputs, Any))
     return entity.task_entry(key)
 
