@@ -80,6 +80,8 @@ def test_merge_sort_recurses_through_conditionals_and_child_runs(stack):
     assert state == "success"
     assert stack.api.xcom("merge_sort", run_id, "outputs") == sorted(numbers)
     assert stack.api.task_instance("merge_sort", run_id, "sort_locally")["state"] == "skipped"
+    log = stack.api.task_log("merge_sort", run_id, "terminal_case")
+    assert "terminal_case: case 1 taken (x0=12, x1=3)" in log
 
 
 def test_nested_dynamics_run_as_child_runs_and_flow_back(stack):
