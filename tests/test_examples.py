@@ -24,6 +24,7 @@ PRINTED = {
     "customizing_resources.py": "9\n",
     "task_cache.py": "32\n",
     "dynamic_workflows.py": "DefaultNamedTupleOutput(o0=3, o1=30)\n",
+    "launch_plans.py": "3.0\n3.0\n-9.25\n-1.0\n2026-11-29 07:30\nYou're awesome, Flyte\n",
 }
 
 
