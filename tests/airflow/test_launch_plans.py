@@ -87,3 +87,19 @@ def test_launch_plan_dag_gives_what_the_plan_gives_locally(run_dag: Any, dag_id:
     from tests.airflow.test_examples import local_result_as_json
 
     assert run_dag(dag_id).result == local_result_as_json("launch_plans", variable, {})
+
+
+# tests/airflow/dags/launch_plan_features.py: (dag_id, conf, what the plan gives as plain Python)
+FEATURE_RUNS = [
+    ("every_kind_lp", {"xs": [1, 2]}, {"o0": 30, "o1": 30}),
+    ("plan_in_workflow", {"xs": [1, 2]}, {"o0": 30, "o1": 30}),
+    ("plan_in_dynamic_wf", {"xs": [1, 2]}, [100, 200]),
+]
+
+
+@pytest.mark.parametrize(("dag_id", "conf", "expected"), FEATURE_RUNS, ids=[r[0] for r in FEATURE_RUNS])
+def test_launch_plan_with_maps_dynamics_or_nesting_gives_its_local_result(
+    run_dag: Any, dag_id: str, conf: dict, expected: Any
+) -> None:
+    run = run_dag(dag_id, **conf)
+    assert (run.state, run.result) == ("success", expected)
