@@ -8,7 +8,7 @@ that reads the params, before it executes (BaseOperator's ``pre_execute``):
 
 * a conf that names a fixed input is refused, naming the plan and the inputs, before any user code
   runs (Airflow itself accepts conf keys that are not params);
-* the kickoff input, unless the conf gives it, is the run's ``data_interval_end``: the time a
+* the kickoff input, unless the conf gives it a value, is the run's ``data_interval_end``: the time a
   scheduled run was due (Airflow 3's cron and delta schedules give runs an interval that ends then),
   or the logical date a manual run was given; a manual run without one gets ``run_after``, the
   time it was triggered.
@@ -72,6 +72,7 @@ class LaunchRun:
         given = sorted(set(conf) & set(self.fixed))
         if given:
             raise errors.fixed_inputs_in_conf(self.plan, given)
-        if self.kickoff is not None and self.kickoff not in conf:
+        # The trigger form sends every param, an empty kickoff input as null.
+        if self.kickoff is not None and conf.get(self.kickoff) is None:
             when = run.data_interval_end or run.run_after
             context["params"][self.kickoff] = when.isoformat()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -68,11 +69,27 @@ def test_kickoff_input_gets_the_runs_logical_date(dagbag: Any) -> None:
     assert Run(dag.dag_id, dagrun.run_id, str(dagrun.state)).result == "2026-11-29 07:30"
 
 
-def test_kickoff_input_of_a_manual_run_without_logical_date_is_the_trigger_time(run_dag: Any) -> None:
+def kickoff_of_a_run_now(start: Callable[[], Run]) -> tuple[datetime.datetime, ...]:
+    """(the minute before the run, the kickoff time the run printed, the time after it)."""
     before = datetime.datetime.now(UTC).replace(second=0, microsecond=0)
-    run = run_dag("my_cron_scheduled_lp")
-    ran_at = datetime.datetime.strptime(run.result, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
-    assert before <= ran_at <= datetime.datetime.now(UTC)
+    ran_at = datetime.datetime.strptime(start().result, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+    return before, ran_at, datetime.datetime.now(UTC)
+
+
+def test_kickoff_input_of_a_manual_run_without_logical_date_is_the_trigger_time(dagbag: Any) -> None:
+    dag = dagbag.get_dag("my_cron_scheduled_lp")
+
+    def start() -> Run:
+        dagrun = dag.test(logical_date=None)
+        return Run(dag.dag_id, dagrun.run_id, str(dagrun.state))
+
+    before, kickoff, after = kickoff_of_a_run_now(start)
+    assert before <= kickoff <= after
+
+
+def test_kickoff_input_left_empty_in_the_conf_gets_the_runs_time(run_dag: Any) -> None:
+    before, kickoff, after = kickoff_of_a_run_now(lambda: run_dag("my_cron_scheduled_lp", kickoff_time=None))
+    assert before <= kickoff <= after
 
 
 def test_kickoff_input_given_in_the_conf_is_kept(run_dag: Any) -> None:
