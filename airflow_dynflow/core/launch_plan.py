@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from airflow_dynflow.core import errors, runtimes
 from airflow_dynflow.core.entities import Workflow, checked_inputs, dispatch, input_schemas
@@ -52,8 +52,6 @@ class LaunchPlan:
     fixed_inputs: Mapping[str, Any]
     schedule: Schedule | None
     interface: Interface
-
-    kind: ClassVar[str] = "launch_plan"
 
     @classmethod
     def get_or_create(
