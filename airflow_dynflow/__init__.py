@@ -23,10 +23,12 @@ from airflow_dynflow.core.errors import (
     TypeMismatchError,
 )
 from airflow_dynflow.core.interface import kwtypes
+from airflow_dynflow.core.launch_plan import LaunchPlan
 from airflow_dynflow.core.map_task import MapTask, map_task
 from airflow_dynflow.core.node_call import create_node
 from airflow_dynflow.core.promise import Promise
 from airflow_dynflow.core.resources import Resources
+from airflow_dynflow.core.schedules import CronSchedule, FixedRate
 from airflow_dynflow.core.spec import Spec
 
 __version__ = "0.1.0"
@@ -34,8 +36,11 @@ __version__ = "0.1.0"
 __all__ = [
     "ConditionFailedError",
     "ConditionalError",
+    "CronSchedule",
     "Dynamic",
+    "FixedRate",
     "InterfaceError",
+    "LaunchPlan",
     "MapTask",
     "Promise",
     "PromiseError",

@@ -28,6 +28,7 @@ PRINTED = {
         "1.0 9.0\n9.0\nValueError: The input must be between 0 and 10\n32.0\n0 -1\n0.36 25.0 40.0\n"
         "[1.0, 10.0, 4.0]\n"
     ),
+    "launch_plans.py": "3.0\n3.0\n-9.25\n-1.0\n2026-11-29 07:30\nYou're awesome, Flyte\n",
 }
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "child_run_failed",
     "child_run_without_result",
     "dependency_dead",
+    "fixed_inputs_in_conf",
     "futures_spec_replaced",
     "input_not_json",
     "integrity",
@@ -179,6 +180,14 @@ def unknown_conf_keys(workflow: str, unknown: Iterable[str], inputs: Iterable[st
     return ValueError(
         f"{workflow}: unknown input(s) in the run's conf: {', '.join(unknown)}; "
         f"the workflow's inputs are: {', '.join(inputs) or 'none'}"
+    )
+
+
+def fixed_inputs_in_conf(plan: str, names: Iterable[str]) -> AirflowFailException:
+    """Fails the task for good: a retry reads the same conf."""
+    return AirflowFailException(
+        f"launch plan '{plan}' fixes input(s) {', '.join(names)}; a run's conf cannot set them "
+        "(trigger a launch plan that has them as default_inputs, or the workflow's own DAG)"
     )
 
 

@@ -7,7 +7,6 @@ misuse or a type mismatch in it fails the import of the file, with the line that
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar, overload
@@ -15,7 +14,7 @@ from typing import Any, TypeVar, overload
 from airflow_dynflow.core import errors, runtimes
 from airflow_dynflow.core.entities import Dynamic, Task, Workflow, trace_workflow
 from airflow_dynflow.core.interface import interface_of
-from airflow_dynflow.core.options import checked_options
+from airflow_dynflow.core.options import checked_options, warn_not_honoured
 from airflow_dynflow.core.origin import origin_of
 from airflow_dynflow.core.resources import Resources
 
@@ -42,8 +41,7 @@ def _task_decorator(cls: type[Task]) -> Callable[..., Any]:
     ) -> Any:
         def wrap(fn: Callable[..., Any]) -> Task:
             name = fn.__name__
-            if flytekit_only:
-                warnings.warn(errors.options_not_honoured(name, flytekit_only), UserWarning, stacklevel=3)
+            warn_not_honoured(name, flytekit_only, stacklevel=3)
             options = checked_options(
                 name,
                 {

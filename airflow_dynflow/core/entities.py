@@ -24,7 +24,7 @@ from airflow_dynflow.core.protocols import Entity
 from airflow_dynflow.core.spec import Owner, Ref, Spec, TaskEntry
 from airflow_dynflow.core.tracing import Trace, current_frame, entered
 
-__all__ = ["Dynamic", "Task", "Workflow", "dispatch"]
+__all__ = ["Dynamic", "Task", "Workflow", "dispatch", "input_schemas"]
 
 
 def dispatch(entity: Entity, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
@@ -182,6 +182,11 @@ def trace_workflow(fn: Callable[..., Any], interface: Interface, origin: Origin)
     }
     with entered(trace):
         result = fn(**promises)
+    return trace.finish(Owner(origin, interface), input_schemas(interface), result)
+
+
+def input_schemas(interface: Interface) -> dict[str, dict[str, Any]]:
+    """A JSON schema per input, with its default and description: what a runtime offers for inputs."""
     schemas = {}
     for name, p in interface.inputs.items():
         schema = dict(p.converter.schema())
@@ -190,4 +195,4 @@ def trace_workflow(fn: Callable[..., Any], interface: Interface, origin: Origin)
         if p.description:
             schema.setdefault("description", p.description)
         schemas[name] = schema
-    return trace.finish(Owner(origin, interface), schemas, result)
+    return schemas

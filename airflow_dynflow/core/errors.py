@@ -329,6 +329,114 @@ def timed_out(entity: str, timeout: float) -> TimeoutError:
     return TimeoutError(f"{entity} timed out after {timeout:g} s")
 
 
+# ---------------------------------------------------------------- launch plans and schedules
+
+
+def _lp(name: str) -> str:
+    return f"launch plan '{name}'"
+
+
+def launch_plan_needs_workflow(target: Any) -> TypeError:
+    return TypeError(f"LaunchPlan.get_or_create() takes a @workflow, got {target!r}")
+
+
+def launch_plan_unnamed_settings(workflow: str) -> ValueError:
+    return ValueError(
+        f"LaunchPlan.get_or_create({workflow}): only a named launch plan can have default_inputs, "
+        "fixed_inputs or a schedule; pass name=... (without it you get the workflow's default launch plan)"
+    )
+
+
+def launch_plan_named_like_workflow(name: str, workflow: str) -> ValueError:
+    return ValueError(
+        f"{_lp(name)} has the name of workflow {workflow}'s default launch plan (its DAG on Airflow); "
+        "give it a name of its own"
+    )
+
+
+def launch_plan_conflict(name: str, differences: typing.Iterable[str]) -> ValueError:
+    return ValueError(
+        f"{_lp(name)} already exists with a different {', '.join(differences)}; "
+        "use the same arguments to get it again, or give the new launch plan another name"
+    )
+
+
+def launch_plan_unknown_input(
+    name: str, role: str, input_name: str, workflow: str, inputs: typing.Iterable[str]
+) -> TypeError:
+    """``role`` is "default_inputs", "fixed_inputs" or "kickoff_time_input_arg"."""
+    return TypeError(
+        f"{_lp(name)}: {role} names '{input_name}', which is not an input of workflow {workflow} "
+        f"(its inputs are: {', '.join(inputs) or 'none'})"
+    )
+
+
+def launch_plan_input_twice(name: str, input_name: str) -> ValueError:
+    return ValueError(
+        f"{_lp(name)}: input '{input_name}' is in both default_inputs and fixed_inputs; keep one"
+    )
+
+
+def fixed_input_overridden(name: str, inputs: typing.Iterable[str]) -> TypeError:
+    return TypeError(
+        f"{_lp(name)} fixes input(s) {', '.join(sorted(inputs))}; a call cannot change them "
+        "(make them default_inputs of a launch plan to allow it)"
+    )
+
+
+def kickoff_input_not_datetime(name: str, input_name: str, declared: Any) -> TypeMismatchError:
+    return TypeMismatchError(
+        f"{_lp(name)}: kickoff_time_input_arg '{input_name}' expects an input of type datetime, "
+        f"got one of type {type_name(declared)}"
+    )
+
+
+def kickoff_input_fixed(name: str, input_name: str) -> ValueError:
+    return ValueError(
+        f"{_lp(name)}: input '{input_name}' receives the scheduled time (kickoff_time_input_arg), "
+        "so it cannot also be a fixed input"
+    )
+
+
+def scheduled_inputs_without_value(name: str, inputs: typing.Iterable[str]) -> ValueError:
+    return ValueError(
+        f"{_lp(name)} runs on a schedule, so every input needs a value; give {', '.join(inputs)} "
+        "a default_inputs or fixed_inputs entry, or a default in the workflow"
+    )
+
+
+def cron_needs_one_expression(cron_expression: Any, schedule: Any) -> TypeError:
+    return TypeError(
+        "CronSchedule() takes exactly one of cron_expression= (AWS form, '0 10 * * ? *') or "
+        f"schedule= ('*/5 * * * *', '@daily'); got cron_expression={cron_expression!r}, schedule={schedule!r}"
+    )
+
+
+def cron_not_five_fields(schedule: str) -> ValueError:
+    return ValueError(
+        f"CronSchedule(schedule={schedule!r}): expected five fields (minute hour day-of-month month "
+        "day-of-week) or an alias such as '@daily'"
+    )
+
+
+def aws_cron_not_six_fields(expression: str) -> ValueError:
+    return ValueError(
+        f"CronSchedule(cron_expression={expression!r}): expected AWS's six fields with the year '*' "
+        "('0 10 * * ? *'); for other years use schedule= with five fields"
+    )
+
+
+def aws_cron_numeric_weekday(expression: str) -> ValueError:
+    return ValueError(
+        f"CronSchedule(cron_expression={expression!r}): AWS numbers weekdays 1-7 from Sunday and cron "
+        "0-6, so write weekday names (MON-FRI) or use schedule= with a five-field expression"
+    )
+
+
+def bad_fixed_rate(duration: Any) -> ValueError:
+    return ValueError(f"FixedRate(duration=...) must be a positive timedelta, got {duration!r}")
+
+
 # ---------------------------------------------------------------- map_task
 
 

@@ -28,6 +28,9 @@ RUNS = [
     ("conditions", "boolean_wf", {"seed": 4}),
     ("conditions", "nested_conditions", {"radius": 0.3}),
     ("conditions", "scaled_wf", {"values": [1.0, 5.0, 2.0]}),
+    ("launch_plans", "simple_wf", {"x": [-3, 0, 3], "y": [7, 4, -2]}),
+    ("launch_plans", "date_formatter_wf", {"kickoff_time": "2026-11-29T07:30:00+00:00"}),
+    ("launch_plans", "positive_wf", {"name": "Flyte"}),
 ]
 
 
@@ -40,7 +43,9 @@ def local_result_as_json(module: str, workflow: str, conf: dict) -> object:
         sys.modules[name] = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(sys.modules[name])
     wf = getattr(sys.modules[name], workflow)
-    result = wf(**conf)
+    # The conf is JSON, as a run's conf is: a datetime input is given as its ISO text.
+    inputs = wf.interface.inputs
+    result = wf(**{k: inputs[k].converter.from_jsonable(v) for k, v in conf.items()})
     params = wf.interface.outputs
     if len(params) == 1 and wf.interface.output_tuple is None:
         (param,) = params.values()
