@@ -13,10 +13,10 @@ import sys
 from airflow_dynflow.core.entities import Workflow
 from airflow_dynflow.core.launch_plan import LaunchPlan
 
-__all__ = ["on_workflow_defined"]
+__all__ = ["on_defined"]
 
 
-def on_workflow_defined(defined: Workflow | LaunchPlan) -> None:
+def on_defined(defined: Workflow | LaunchPlan) -> None:
     if "airflow" not in sys.modules:
         return
     if isinstance(defined, LaunchPlan):
