@@ -37,11 +37,17 @@ def _task_decorator(cls: type[Task]) -> Callable[..., Any]:
         priority_weight: int | None = None,
         requests: Resources | None = None,
         limits: Resources | None = None,
+        nodes_per_instance: int | None = None,
         **flytekit_only: Any,
     ) -> Any:
         def wrap(fn: Callable[..., Any]) -> Task:
             name = fn.__name__
             warn_not_honoured(name, flytekit_only, stacklevel=3)
+            packing = {} if nodes_per_instance is None else {"nodes_per_instance": nodes_per_instance}
+            if packing and cls is not Dynamic:
+                raise errors.packing_on_a_task(name)
+            if packing and (type(nodes_per_instance) is not int or nodes_per_instance < 1):
+                raise errors.bad_nodes_per_instance(name, nodes_per_instance)
             options = checked_options(
                 name,
                 {
@@ -64,6 +70,7 @@ def _task_decorator(cls: type[Task]) -> Callable[..., Any]:
                 options=options,
                 cache=cache,
                 cache_version=cache_version,
+                **packing,
             )
 
         return wrap(fn) if fn is not None else wrap
@@ -80,7 +87,10 @@ Use as ``@task`` or ``@task(retries=2, timeout=60, cache=True, cache_version="1"
 dynamic = _task_decorator(Dynamic)
 dynamic.__doc__ = """Make a typed function a dynamic workflow: a task whose body builds a graph at run time.
 
-Takes the same options as ``@task``."""
+Takes the same options as ``@task``, and ``nodes_per_instance=N``: on Airflow, run up to N
+generated nodes (contiguous in the spec's order) in one task instance, for graphs of many tiny
+nodes where Airflow's cost per instance dwarfs the work. Each node is still logged, and its
+outputs stored, on its own."""
 
 
 @overload

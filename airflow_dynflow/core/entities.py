@@ -115,6 +115,8 @@ class Dynamic(Task):
     promise fails the same way in both.
     """
 
+    nodes_per_instance: int = 1
+
     kind: ClassVar[str] = "dynamic"
 
     @property

@@ -321,6 +321,16 @@ def options_not_honoured(owner: str, names: typing.Iterable[str]) -> str:
     )
 
 
+def packing_on_a_task(entity: str) -> TypeError:
+    return TypeError(
+        f"{entity}: nodes_per_instance packs the generated nodes of a @dynamic; a @task is one node"
+    )
+
+
+def bad_nodes_per_instance(entity: str, value: Any) -> ValueError:
+    return ValueError(f"{entity}: nodes_per_instance must be an int of at least 1, got {value!r}")
+
+
 def cache_version_without_cache(entity: str) -> ValueError:
     return ValueError(f"{entity}: cache_version is set but cache=False; add cache=True")
 

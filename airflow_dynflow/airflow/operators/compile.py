@@ -52,7 +52,9 @@ class CompileOperator(BaseOperator):
         key, digest = write_futures_spec(
             store, store.run_path(self.dag_id, context["run_id"], self.task_id), text
         )
-        expansion = Expansion.plan(key, digest, len(spec.nodes), conf.getint("core", "max_map_length"))
+        expansion = Expansion.plan(
+            key, digest, len(spec.nodes), conf.getint("core", "max_map_length"), dynamic.nodes_per_instance
+        )
         self.log.info(
             "%s: %d generated nodes in %d task instances, spec %s (%d bytes)",
             dynamic.name,

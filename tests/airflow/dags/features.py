@@ -85,6 +85,19 @@ def inc(x: int) -> int:
     return x + 1
 
 
+@dynamic(nodes_per_instance=4)
+def packed_chain(n: int) -> int:
+    x = 0
+    for _ in range(n):
+        x = inc(x=x)
+    return x
+
+
+@workflow
+def packed(n: int = 10) -> int:
+    return packed_chain(n=n)
+
+
 @workflow
 def too_wide(n: int = 1100) -> typing.List[int]:
     return map_task(inc)(x=big(n=n))
