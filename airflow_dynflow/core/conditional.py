@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar, NamedTuple
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.conditions import Comparison, Conjunction
+from airflow_dynflow.core.conditions import JOINS, Condition
 from airflow_dynflow.core.converters import converter_for
 from airflow_dynflow.core.interface import Interface, Param
 from airflow_dynflow.core.options import NO_OPTIONS, Options
@@ -148,9 +148,9 @@ class ConditionalSection:
             return {"v": expr}
         if isinstance(expr, Promise):
             raise errors.condition_is_a_promise(self.name, where, expr)
-        if isinstance(expr, Conjunction):
+        if isinstance(expr, Condition) and expr.op in JOINS:
             return {expr.op: [self._tree(expr.left, where), self._tree(expr.right, where)]}
-        if isinstance(expr, Comparison):
+        if isinstance(expr, Condition):
             return {
                 "cmp": expr.op,
                 "l": self._operand(expr.left, where),

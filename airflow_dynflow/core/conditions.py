@@ -1,6 +1,6 @@
 """Conditions: what comparing a promise builds while a graph is traced.
 
-``p <= 5`` cannot be a bool before the graph runs, so it is a ``Comparison``; ``a & b`` and
+``p <= 5`` cannot be a bool before the graph runs, so it is a ``Condition``; ``a & b`` and
 ``a | b`` join two of them (Python's ``and``/``or`` cannot be overloaded, so they are refused by
 the same truth-value check). ``conditional(...)`` turns them into data for its decide node.
 """
@@ -12,49 +12,34 @@ from typing import Any
 
 from airflow_dynflow.core import errors
 
-__all__ = ["Comparison", "Conjunction"]
+__all__ = ["JOINS", "Condition"]
 
-
-class _Condition:
-    """What every condition offers: joining with ``&``/``|``, and no truth value."""
-
-    __slots__ = ()
-
-    def __and__(self, other: Any) -> Conjunction:
-        return Conjunction("&", self, _condition(other, "&"))
-
-    def __or__(self, other: Any) -> Conjunction:
-        return Conjunction("|", self, _condition(other, "|"))
-
-    def __bool__(self) -> bool:
-        raise errors.condition_truth(repr(self))
+JOINS = ("&", "|")
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Comparison(_Condition):
-    """``promise <op> other``; ``other`` is a promise or a constant (None, bool, int, float, str)."""
+class Condition:
+    """``left <op> right``: a comparison (``op`` is ``==``, ``<`` ...; one side is a promise, the
+    other a promise or a constant), or two conditions joined by ``&`` or ``|``."""
 
     op: str
     left: Any
     right: Any
 
-    def __repr__(self) -> str:
-        return f"({self.left!r} {self.op} {self.right!r})"
+    def __and__(self, other: Any) -> Condition:
+        return Condition("&", self, _condition(other, "&"))
 
+    def __or__(self, other: Any) -> Condition:
+        return Condition("|", self, _condition(other, "|"))
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Conjunction(_Condition):
-    """``a & b`` or ``a | b`` of two conditions."""
-
-    op: str
-    left: _Condition
-    right: _Condition
+    def __bool__(self) -> bool:
+        raise errors.condition_truth(repr(self))
 
     def __repr__(self) -> str:
         return f"({self.left!r} {self.op} {self.right!r})"
 
 
-def _condition(value: Any, op: str) -> _Condition:
-    if isinstance(value, _Condition):
+def _condition(value: Any, op: str) -> Condition:
+    if isinstance(value, Condition):
         return value
     raise errors.condition_operand(op, value)

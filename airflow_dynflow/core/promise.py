@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.conditions import Comparison
+from airflow_dynflow.core.conditions import Condition
 from airflow_dynflow.core.spec import Ref
 from airflow_dynflow.core.type_relations import member_type
 
@@ -30,7 +30,7 @@ __all__ = ["Promise"]
 def _comparison(op: str) -> Any:
     def compare(self: Promise, other: Any) -> Any:
         self._require_value(f"'{op}'")
-        return Comparison(op, self, other)
+        return Condition(op, self, other)
 
     compare.__name__ = f"compare {op}"
     return compare
@@ -121,7 +121,7 @@ class Promise:
 
     def is_true(self) -> Any:
         """A condition for ``conditional(...).if_``: this boolean promise is True."""
-        return self == True  # noqa: E712 - builds a Comparison, not a Python bool
+        return self == True  # noqa: E712 - builds a Condition, not a Python bool
 
     def is_false(self) -> Any:
         """A condition for ``conditional(...).if_``: this boolean promise is False."""
