@@ -91,3 +91,17 @@ def test_merge_sort_recurses_through_a_dynamic_and_a_conditional(run_dag):
     assert run.result == sorted(numbers)
     assert run.states("sort_locally") == ["skipped"]
     assert run.states("merge_sort_remotely.result") == ["success"]
+
+
+@pytest.mark.parametrize(
+    ("bump", "expected", "skipped"), [(True, [2, 3, 4], False), (False, [1, 2, 3], True)]
+)
+def test_a_map_task_in_a_case_is_skipped_whole_when_not_taken(run_dag, bump, expected, skipped):
+    run = run_dag("mapped_case", xs=[1, 2, 3], bump=bump)
+    assert run.result == expected
+    states = {t: run.states(f"map_inc.{t}") for t in ("split", "collect")}
+    assert states == (
+        {"split": ["skipped"], "collect": ["skipped"]}
+        if skipped
+        else {"split": ["success"], "collect": ["success"]}
+    )
