@@ -14,6 +14,8 @@ from airflow_dynflow.core.context import current_context
 from airflow_dynflow.core.decorators import dynamic, task, workflow
 from airflow_dynflow.core.entities import Dynamic, Task, Workflow
 from airflow_dynflow.core.errors import InterfaceError, PromiseError, SpecError, TypeMismatchError
+from airflow_dynflow.core.files import FlyteDirectory, FlyteFile
+from airflow_dynflow.core.hashing import HashMethod
 from airflow_dynflow.core.interface import kwtypes
 from airflow_dynflow.core.map_task import MapTask, map_task
 from airflow_dynflow.core.node_call import create_node
@@ -25,6 +27,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Dynamic",
+    "FlyteDirectory",
+    "FlyteFile",
+    "HashMethod",
     "InterfaceError",
     "MapTask",
     "Promise",

@@ -37,11 +37,19 @@ class DynflowTaskOperator(BaseOperator):
         check_conf(wf, context)
         store = BlobStore()
         payloads = Payloads(store)
-        inputs = workflow_resolver(wf, context, self.sources, payloads).inputs(self.node, self.task_id)
+        resolver = workflow_resolver(wf, context, self.sources, payloads)
+        inputs = resolver.inputs(self.node, self.task_id)
         entity = wf.spec.entity(wf.spec.nodes[self.node])
         key = set_idempotency_key(context, self.task_id, generation_start(context["ti"], self.retries))
         assert isinstance(entity, Task), "the DAG builder gives map and dynamic nodes operators of their own"
-        outputs = run_entity(self.task_id, entity, inputs, store, execution=(context["run_id"], key))
+        outputs = run_entity(
+            self.task_id,
+            entity,
+            inputs,
+            store,
+            execution=(context["run_id"], key),
+            input_hashes=resolver.input_hashes(self.node),
+        )
         map_index = context["ti"].map_index
         base = store.run_path(self.dag_id, context["run_id"], self.task_id, str(map_index))
         where = location(self.dag_id, context["run_id"], self.task_id, map_index)
