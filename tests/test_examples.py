@@ -24,6 +24,11 @@ PRINTED = {
     "customizing_resources.py": "9\n",
     "task_cache.py": "32\n",
     "dynamic_workflows.py": "DefaultNamedTupleOutput(o0=3, o1=30)\n",
+    "files_and_hashes.py": (
+        "Age\n0.593\n0.815\n-1.408\n"
+        "['Age\\n38.333', 'Height (in)\\n71.000']\n"
+        "[{'column_1': 2}, {'column_1': 4}, {'column_1': 6}]\n"
+    ),
 }
 
 

@@ -21,6 +21,9 @@ RUNS = [
     ("customizing_resources", "resources_wf", {"x": [1, 1, 2, 3, 3]}),
     ("task_cache", "cached_wf", {"n": 4}),
     ("dynamic_workflows", "dynamic_wf", {"s1": "Pear", "s2": "Earth", "n": 5}),
+    ("files_and_hashes", "normalize_csv_file", {}),
+    ("files_and_hashes", "download_and_normalize_csv_files", {}),
+    ("files_and_hashes", "cached_dataframe_wf", {}),
 ]
 
 

@@ -1,0 +1,52 @@
+"""Files, folders and HashMethod under ``dag.test()``: every task instance reads local copies that came
+through the blob store, the XComs hold only store keys, and a HashMethod hash keys the cache."""
+
+from __future__ import annotations
+
+import json
+
+
+def file_refs(value: object) -> list[dict]:
+    """Every ``{"blob": ..., "sha256": ...}`` inside an XCom value."""
+    if isinstance(value, dict):
+        if set(value) == {"blob", "sha256"}:
+            return [value]
+        return [ref for v in value.values() for ref in file_refs(v)]
+    if isinstance(value, list):
+        return [ref for v in value for ref in file_refs(v)]
+    return []
+
+
+def test_a_file_and_a_folder_reach_the_next_task_as_local_copies(run_dag):
+    run = run_dag("files_between_tasks", text="hi")
+    assert run.state == "success"
+    assert run.result == {"o0": "hi|HI|ih", "o1": "hi"}
+
+
+def test_the_xcom_names_files_by_store_key_only(run_dag):
+    run = run_dag("files_between_tasks", text="keys")
+    envelope = run.xcom("write_both")
+    refs = file_refs(envelope)
+    assert len(refs) == 2
+    for ref in refs:
+        assert ref["blob"].startswith("runs/files_between_tasks/")
+        assert "/write_both/-1/files/" in ref["blob"]
+    # The file's and the folder's envelopes (o2 is the producer's working directory, a plain str).
+    text = json.dumps([envelope["o0"], envelope["o1"]])
+    assert "file://" not in text and '"/' not in text
+
+
+def test_files_flow_between_the_generated_nodes_of_a_dynamic(run_dag):
+    run = run_dag("files_in_a_dynamic", text="dyn")
+    assert run.state == "success"
+    assert run.result == {"o0": "dyn|DYN|nyd", "o1": "given"}
+
+
+def test_a_cached_task_hits_when_the_hash_matches_though_the_value_differs(run_dag):
+    first = run_dag("hashed_cache", n=1)
+    assert first.state == "success" and first.result == 1
+    assert first.xcom("produce")["o0"]["hash"] == "same"
+    second = run_dag("hashed_cache", n=2)
+    assert second.state == "success"
+    # ``produce`` gave [2] this time, but its hash is the same: ``consume`` returned its cached 1.
+    assert second.result == 1
