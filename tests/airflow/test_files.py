@@ -4,6 +4,9 @@ through the blob store, the XComs hold only store keys, and a HashMethod hash ke
 from __future__ import annotations
 
 import json
+import os
+
+from tests.conftest import DAGS_FOLDER
 
 
 def file_refs(value: object) -> list[dict]:
@@ -40,6 +43,18 @@ def test_files_flow_between_the_generated_nodes_of_a_dynamic(run_dag):
     run = run_dag("files_in_a_dynamic", text="dyn")
     assert run.state == "success"
     assert run.result == {"o0": "dyn|DYN|nyd", "o1": "given"}
+
+
+def test_a_file_input_is_its_default_and_a_conf_cannot_name_one(run_dag, tmp_path, capfd):
+    run = run_dag("file_input")
+    assert run.state == "success"
+    assert run.result == os.path.getsize(DAGS_FOLDER / "files.py")
+    secret = tmp_path / "secret"
+    secret.write_text("worker-only")
+    forged = run_dag("file_input", f={"path": str(secret)})
+    assert forged.state == "failed"
+    assert forged.states("size_of") == ["failed"]
+    assert "cannot come from a DAG run's conf" in capfd.readouterr().out
 
 
 def test_a_cached_task_hits_when_the_hash_matches_though_the_value_differs(run_dag):

@@ -5,7 +5,8 @@ the XCom envelopes of the task instances that produced them (see ``store.payload
 lives (which task id, which map index) is the caller's business, given as a ``fetch`` function, so
 the same resolver serves static workflow tasks and generated nodes of a dynamic.
 
-Files and folders: a run's params may not name any (``core.files.NO_FILES``); those in node outputs
+Files and folders: a run's conf may not name any (``core.files.NO_FILES``), only a workflow input's
+default can be one; those in node outputs
 are downloaded by ``Payloads.decode``, and those among the spec's constants here. The ``HashMethod``
 hashes that came with the outputs are kept for the consumer's cache key (``input_hashes``).
 """
@@ -100,11 +101,19 @@ class Resolver:
         param = self.input_params[name]
         if name not in self.params:
             raise core_errors.missing_argument(self.spec.name, name)
+        value = self.params[name]
+        if (
+            param.converter.holds_files
+            and not param.required
+            and value == param.converter.to_jsonable(param.default)
+        ):
+            # The workflow's own default (the DAG author's): the only way a file can be an input.
+            return param.default
         try:
-            return param.converter.from_jsonable(self.params[name], NO_FILES)
+            return param.converter.from_jsonable(value, NO_FILES)
         except InvalidValue as exc:
             raise core_errors.type_mismatch(
-                self.spec.name, "input", name, param.tp, repr(self.params[name]), str(exc)
+                self.spec.name, "input", name, param.tp, repr(value), str(exc)
             ) from None
 
     def _output(self, index: int, output: str, consumer: str, input_name: str) -> Any:

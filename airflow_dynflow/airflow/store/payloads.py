@@ -57,10 +57,20 @@ def canonical_json(data: Any) -> str:
 
 
 class Payloads:
-    def __init__(self, store: BlobStore, signer: Signer | None = None, max_bytes: int | None = None) -> None:
+    def __init__(
+        self,
+        store: BlobStore,
+        signer: Signer | None = None,
+        max_bytes: int | None = None,
+        *,
+        download: bool = True,
+    ) -> None:
+        """``download=False`` for operators that only pass values on (split, collect, result,
+        outputs): files and folders are then decoded as their stored copies, without local ones."""
         self.store = store
         self.signer = signer or deployment_signer()
         self.max_bytes = max_bytes if max_bytes is not None else conf.getint("dynflow", "xcom_max_bytes")
+        self.download = download
 
     def encode(
         self,
@@ -107,7 +117,7 @@ class Payloads:
             if not isinstance(stored[_HASH], str):
                 raise errors.bad_value_shape(where)
             extra, fields = (_HASH, stored[_HASH]), fields - {_HASH}
-        files = BlobFiles(self.store, None, where)
+        files = BlobFiles(self.store, None, where) if self.download else None
         if fields == _INLINE and isinstance(stored, dict):
             if converter.pickled:
                 raise errors.pickled_inline(where)
@@ -139,7 +149,7 @@ class Payloads:
     def materialize(self, converter: Converter, value: Any, where: str) -> Any:
         """``value`` with every stored-only file or folder in it downloaded: for the spec's constants,
         which a dynamic's body may have made from its (downloaded) inputs."""
-        if not converter.holds_files:
+        if not converter.holds_files or not self.download:
             return value
         return converter.from_jsonable(converter.to_jsonable(value), BlobFiles(self.store, None, where))
 

@@ -93,3 +93,17 @@ def consume(values: typing.List[int]) -> int:
 def hashed_cache(n: int) -> int:
     """Every run's ``produce`` output hashes to "same", so ``consume`` hits the first run's entry."""
     return consume(values=produce(n=n))
+
+
+@task
+def size_of(f: FlyteFile) -> int:
+    return os.path.getsize(f)
+
+
+THIS_FILE = FlyteFile(__file__)
+
+
+@workflow
+def file_input(f: FlyteFile = THIS_FILE) -> int:
+    """A file input can only be its default: a run's conf cannot name a path on the worker."""
+    return size_of(f=f)
