@@ -180,6 +180,19 @@ def test_a_signed_folder_whose_tar_climbs_out_writes_nothing_outside(store, down
     assert os.listdir(downloads) == []
 
 
+def test_an_operator_that_only_passes_values_on_downloads_nothing(store, note, downloads):
+    envelope = payloads_of(store).encode(FILE, note, store.run_path("wf", "r", "t", "-1", "o0"), WHERE)
+    forwarding = Payloads(store, SIGNER, max_bytes=1000, download=False)
+    value = forwarding.decode(FILE, envelope, WHERE)
+    assert value.remote_source == envelope["v"]["blob"]
+    assert os.listdir(downloads) == []
+    where_b = location("wf", "r", "b") + "/o0"
+    assert (
+        forwarding.encode(FILE, value, store.run_path("wf", "r", "b", "-1", "o0"), where_b)["v"]
+        == envelope["v"]
+    )
+
+
 def test_a_file_from_the_spec_keeps_the_authors_path(store, note, downloads):
     """The spec's constants are the DAG author's (and signed); their paths are used as given."""
     assert payloads_of(store).materialize(FILE, note, WHERE) == note
