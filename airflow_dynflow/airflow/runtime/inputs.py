@@ -5,10 +5,10 @@ the XCom envelopes of the task instances that produced them (see ``store.payload
 lives (which task id, which map index) is the caller's business, given as a ``fetch`` function, so
 the same resolver serves static workflow tasks and generated nodes of a dynamic.
 
-Files and folders: a run's conf may not name any (``core.files.NO_FILES``), only a workflow input's
-default can be one; those in node outputs
-are downloaded by ``Payloads.decode``, and those among the spec's constants here. The ``HashMethod``
-hashes that came with the outputs are kept for the consumer's cache key (``input_hashes``).
+Files and folders: a run's conf may not name any (``core.files.NO_FILES``), so only a workflow
+input's default can be one; those in node outputs are downloaded by ``Payloads.decode``, and those
+among the spec's constants here. The ``HashMethod`` hashes that came with the outputs are kept for
+the consumer's cache key (``input_hashes``).
 """
 
 from __future__ import annotations
