@@ -65,3 +65,21 @@ def test_a_cached_task_hits_when_the_hash_matches_though_the_value_differs(run_d
     assert second.state == "success"
     # ``produce`` gave [2] this time, but its hash is the same: ``consume`` returned its cached 1.
     assert second.result == 1
+
+
+def test_a_list_of_files_is_mapped_one_file_per_instance(run_dag):
+    run = run_dag("files_through_a_map", texts=["a", "bb", "ccc"])
+    assert run.state == "success"
+    assert run.result == ["a", "bb", "ccc"]
+
+
+def test_a_workflow_whose_result_is_a_file_pushes_its_key(run_dag):
+    run = run_dag("file_as_result", text="out")
+    assert run.state == "success"
+    (ref,) = file_refs(run.result)
+    assert ref == run.result and ref["blob"].startswith("runs/file_as_result/")
+
+
+def test_the_hash_keys_the_cache_between_generated_nodes_too(run_dag):
+    assert run_dag("hashed_cache_in_dynamic", n=1).result == 1
+    assert run_dag("hashed_cache_in_dynamic", n=5).result == 1

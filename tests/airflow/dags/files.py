@@ -10,6 +10,7 @@ from airflow_dynflow import (  # airflow dag
     HashMethod,
     current_context,
     dynamic,
+    map_task,
     task,
     workflow,
 )
@@ -107,3 +108,41 @@ THIS_FILE = FlyteFile(__file__)
 def file_input(f: FlyteFile = THIS_FILE) -> int:
     """A file input can only be its default: a run's conf cannot name a path on the worker."""
     return size_of(f=f)
+
+
+@task
+def write_many(texts: typing.List[str]) -> typing.List[FlyteFile]:
+    folder = current_context().working_directory
+    paths = []
+    for i, text in enumerate(texts):
+        paths.append(os.path.join(folder, f"{i}.txt"))
+        with open(paths[-1], "w") as handle:
+            handle.write(text)
+    return [FlyteFile(p) for p in paths]
+
+
+@workflow
+def files_through_a_map(texts: typing.List[str]) -> typing.List[str]:
+    """Each mapped instance downloads only its own element's file."""
+    return map_task(read_file)(f=write_many(texts=texts))
+
+
+@workflow
+def file_as_result(text: str = "out") -> FlyteFile:
+    """A workflow whose result is a file: its XCom is the file's store key and digest."""
+    return write_plain(text=text)
+
+
+@dynamic
+def hashed_in_dynamic(n: int) -> int:
+    return consume_in_dynamic(values=produce(n=n))
+
+
+@task(cache=True, cache_version="1")
+def consume_in_dynamic(values: typing.List[int]) -> int:
+    return sum(values)
+
+
+@workflow
+def hashed_cache_in_dynamic(n: int) -> int:
+    return hashed_in_dynamic(n=n)
