@@ -22,6 +22,8 @@ from airflow_dynflow.core.errors import (
     SpecError,
     TypeMismatchError,
 )
+from airflow_dynflow.core.files import FlyteDirectory, FlyteFile
+from airflow_dynflow.core.hashing import HashMethod
 from airflow_dynflow.core.interface import kwtypes
 from airflow_dynflow.core.launch_plan import LaunchPlan
 from airflow_dynflow.core.map_task import MapTask, map_task
@@ -39,6 +41,9 @@ __all__ = [
     "CronSchedule",
     "Dynamic",
     "FixedRate",
+    "FlyteDirectory",
+    "FlyteFile",
+    "HashMethod",
     "InterfaceError",
     "LaunchPlan",
     "MapTask",

@@ -29,6 +29,11 @@ PRINTED = {
         "[1.0, 10.0, 4.0]\n"
     ),
     "launch_plans.py": "3.0\n3.0\n-9.25\n-1.0\n2026-11-29 07:30\nYou're awesome, Flyte\n",
+    "files_and_hashes.py": (
+        "Age\n0.593\n0.815\n-1.408\n"
+        "['Age\\n38.333', 'Height (in)\\n71.000']\n"
+        "[{'column_1': 2}, {'column_1': 4}, {'column_1': 6}]\n"
+    ),
 }
 
 

@@ -93,6 +93,10 @@ def blob_changed(where: str, key: str) -> IntegrityError:
     return integrity("content digest", f"the value of {where} (blob {key})")
 
 
+def file_changed(where: str, key: str) -> IntegrityError:
+    return integrity("content digest", f"a file or directory in the value of {where} (blob {key})")
+
+
 def bad_outputs_shape(where: str, missing: Iterable[str] = ()) -> IntegrityError:
     absent = ", ".join(missing)
     return integrity("envelope shape", f"the outputs of {where}" + (f" (no {absent})" if absent else ""))

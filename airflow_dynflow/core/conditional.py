@@ -221,7 +221,9 @@ class Decide:
         interface = _interface(name, dict.fromkeys(operands, Any), {"branch": int})
         return cls(name=name, cases=cases, fail=fail, interface=interface)
 
-    def run_node(self, bound: Mapping[str, Any], options: Options) -> dict[str, Any]:
+    def run_node(
+        self, bound: Mapping[str, Any], options: Options, input_hashes: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
         """The first case whose condition holds; the last one is the ``else_``."""
         *conditions, _ = self.cases
         for number, tree in enumerate(conditions):
@@ -334,7 +336,9 @@ class Select:
         names = (select_input(branch, o) for o in self.interface.outputs)
         return [n for n in names if n in bound]
 
-    def run_node(self, bound: Mapping[str, Any], options: Options) -> dict[str, Any]:
+    def run_node(
+        self, bound: Mapping[str, Any], options: Options, input_hashes: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
         branch = bound["branch"]
         return {o: bound[select_input(branch, o)] for o in self.interface.outputs}
 

@@ -71,11 +71,15 @@ class Task:
     def run_local(self, bound: Mapping[str, Any]) -> Any:
         return self.interface.join_result(self.run_node(bound, self.options))
 
-    def run_node(self, bound: Mapping[str, Any], options: Options) -> dict[str, Any]:
-        """Run once with ``options`` (the node's overrides merged in); outputs keyed by name."""
+    def run_node(
+        self, bound: Mapping[str, Any], options: Options, input_hashes: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Run once with ``options`` (the node's overrides merged in); outputs keyed by name.
+        ``input_hashes``: the ``HashMethod`` hashes that came with some inputs (``core.hashing``)."""
         cache = (local_cache(), self.origin.ref, self.effective_cache_version) if self.cache else None
+        checked = checked_inputs(self.interface, bound)
         return run_with_policy(
-            self.name, self.body, self.interface, checked_inputs(self.interface, bound), options, cache
+            self.name, self.body, self.interface, checked, options, cache, None, input_hashes
         )
 
     @property

@@ -639,6 +639,43 @@ def spec_bad_guard(where: str, decide: int, case: int) -> SpecError:
     return SpecError(f"{where} is guarded by case {case} of n{decide}, which is no such case")
 
 
+def file_not_local(kind: str, key: str) -> ValueError:
+    return ValueError(
+        f"this {kind} was not downloaded (it is stored at {key!r}); only a task's inputs are downloaded, "
+        "before its function runs"
+    )
+
+
+def not_a_path_value(type_name: str, kind: str, actual: str) -> ValueError:
+    return ValueError(f"expected a {type_name} (or a str or os.PathLike path to a {kind}), got {actual}")
+
+
+def no_such_path(kind: str, path: str) -> ValueError:
+    return ValueError(f"{path!r} is not an existing {kind}")
+
+
+def bad_file_json(data: object) -> ValueError:
+    text = repr(data)
+    return ValueError(
+        "a file or directory travels as {'path': ...} or {'blob': <store key>, 'sha256': ...}, got "
+        + (text if len(text) <= 80 else text[:77] + "...")
+    )
+
+
+def file_from_outside() -> ValueError:
+    return ValueError(
+        "a file or directory cannot come from a DAG run's conf (it would name a path on a worker or an "
+        "object of the blob store); pass its content, or write it in a task and pass that task's output"
+    )
+
+
+def hash_method_not_callable(entity: str, name: str, actual: Any) -> InterfaceError:
+    return InterfaceError(
+        f"{entity}: output '{name}' has HashMethod({actual!r}); HashMethod takes a function of the "
+        "value that returns a str"
+    )
+
+
 def add_node_path(exc: BaseException, frame: str) -> None:
     """Prepend ``frame`` to the node path carried by ``exc`` and keep a note that shows it.
 

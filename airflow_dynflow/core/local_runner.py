@@ -12,6 +12,7 @@ from typing import Any
 from airflow_dynflow.core.conditional import Select
 from airflow_dynflow.core.context import executing
 from airflow_dynflow.core.errors import add_node_path
+from airflow_dynflow.core.hashing import output_hashes
 from airflow_dynflow.core.spec import Binding, Const, Ref, Spec
 
 __all__ = ["NOT_RUN", "binding_value", "case_taken", "run_spec", "walk_path"]
@@ -31,10 +32,13 @@ def run_spec(
 
 def _run(spec: Spec, inputs: Mapping[str, Any], observe: Callable[[str], None] | None) -> dict[str, Any]:
     results: list[Mapping[str, Any]] = []
+    # Per node, the HashMethod hashes of its outputs, computed as they are produced (core.hashing).
+    hashes: list[Mapping[str, str]] = []
     for index, node in enumerate(spec.nodes):
         entity = spec.tasks[node.task].entity
         if not case_taken(node.guard, results):
             results.append(NOT_RUN)
+            hashes.append({})
             continue
         if observe is not None:
             observe(spec.label(index))
@@ -45,11 +49,18 @@ def _run(spec: Spec, inputs: Mapping[str, Any], observe: Callable[[str], None] |
                 *entity.inputs_for(binding_value(node.inputs["branch"], results, inputs), node.inputs),
             ]
         kwargs = {name: binding_value(node.inputs[name], results, inputs) for name in names}
+        carried = {
+            name: hashes[b.node][b.output]
+            for name, b in node.inputs.items()
+            if isinstance(b, Ref) and b.node is not None and not b.path and b.output in hashes[b.node]
+        }
         try:
-            results.append(entity.run_node(kwargs, entity.options.merged(node.options)))
+            outputs = entity.run_node(kwargs, entity.options.merged(node.options), carried)
         except Exception as exc:
             add_node_path(exc, spec.label(index))
             raise
+        results.append(outputs)
+        hashes.append(output_hashes(entity.interface.hash_methods, outputs))
     return {name: binding_value(b, results, inputs) for name, b in spec.outputs.items()}
 
 

@@ -65,7 +65,9 @@ class NodeEntity(Protocol):
     @property
     def options(self) -> Options: ...
 
-    def run_node(self, bound: Mapping[str, Any], options: Options) -> dict[str, Any]:
+    def run_node(
+        self, bound: Mapping[str, Any], options: Options, input_hashes: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
         """Run once as a node with ``options`` merged in; outputs keyed by name."""
         ...
 

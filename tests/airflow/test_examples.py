@@ -31,6 +31,9 @@ RUNS = [
     ("launch_plans", "simple_wf", {"x": [-3, 0, 3], "y": [7, 4, -2]}),
     ("launch_plans", "date_formatter_wf", {"kickoff_time": "2026-11-29T07:30:00+00:00"}),
     ("launch_plans", "positive_wf", {"name": "Flyte"}),
+    ("files_and_hashes", "normalize_csv_file", {}),
+    ("files_and_hashes", "download_and_normalize_csv_files", {}),
+    ("files_and_hashes", "cached_dataframe_wf", {}),
 ]
 
 

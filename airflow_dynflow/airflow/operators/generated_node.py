@@ -258,11 +258,12 @@ class NodeRun:
                 continue
             try:
                 inputs = self._inputs(index, entity, resolver, label)
-                self._log_inputs(index, label, inputs, entity)
+                hashes = resolver.input_hashes(index)
+                self._log_inputs(index, label, inputs, entity, hashes)
                 if isinstance(entity, Dynamic):
                     outputs = self._nested(entity, inputs, index)
                 else:
-                    outputs = self._call(label, entity, inputs, node.options, key)
+                    outputs = self._call(label, entity, inputs, node.options, key, hashes)
             except _AIRFLOW_CONTROL_FLOW:
                 raise
             except Exception as exc:
@@ -304,7 +305,9 @@ class NodeRun:
         names = ["branch", *entity.inputs_for(branch, node.inputs)]
         return {name: resolver.value(node.inputs[name], label, name) for name in names}
 
-    def _log_inputs(self, index: int, label: str, inputs: Mapping[str, Any], entity: NodeEntity) -> None:
+    def _log_inputs(
+        self, index: int, label: str, inputs: Mapping[str, Any], entity: NodeEntity, hashes: Mapping[str, str]
+    ) -> None:
         """Dependencies by label and inputs (truncated), folded into a log group; then the cache."""
         labels = self.expansion.labels(self.spec) if self.expansion.batch == 1 else None
         deps = [
@@ -322,6 +325,7 @@ class NodeRun:
                 entity.effective_cache_version,
                 entity.interface,
                 checked_inputs(entity.interface, inputs),
+                hashes,
             )
             hit = BlobCache(self.store, self.payloads.signer).get(key) is not None
             self.op.log.info("%s: cache %s", label, "hit: the function is not run" if hit else "miss")
@@ -332,11 +336,19 @@ class NodeRun:
         return nodes
 
     def _call(
-        self, label: str, entity: NodeEntity, inputs: Mapping[str, Any], options: Options, key: str
+        self,
+        label: str,
+        entity: NodeEntity,
+        inputs: Mapping[str, Any],
+        options: Options,
+        key: str,
+        hashes: Mapping[str, str],
     ) -> dict[str, Any]:
         timeout = entity.options.merged(options).timeout
         if isinstance(entity, Task):
-            return run_entity(label, entity, inputs, self.store, timeout, (self.context["run_id"], key))
+            return run_entity(
+                label, entity, inputs, self.store, timeout, (self.context["run_id"], key), hashes
+            )
         return entity.run_node(inputs, Options(timeout=timeout))
 
     def _fail_for_good_if_no_retries_left(self, exc: Exception, options: Options) -> None:

@@ -29,7 +29,7 @@ class DynamicResultOperator(BaseOperator):
         expansion, spec = compiled(context, self.compile_id, signer)
         ti = context["ti"]
         store = BlobStore()
-        payloads = Payloads(store, signer)
+        payloads = Payloads(store, signer, download=False)
         resolver = Resolver(
             spec=spec,
             payloads=payloads,

@@ -67,4 +67,11 @@ class DynflowTaskOperator(WorkflowNodeOperator):
         inputs = resolver.inputs(self.node, self.task_id)
         key = set_idempotency_key(context, self.task_id, generation_start(context["ti"], self.retries))
         assert isinstance(entity, Task), "the DAG builder gives map and dynamic nodes operators of their own"
-        return run_entity(self.task_id, entity, inputs, store, execution=(context["run_id"], key))
+        return run_entity(
+            self.task_id,
+            entity,
+            inputs,
+            store,
+            execution=(context["run_id"], key),
+            input_hashes=resolver.input_hashes(self.node),
+        )
