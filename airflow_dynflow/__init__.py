@@ -10,22 +10,42 @@ Airflow runtime in ``airflow`` (see ``docs/architecture.md``).
 
 from __future__ import annotations
 
+from airflow_dynflow.core.conditional import conditional
 from airflow_dynflow.core.context import current_context
 from airflow_dynflow.core.decorators import dynamic, task, workflow
 from airflow_dynflow.core.entities import Dynamic, Task, Workflow
-from airflow_dynflow.core.errors import InterfaceError, PromiseError, SpecError, TypeMismatchError
+from airflow_dynflow.core.errors import (
+    ConditionalError,
+    ConditionFailedError,
+    InterfaceError,
+    PromiseError,
+    SpecError,
+    TypeMismatchError,
+)
+from airflow_dynflow.core.files import FlyteDirectory, FlyteFile
+from airflow_dynflow.core.hashing import HashMethod
 from airflow_dynflow.core.interface import kwtypes
+from airflow_dynflow.core.launch_plan import LaunchPlan
 from airflow_dynflow.core.map_task import MapTask, map_task
 from airflow_dynflow.core.node_call import create_node
 from airflow_dynflow.core.promise import Promise
 from airflow_dynflow.core.resources import Resources
+from airflow_dynflow.core.schedules import CronSchedule, FixedRate
 from airflow_dynflow.core.spec import Spec
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ConditionFailedError",
+    "ConditionalError",
+    "CronSchedule",
     "Dynamic",
+    "FixedRate",
+    "FlyteDirectory",
+    "FlyteFile",
+    "HashMethod",
     "InterfaceError",
+    "LaunchPlan",
     "MapTask",
     "Promise",
     "PromiseError",
@@ -35,6 +55,7 @@ __all__ = [
     "Task",
     "TypeMismatchError",
     "Workflow",
+    "conditional",
     "create_node",
     "current_context",
     "dynamic",

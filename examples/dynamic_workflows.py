@@ -3,7 +3,7 @@ inputs, at run time; task calls inside return promises, locally as on Airflow.""
 
 import typing
 
-from airflow_dynflow import dynamic, task, workflow
+from airflow_dynflow import conditional, dynamic, task, workflow
 
 
 @task
@@ -58,5 +58,50 @@ def dynamic_wf(s1: str = "Pear", s2: str = "Earth", n: int = 5) -> typing.Tuple[
     return count_common(s1=s1, s2=s2), sum_of_squares(n=n)
 
 
+@task
+def split(numbers: typing.List[int]) -> typing.Tuple[typing.List[int], typing.List[int], int, int]:
+    half = len(numbers) // 2
+    return numbers[:half], numbers[half:], half, len(numbers) - half
+
+
+@task
+def merge(sorted_list1: typing.List[int], sorted_list2: typing.List[int]) -> typing.List[int]:
+    result = []
+    while sorted_list1 and sorted_list2:
+        smaller = sorted_list1 if sorted_list1[0] < sorted_list2[0] else sorted_list2
+        result.append(smaller.pop(0))
+    return result + sorted_list1 + sorted_list2
+
+
+@task
+def sort_locally(numbers: typing.List[int]) -> typing.List[int]:
+    return sorted(numbers)
+
+
+@dynamic
+def merge_sort_remotely(numbers: typing.List[int], run_local_at_count: int) -> typing.List[int]:
+    split1, split2, new_count1, new_count2 = split(numbers=numbers)
+    sorted1 = merge_sort(numbers=split1, numbers_count=new_count1, run_local_at_count=run_local_at_count)
+    sorted2 = merge_sort(numbers=split2, numbers_count=new_count2, run_local_at_count=run_local_at_count)
+    return merge(sorted_list1=sorted1, sorted_list2=sorted2)
+
+
+@workflow
+def merge_sort(
+    numbers: typing.List[int] = [9, 4, 7, 1, 8, 2, 6, 3, 5, 0, 11, 10],
+    numbers_count: int = 12,
+    run_local_at_count: int = 5,
+) -> typing.List[int]:
+    """A dynamic and a workflow calling each other through a conditional, until lists are short."""
+    return (
+        conditional("terminal_case")
+        .if_(numbers_count <= run_local_at_count)
+        .then(sort_locally(numbers=numbers))
+        .else_()
+        .then(merge_sort_remotely(numbers=numbers, run_local_at_count=run_local_at_count))
+    )
+
+
 if __name__ == "__main__":
     print(dynamic_wf(s1="Pear", s2="Earth", n=5))
+    print(merge_sort(numbers=[9, 4, 7, 1, 8, 2, 6, 3, 5, 0, 11, 10], numbers_count=12))

@@ -23,7 +23,17 @@ PRINTED = {
     "chain_entities.py": "a,b,c\n",
     "customizing_resources.py": "9\n",
     "task_cache.py": "32\n",
-    "dynamic_workflows.py": "DefaultNamedTupleOutput(o0=3, o1=30)\n",
+    "dynamic_workflows.py": "DefaultNamedTupleOutput(o0=3, o1=30)\n[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]\n",
+    "conditions.py": (
+        "1.0 9.0\n9.0\nValueError: The input must be between 0 and 10\n32.0\n0 -1\n0.36 25.0 40.0\n"
+        "[1.0, 10.0, 4.0]\n"
+    ),
+    "launch_plans.py": "3.0\n3.0\n-9.25\n-1.0\n2026-11-29 07:30\nYou're awesome, Flyte\n",
+    "files_and_hashes.py": (
+        "Age\n0.593\n0.815\n-1.408\n"
+        "['Age\\n38.333', 'Height (in)\\n71.000']\n"
+        "[{'column_1': 2}, {'column_1': 4}, {'column_1': 6}]\n"
+    ),
 }
 
 

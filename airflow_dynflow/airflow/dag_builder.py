@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from airflow.sdk import DAG, BaseOperator, Param, TaskGroup, TriggerRule, conf
+from airflow.sdk import DAG, BaseOperator, Context, Param, TaskGroup, TriggerRule, conf
 
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.dynamic_group import build_runner_dag, dynamic_group, runner_dag_id
 from airflow_dynflow.airflow.executor_config import executor_config
 from airflow_dynflow.airflow.operators.compile import DynamicCompileOperator
+from airflow_dynflow.airflow.operators.conditional import DecideOperator, SelectOperator
 from airflow_dynflow.airflow.operators.map import MapCollectOperator, MapElementOperator, MapSplitOperator
 from airflow_dynflow.airflow.operators.outputs import DynflowOutputsOperator
 from airflow_dynflow.airflow.operators.task import DynflowTaskOperator
@@ -30,7 +31,7 @@ from airflow_dynflow.core.map_task import MapTask
 from airflow_dynflow.core.options import Options
 from airflow_dynflow.core.spec import Binding, Node, Spec, nodes_read
 
-__all__ = ["build_dag", "operator_options"]
+__all__ = ["build_dag", "operator_options", "params_of"]
 
 # Airflow task ids are letters, digits, '_', '-' (and '.', which separates task groups). A name
 # given with with_overrides(name="train_model[C=10]") keeps its spelling as the display name.
@@ -67,8 +68,17 @@ def params_of(wf: Workflow) -> dict[str, Param]:
     return params
 
 
-def build_dag(wf: Workflow) -> DAG:
-    """Build ``wf``'s DAG; building it inside ``with DAG`` registers it for the DagBag."""
+def build_dag(
+    wf: Workflow,
+    *,
+    params: Mapping[str, Param] | None = None,
+    pre_execute: Callable[[Context], None] | None = None,
+) -> DAG:
+    """Build ``wf``'s DAG; building it inside ``with DAG`` registers it for the DagBag.
+
+    ``params`` replaces the params read from the workflow's inputs, and ``pre_execute`` runs in every
+    task that reads them, before it executes: what a launch plan's DAG adds (``launch_plans``).
+    """
     options = dict(wf.dag_options)
     unknown = set(options) - set(_DAG_OPTIONS) - {"dag_id"}
     if unknown:
@@ -78,8 +88,8 @@ def build_dag(wf: Workflow) -> DAG:
     dag_kwargs.setdefault("description", next(iter(wf.interface.doc.splitlines()), None))
     dag_kwargs.setdefault("doc_md", wf.interface.doc or None)
     dag_id = options.get("dag_id", wf.name)
-    with DAG(dag_id=dag_id, params=params_of(wf), **dag_kwargs) as dag:
-        _Builder(wf, dag_id).build()
+    with DAG(dag_id=dag_id, params=dict(params_of(wf) if params is None else params), **dag_kwargs) as dag:
+        _Builder(wf, dag_id, pre_execute).build()
     if any(entry.kind == "dynamic" for entry in wf.spec.tasks.values()):
         build_runner_dag(dag_id)
     return dag
@@ -106,9 +116,11 @@ def operator_options(options: Options) -> dict[str, Any]:
 class _Builder:
     """Creates the operators of one workflow inside the active DAG context."""
 
-    def __init__(self, wf: Workflow, dag_id: str) -> None:
+    def __init__(self, wf: Workflow, dag_id: str, pre_execute: Callable[[Context], None] | None) -> None:
         self.wf = wf
         self.dag_id = dag_id
+        # Given to the operators that read the run's params (task, map split, compile, outputs).
+        self.hooks: dict[str, Any] = {} if pre_execute is None else {"pre_execute": pre_execute}
         self.spec: Spec = wf.spec
         self.default_args: Mapping[str, Any] = wf.dag_options.get("default_args") or {}
         self.groups: dict[str, TaskGroup] = {}
@@ -123,13 +135,38 @@ class _Builder:
                 self.exit[dep] >> first
             self.entry.append(first)
             self.exit.append(last)
+        self._cases()
         used = {dep for node in self.spec.nodes for dep in node.depends_on()}
         sinks = [op for i, op in enumerate(self.exit) if i not in used]
+        guarded = any(node.guard is not None for node in self.spec.nodes)
         outputs = DynflowOutputsOperator(
-            task_id="outputs", workflow=self.wf, sources=self._sources(self.spec.outputs.values())
+            task_id="outputs",
+            workflow=self.wf,
+            sources=self._sources(self.spec.outputs.values()),
+            # A sink inside a case not taken is skipped; the workflow still has its result.
+            trigger_rule=TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS if guarded else TriggerRule.ALL_SUCCESS,
+            **self.hooks,
         )
         for op in sinks:
             op >> outputs
+
+    def _cases(self) -> None:
+        """Tell each decide operator which of its direct downstream tasks belong to which case.
+
+        A node's first task follows the decide node already (the guard is a dependency); its last
+        one (a map's collect, a dynamic's result, which run when all their upstream tasks are
+        skipped) is made to follow it too, so that the branch skips it directly.
+        """
+        for index, node in enumerate(self.spec.nodes):
+            if node.guard is None:
+                continue
+            decide, case = node.guard
+            op = self.exit[decide]
+            assert isinstance(op, DecideOperator)
+            first, last = self.entry[index], self.exit[index]
+            if last is not first:
+                op >> last
+            op.case_tasks.setdefault(case, []).extend(dict.fromkeys([first.task_id, last.task_id]))
 
     def _node(self, index: int, node: Node) -> tuple[BaseOperator, BaseOperator]:
         entry = self.spec.tasks[node.task]
@@ -147,12 +184,23 @@ class _Builder:
         if entry.kind == "map":
             return self._map(index, task_id, display, group, sources, options)
         if entry.kind == "dynamic":
-            make = functools.partial(DynamicCompileOperator, workflow=self.wf, node=index, sources=sources)
+            make = functools.partial(
+                DynamicCompileOperator, workflow=self.wf, node=index, sources=sources, **self.hooks
+            )
             return dynamic_group(task_id, display, group, make, runner_dag_id(self.dag_id), **options)
         if display is not None:
             options["task_display_name"] = display
-        op = DynflowTaskOperator(
-            task_id=task_id, task_group=group, workflow=self.wf, node=index, sources=sources, **options
+        if entry.kind == "select":
+            options["trigger_rule"] = TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS
+        operator = {"decide": DecideOperator, "select": SelectOperator}.get(entry.kind, DynflowTaskOperator)
+        op = operator(
+            task_id=task_id,
+            task_group=group,
+            workflow=self.wf,
+            node=index,
+            sources=sources,
+            **options,
+            **self.hooks,
         )
         return op, op
 
@@ -168,7 +216,9 @@ class _Builder:
         mapper = self.spec.entity(self.spec.nodes[index])
         assert isinstance(mapper, MapTask)
         with TaskGroup(group_id=name, group_display_name=display or "", parent_group=parent):
-            split = MapSplitOperator(task_id="split", workflow=self.wf, node=index, sources=sources)
+            split = MapSplitOperator(
+                task_id="split", workflow=self.wf, node=index, sources=sources, **self.hooks
+            )
             element = MapElementOperator.partial(
                 task_id=mapper.task.name,
                 workflow=self.wf,

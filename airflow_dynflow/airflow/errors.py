@@ -18,9 +18,11 @@ __all__ = [
     "NodeFailedError",
     "bad_child_request",
     "bad_futures_spec",
+    "case_not_taken",
     "child_run_failed",
     "child_run_without_result",
     "dependency_dead",
+    "fixed_inputs_in_conf",
     "futures_spec_replaced",
     "input_not_json",
     "integrity",
@@ -89,6 +91,10 @@ def wrong_codec(where: str, codec: object) -> IntegrityError:
 
 def blob_changed(where: str, key: str) -> IntegrityError:
     return integrity("content digest", f"the value of {where} (blob {key})")
+
+
+def file_changed(where: str, key: str) -> IntegrityError:
+    return integrity("content digest", f"a file or directory in the value of {where} (blob {key})")
 
 
 def bad_outputs_shape(where: str, missing: Iterable[str] = ()) -> IntegrityError:
@@ -181,6 +187,14 @@ def unknown_conf_keys(workflow: str, unknown: Iterable[str], inputs: Iterable[st
     )
 
 
+def fixed_inputs_in_conf(plan: str, names: Iterable[str]) -> AirflowFailException:
+    """Fails the task for good: a retry reads the same conf."""
+    return AirflowFailException(
+        f"launch plan '{plan}' fixes input(s) {', '.join(names)}; a run's conf cannot set them "
+        "(trigger a launch plan that has them as default_inputs, or the workflow's own DAG)"
+    )
+
+
 def input_not_json(workflow: str, name: str, type_name: str) -> TypeError:
     return TypeError(
         f"{workflow}: input '{name}' has a type that only travels pickled ({type_name}); a DAG run's "
@@ -237,6 +251,12 @@ def dependency_dead(item: str, culprit: str, state: str | None) -> AirflowSkipEx
     """``n3 step: not run: its dependency n2 step failed``; both named by label, never by map index."""
     happened = _DEAD_STATES.get(state or "", f"is {state}")
     return AirflowSkipException(f"{item}: not run: its dependency {culprit} {happened}")
+
+
+def case_not_taken(label: str, decide: str, case: int, chosen: int | None) -> AirflowSkipException:
+    """``sort_locally[n4]: not run: it is in case 0 of terminal_case[n1], which took case 1``."""
+    took = "was not run" if chosen is None else f"took case {chosen}"
+    return AirflowSkipException(f"{label}: not run: it is in case {case} of {decide}, which {took}")
 
 
 def child_run_note(parent_dag_id: str, parent_run_id: str, label: str, dynamic: str) -> str:

@@ -1,8 +1,9 @@
-"""The Airflow runtime's listener for new workflows (entry point ``airflow_dynflow.runtimes``).
+"""The Airflow runtime's listener for new workflows and launch plans (``airflow_dynflow.runtimes``).
 
-A workflow defined while Airflow is loaded becomes a DAG, built inside ``with DAG`` so that the
-DagBag picks it up like any other. This module imports nothing from Airflow until then, so a plain
-Python run of a workflow stays Airflow-free.
+A workflow defined while Airflow is loaded becomes a DAG, and so does each launch plan other than
+a workflow's default one, built inside ``with DAG`` so that the DagBag picks them up like any
+other. This module imports nothing from Airflow until then, so a plain Python run stays
+Airflow-free.
 """
 
 from __future__ import annotations
@@ -10,13 +11,19 @@ from __future__ import annotations
 import sys
 
 from airflow_dynflow.core.entities import Workflow
+from airflow_dynflow.core.launch_plan import LaunchPlan
 
-__all__ = ["on_workflow_defined"]
+__all__ = ["on_defined"]
 
 
-def on_workflow_defined(workflow: Workflow) -> None:
+def on_defined(defined: Workflow | LaunchPlan) -> None:
     if "airflow" not in sys.modules:
+        return
+    if isinstance(defined, LaunchPlan):
+        from airflow_dynflow.airflow.launch_plans import build_launch_plan_dag
+
+        build_launch_plan_dag(defined)
         return
     from airflow_dynflow.airflow.dag_builder import build_dag
 
-    build_dag(workflow)
+    build_dag(defined)

@@ -36,16 +36,18 @@ def run_with_policy(
     options: Options,
     cache: tuple[Cache, str, str] | None = None,
     execution: tuple[str, str] | None = None,
+    input_hashes: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Call ``body`` with checked ``inputs``; return its checked outputs keyed by name.
 
     ``cache`` is (store, task ref, cache version) for a task declared with ``cache=True``;
-    ``execution`` is (execution id, idempotency key) for ``current_context()``, when a runtime has them.
+    ``execution`` is (execution id, idempotency key) for ``current_context()``, when a runtime has them;
+    ``input_hashes`` the ``HashMethod`` hashes that came with some inputs, which the cache key uses.
     """
     key = None
     if cache is not None:
         store, ref, version = cache
-        key = cache_key(ref, version, interface, inputs)
+        key = cache_key(ref, version, interface, inputs, input_hashes)
         hit = store.get(key)
         if hit is not None:
             log.info("%s: cache hit (version %s), the function was not run", name, version)
@@ -65,7 +67,7 @@ def run_with_policy(
             if options.retry_delay:
                 time.sleep(options.retry_delay)
     if cache is not None and key is not None:
-        cache[0].put(key, encode_outputs(interface, outputs))
+        cache[0].put(key, encode_outputs(interface, outputs, cache[0].files))
     return outputs
 
 

@@ -2,12 +2,18 @@
 
 The runner that calls a task's function (the local runner, or our operator on Airflow) enters an
 ``ExecutionContext`` around the call; outside any task, ``current_context()`` describes a local run,
-as flytekit's does. The working directory is a fresh folder per call, removed after it.
+as flytekit's does. The working directory is a fresh folder per call. It is kept until the process
+exits, in one folder per process (``local_folder``), as flytekit's local sandbox is: a file a task
+writes there and returns must outlive the call, for the next task locally and for the runtime that
+uploads it on Airflow. An Airflow task instance is its own process, so its folders go when it ends.
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import logging
+import os
 import shutil
 import tempfile
 import uuid
@@ -16,7 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-__all__ = ["ExecutionContext", "ExecutionId", "current_context", "executing"]
+__all__ = ["ExecutionContext", "ExecutionId", "current_context", "executing", "local_folder"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +69,7 @@ def executing(
     enclosing call (a node of a local dynamic), else a fresh local id."""
     outer = _current.get()
     name = execution or (outer.execution_id.name if outer else f"local-{uuid.uuid4().hex[:12]}")
-    folder = tempfile.mkdtemp(prefix="dynflow-task-")
+    folder = local_folder("task-")
     context = ExecutionContext(
         execution_id=ExecutionId(name),
         task_name=task_name,
@@ -76,4 +82,17 @@ def executing(
         yield
     finally:
         _current.reset(token)
-        shutil.rmtree(folder, ignore_errors=True)
+
+
+def local_folder(prefix: str, parent: str | None = None) -> str:
+    """A new folder in ``parent``, by default in this process's own folder (see the module docstring)."""
+    return tempfile.mkdtemp(prefix=prefix, dir=parent or _process_folder(os.getpid()))
+
+
+@functools.cache
+def _process_folder(pid: int) -> str:
+    """Made on first use in each process (a forked child gets its own) and removed at exit
+    (Airflow's task runner runs the exit handlers that a task process registered, too)."""
+    folder = tempfile.mkdtemp(prefix=f"dynflow-{pid}-")
+    atexit.register(shutil.rmtree, folder, True)
+    return folder

@@ -5,6 +5,8 @@ Two families cover every annotation:
 * ``JsonConverter`` wraps a pydantic ``TypeAdapter``: strict validation (no silent int/str/bool
   coercion; an int where a float is declared arrives as a float, as PEP 484 allows), a JSON schema
   for Airflow's trigger form, and a lossless JSON round trip.
+  Values of ``FlyteFile``/``FlyteDirectory`` (``core.files``) inside it go through the
+  ``FileTransport`` given to ``to_jsonable``/``from_jsonable``, handed to them as pydantic's context.
 * ``PickleConverter`` is the fallback for types pydantic cannot describe: values are checked with
   ``isinstance`` and travel as cloudpickle bytes. The spec flags such types so that they are never
   accepted from a DAG run's conf.
@@ -26,6 +28,7 @@ from pydantic.json_schema import PydanticJsonSchemaWarning
 
 from airflow_dynflow.core import errors
 from airflow_dynflow.core.errors import InvalidValue
+from airflow_dynflow.core.files import FILE_SCHEMA_KEY, FileTransport
 
 __all__ = ["Converter", "InvalidValue", "JsonConverter", "PickleConverter", "converter_for"]
 
@@ -39,12 +42,14 @@ class Converter(Protocol):
 
     tp: Any
     pickled: bool
+    # Whether values of the type can hold files or directories (which need a ``FileTransport``).
+    holds_files: bool
 
     def validate(self, value: Any) -> Any: ...
 
-    def to_jsonable(self, value: Any) -> Any: ...
+    def to_jsonable(self, value: Any, files: FileTransport | None = None) -> Any: ...
 
-    def from_jsonable(self, data: Any) -> Any: ...
+    def from_jsonable(self, data: Any, files: FileTransport | None = None) -> Any: ...
 
     def schema(self) -> dict[str, Any]: ...
 
@@ -57,12 +62,13 @@ class JsonConverter:
     our config does apply to the fields inside) and unwraps.
     """
 
-    __slots__ = ("_adapter", "_boxed", "_schema", "tp")
+    __slots__ = ("_adapter", "_boxed", "_schema", "holds_files", "tp")
     pickled = False
 
     def __init__(self, tp: Any) -> None:
         self.tp = tp
         self._schema = TypeAdapter(tp).json_schema()
+        self.holds_files = FILE_SCHEMA_KEY in json.dumps(self._schema)
         try:
             self._adapter = TypeAdapter(tp, config=_BYTES_AS_BASE64)
             self._boxed = False
@@ -78,15 +84,16 @@ class JsonConverter:
         except ValidationError as exc:
             raise InvalidValue(_first_error(exc, self._boxed)) from None
 
-    def to_jsonable(self, value: Any) -> Any:
+    def to_jsonable(self, value: Any, files: FileTransport | None = None) -> Any:
+        context = {"files": files}
         if self._boxed:
-            return self._adapter.dump_python((value,), mode="json")[0]
-        return self._adapter.dump_python(value, mode="json")
+            return self._adapter.dump_python((value,), mode="json", context=context)[0]
+        return self._adapter.dump_python(value, mode="json", context=context)
 
-    def from_jsonable(self, data: Any) -> Any:
+    def from_jsonable(self, data: Any, files: FileTransport | None = None) -> Any:
         text = json.dumps([data] if self._boxed else data)
         try:
-            value = self._adapter.validate_json(text, strict=True)
+            value = self._adapter.validate_json(text, strict=True, context={"files": files})
         except ValidationError as exc:
             raise InvalidValue(_first_error(exc, self._boxed)) from None
         return value[0] if self._boxed else value
@@ -100,6 +107,7 @@ class PickleConverter:
 
     __slots__ = ("tp",)
     pickled = True
+    holds_files = False
 
     def __init__(self, tp: Any) -> None:
         self.tp = tp
@@ -109,10 +117,10 @@ class PickleConverter:
             raise errors.not_an_instance(self.tp)
         return value
 
-    def to_jsonable(self, value: Any) -> Any:
+    def to_jsonable(self, value: Any, files: FileTransport | None = None) -> Any:
         return base64.b64encode(cloudpickle.dumps(value)).decode("ascii")
 
-    def from_jsonable(self, data: Any) -> Any:
+    def from_jsonable(self, data: Any, files: FileTransport | None = None) -> Any:
         if not isinstance(data, str):
             raise errors.pickled_not_base64()
         return self.validate(cloudpickle.loads(base64.b64decode(data)))

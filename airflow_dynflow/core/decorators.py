@@ -7,8 +7,6 @@ misuse or a type mismatch in it fails the import of the file, with the line that
 
 from __future__ import annotations
 
-import dataclasses
-import warnings
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar, overload
@@ -16,7 +14,7 @@ from typing import Any, TypeVar, overload
 from airflow_dynflow.core import errors, runtimes
 from airflow_dynflow.core.entities import Dynamic, Task, Workflow, trace_workflow
 from airflow_dynflow.core.interface import interface_of
-from airflow_dynflow.core.options import checked_options
+from airflow_dynflow.core.options import checked_options, warn_not_honoured
 from airflow_dynflow.core.origin import origin_of
 from airflow_dynflow.core.resources import Resources
 
@@ -39,12 +37,17 @@ def _task_decorator(cls: type[Task]) -> Callable[..., Any]:
         priority_weight: int | None = None,
         requests: Resources | None = None,
         limits: Resources | None = None,
+        nodes_per_instance: int | None = None,
         **flytekit_only: Any,
     ) -> Any:
         def wrap(fn: Callable[..., Any]) -> Task:
             name = fn.__name__
-            if flytekit_only:
-                warnings.warn(errors.options_not_honoured(name, flytekit_only), UserWarning, stacklevel=3)
+            warn_not_honoured(name, flytekit_only, stacklevel=3)
+            packing = {} if nodes_per_instance is None else {"nodes_per_instance": nodes_per_instance}
+            if packing and cls is not Dynamic:
+                raise errors.packing_on_a_task(name)
+            if packing and (type(nodes_per_instance) is not int or nodes_per_instance < 1):
+                raise errors.bad_nodes_per_instance(name, nodes_per_instance)
             options = checked_options(
                 name,
                 {
@@ -67,6 +70,7 @@ def _task_decorator(cls: type[Task]) -> Callable[..., Any]:
                 options=options,
                 cache=cache,
                 cache_version=cache_version,
+                **packing,
             )
 
         return wrap(fn) if fn is not None else wrap
@@ -80,22 +84,13 @@ task.__doc__ = """Make a typed function a task: one node of a graph, one operato
 
 Use as ``@task`` or ``@task(retries=2, timeout=60, cache=True, cache_version="1")``."""
 
-_dynamic = _task_decorator(Dynamic)
+dynamic = _task_decorator(Dynamic)
+dynamic.__doc__ = """Make a typed function a dynamic workflow: a task whose body builds a graph at run time.
 
-
-def dynamic(fn: Callable[..., Any] | None = None, *, nodes_per_instance: int = 1, **options: Any) -> Any:
-    """Make a typed function a dynamic workflow: a task whose body builds a graph at run time.
-
-    Takes the same options as ``@task``, and ``nodes_per_instance``: on Airflow, how many consecutive
-    generated nodes one task instance runs (1, the default: one instance per node)."""
-
-    def wrap(fn: Callable[..., Any]) -> Dynamic:
-        if type(nodes_per_instance) is not int or nodes_per_instance < 1:
-            raise errors.bad_nodes_per_instance(fn.__name__, nodes_per_instance)
-        entity = _dynamic(fn, **options)
-        return dataclasses.replace(entity, nodes_per_instance=nodes_per_instance)
-
-    return wrap(fn) if fn is not None else wrap
+Takes the same options as ``@task``, and ``nodes_per_instance=N``: on Airflow, run up to N
+generated nodes (contiguous in the spec's order) in one task instance, for graphs of many tiny
+nodes where Airflow's cost per instance dwarfs the work. Each node is still logged, and its
+outputs stored, on its own."""
 
 
 @overload

@@ -24,7 +24,7 @@ from airflow_dynflow.core.protocols import Entity
 from airflow_dynflow.core.spec import Owner, Ref, Spec, TaskEntry
 from airflow_dynflow.core.tracing import Trace, current_frame, entered
 
-__all__ = ["Dynamic", "Task", "Workflow", "dispatch"]
+__all__ = ["Dynamic", "Task", "Workflow", "dispatch", "input_schemas"]
 
 
 def dispatch(entity: Entity, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
@@ -71,11 +71,15 @@ class Task:
     def run_local(self, bound: Mapping[str, Any]) -> Any:
         return self.interface.join_result(self.run_node(bound, self.options))
 
-    def run_node(self, bound: Mapping[str, Any], options: Options) -> dict[str, Any]:
-        """Run once with ``options`` (the node's overrides merged in); outputs keyed by name."""
+    def run_node(
+        self, bound: Mapping[str, Any], options: Options, input_hashes: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Run once with ``options`` (the node's overrides merged in); outputs keyed by name.
+        ``input_hashes``: the ``HashMethod`` hashes that came with some inputs (``core.hashing``)."""
         cache = (local_cache(), self.origin.ref, self.effective_cache_version) if self.cache else None
+        checked = checked_inputs(self.interface, bound)
         return run_with_policy(
-            self.name, self.body, self.interface, checked_inputs(self.interface, bound), options, cache
+            self.name, self.body, self.interface, checked, options, cache, None, input_hashes
         )
 
     @property
@@ -113,14 +117,11 @@ class Dynamic(Task):
     calls inside it return promises, and the resulting futures spec is what runs. Locally the
     reference runner runs it; on Airflow every node becomes a task instance. Code that misuses a
     promise fails the same way in both.
-
-    ``nodes_per_instance`` packs that many consecutive nodes into one Airflow task instance (each
-    still logged and its outputs stored on its own): Airflow spends about as much on starting a task
-    instance as a tiny node takes to run many times over. The local runner ignores it.
     """
 
-    kind: ClassVar[str] = "dynamic"
     nodes_per_instance: int = 1
+
+    kind: ClassVar[str] = "dynamic"
 
     @property
     def body(self) -> Callable[..., Any]:
@@ -187,6 +188,11 @@ def trace_workflow(fn: Callable[..., Any], interface: Interface, origin: Origin)
     }
     with entered(trace):
         result = fn(**promises)
+    return trace.finish(Owner(origin, interface), input_schemas(interface), result)
+
+
+def input_schemas(interface: Interface) -> dict[str, dict[str, Any]]:
+    """A JSON schema per input, with its default and description: what a runtime offers for inputs."""
     schemas = {}
     for name, p in interface.inputs.items():
         schema = dict(p.converter.schema())
@@ -195,4 +201,4 @@ def trace_workflow(fn: Callable[..., Any], interface: Interface, origin: Origin)
         if p.description:
             schema.setdefault("description", p.description)
         schemas[name] = schema
-    return trace.finish(Owner(origin, interface), schemas, result)
+    return schemas

@@ -11,6 +11,8 @@ import typing
 from typing import Any
 
 __all__ = [
+    "ConditionFailedError",
+    "ConditionalError",
     "InterfaceError",
     "InvalidValue",
     "PromiseError",
@@ -39,6 +41,15 @@ class InterfaceError(TypeError):
 
 class SpecError(ValueError):
     """A graph spec is malformed, was tampered with, or refers to tasks that no longer match it."""
+
+
+class ConditionalError(AssertionError):
+    """A ``conditional(...)`` chain is built wrongly. An AssertionError, as flytekit raises for the
+    same mistakes, so code written against flytekit catches it unchanged."""
+
+
+class ConditionFailedError(ValueError):
+    """The ``else_().fail(message)`` case of a conditional was taken; a ValueError, as in flytekit."""
 
 
 class InvalidValue(Exception):
@@ -166,6 +177,121 @@ def order_cycle(entity: str, stuck: typing.Iterable[tuple[str, int]]) -> SpecErr
     return SpecError(f"{entity}: '>>' made a cycle between {names}")
 
 
+# ---------------------------------------------------------------- conditionals
+
+
+def condition_truth(condition: str) -> PromiseError:
+    return PromiseError(
+        f"cannot take the truth value of the condition {condition}: it is decided when the graph "
+        "runs. Use it in conditional(...).if_(...), and join conditions with '&' and '|', not "
+        "'and'/'or'/'not'"
+    )
+
+
+def condition_operand(op: str, value: Any) -> PromiseError:
+    return PromiseError(
+        f"'{op}' joins two conditions (comparisons of promises, e.g. (p > 1) {op} (q < 2)); "
+        f"got {type(value).__qualname__}"
+    )
+
+
+def conditional_outside_body(name: str) -> ConditionalError:
+    return ConditionalError(
+        f"conditional '{name}' can only be used inside a @workflow or @dynamic body, where task "
+        "calls return promises"
+    )
+
+
+_PLACES = {
+    "if_()": "as the first case",
+    "elif_()": "after if_(...).then(...)",
+    "else_()": "after if_(...).then(...)",
+    "then()": "after if_(), elif_() or else_()",
+    "fail()": "after else_()",
+}
+
+
+def conditional_misplaced(name: str, call: str) -> ConditionalError:
+    return ConditionalError(
+        f"conditional '{name}': {call} comes {_PLACES[call]}; a conditional reads "
+        "if_(...).then(...)[.elif_(...).then(...)].else_().then(...) or .else_().fail(...)"
+    )
+
+
+def conditional_unfinished(name: str) -> ConditionalError:
+    return ConditionalError(
+        f"conditional '{name}' is never finished: end it with .else_().then(...) or "
+        '.else_().fail("message") (a dangling if_ is not allowed, as in flytekit)'
+    )
+
+
+def condition_is_a_promise(name: str, where: str, promise: Any) -> ConditionalError:
+    return ConditionalError(
+        f"conditional '{name}'.{where} got the promise {promise!r} itself; compare it, e.g. "
+        "p.is_true(), p.is_false(), p.is_none() or p == value"
+    )
+
+
+def condition_not_an_expression(name: str, where: str, value: Any) -> ConditionalError:
+    return ConditionalError(
+        f"conditional '{name}'.{where} takes a comparison of promises (<, <=, >, >=, ==, !=) "
+        f"joined with & and |; got {type(value).__qualname__}"
+    )
+
+
+def condition_constant(name: str, where: str, value: Any) -> ConditionalError:
+    return ConditionalError(
+        f"conditional '{name}'.{where}: a condition compares promises with None, bool, int, float "
+        f"or str constants; got {type(value).__qualname__}"
+    )
+
+
+def condition_uses_branch_promise(name: str, where: str, source: str) -> ConditionalError:
+    return ConditionalError(
+        f"conditional '{name}'.{where} compares a promise of {source}, made inside one of its own "
+        "cases; conditions may only use promises made before the conditional"
+    )
+
+
+def then_needs_promises(name: str, value: Any) -> ConditionalError:
+    return ConditionalError(
+        f"conditional '{name}': then() takes the promise (or tuple of promises) of a call made in "
+        f"the case; got {type(value).__qualname__}"
+    )
+
+
+def condition_failed(name: str, message: str) -> ConditionFailedError:
+    return ConditionFailedError(f"{message} (conditional '{name}' took its else_().fail(...) case)")
+
+
+def cases_differ_in_outputs(name: str, first: int, other: int) -> TypeMismatchError:
+    return TypeMismatchError(
+        f"conditional '{name}': its first case gives {first} value(s) but another gives {other}; "
+        "every case must give the same outputs"
+    )
+
+
+def case_type_mismatch(name: str, output: str, expected: Any, actual: Any, source: str) -> TypeMismatchError:
+    return type_mismatch(
+        f"conditional '{name}'",
+        "output",
+        output,
+        expected,
+        f"a promise of {type_name(actual)} from {source} in another case",
+    )
+
+
+def promise_outside_case(entity: str, role: str, name: str, source: str, case: str) -> PromiseError:
+    return PromiseError(
+        f"{entity}: {role} '{name}' got a promise of {source}, which only exists when {case} is "
+        "taken; use the result of the conditional instead"
+    )
+
+
+def order_across_cases(before: str, after: str, case: str) -> PromiseError:
+    return PromiseError(f"'>>' cannot make {after} wait for {before}, which only runs when {case} is taken")
+
+
 # ---------------------------------------------------------------- options
 
 
@@ -195,8 +321,14 @@ def options_not_honoured(owner: str, names: typing.Iterable[str]) -> str:
     )
 
 
+def packing_on_a_task(entity: str) -> TypeError:
+    return TypeError(
+        f"{entity}: nodes_per_instance packs the generated nodes of a @dynamic; a @task is one node"
+    )
+
+
 def bad_nodes_per_instance(entity: str, value: Any) -> ValueError:
-    return ValueError(f"{entity}: nodes_per_instance must be a positive int, not {value!r}")
+    return ValueError(f"{entity}: nodes_per_instance must be an int of at least 1, got {value!r}")
 
 
 def cache_version_without_cache(entity: str) -> ValueError:
@@ -205,6 +337,114 @@ def cache_version_without_cache(entity: str) -> ValueError:
 
 def timed_out(entity: str, timeout: float) -> TimeoutError:
     return TimeoutError(f"{entity} timed out after {timeout:g} s")
+
+
+# ---------------------------------------------------------------- launch plans and schedules
+
+
+def _lp(name: str) -> str:
+    return f"launch plan '{name}'"
+
+
+def launch_plan_needs_workflow(target: Any) -> TypeError:
+    return TypeError(f"LaunchPlan.get_or_create() takes a @workflow, got {target!r}")
+
+
+def launch_plan_unnamed_settings(workflow: str) -> ValueError:
+    return ValueError(
+        f"LaunchPlan.get_or_create({workflow}): only a named launch plan can have default_inputs, "
+        "fixed_inputs or a schedule; pass name=... (without it you get the workflow's default launch plan)"
+    )
+
+
+def launch_plan_named_like_workflow(name: str, workflow: str) -> ValueError:
+    return ValueError(
+        f"{_lp(name)} has the name of workflow {workflow}'s default launch plan (its DAG on Airflow); "
+        "give it a name of its own"
+    )
+
+
+def launch_plan_conflict(name: str, differences: typing.Iterable[str]) -> ValueError:
+    return ValueError(
+        f"{_lp(name)} already exists with a different {', '.join(differences)}; "
+        "use the same arguments to get it again, or give the new launch plan another name"
+    )
+
+
+def launch_plan_unknown_input(
+    name: str, role: str, input_name: str, workflow: str, inputs: typing.Iterable[str]
+) -> TypeError:
+    """``role`` is "default_inputs", "fixed_inputs" or "kickoff_time_input_arg"."""
+    return TypeError(
+        f"{_lp(name)}: {role} names '{input_name}', which is not an input of workflow {workflow} "
+        f"(its inputs are: {', '.join(inputs) or 'none'})"
+    )
+
+
+def launch_plan_input_twice(name: str, input_name: str) -> ValueError:
+    return ValueError(
+        f"{_lp(name)}: input '{input_name}' is in both default_inputs and fixed_inputs; keep one"
+    )
+
+
+def fixed_input_overridden(name: str, inputs: typing.Iterable[str]) -> TypeError:
+    return TypeError(
+        f"{_lp(name)} fixes input(s) {', '.join(sorted(inputs))}; a call cannot change them "
+        "(make them default_inputs of a launch plan to allow it)"
+    )
+
+
+def kickoff_input_not_datetime(name: str, input_name: str, declared: Any) -> TypeMismatchError:
+    return TypeMismatchError(
+        f"{_lp(name)}: kickoff_time_input_arg '{input_name}' expects an input of type datetime, "
+        f"got one of type {type_name(declared)}"
+    )
+
+
+def kickoff_input_fixed(name: str, input_name: str) -> ValueError:
+    return ValueError(
+        f"{_lp(name)}: input '{input_name}' receives the scheduled time (kickoff_time_input_arg), "
+        "so it cannot also be a fixed input"
+    )
+
+
+def scheduled_inputs_without_value(name: str, inputs: typing.Iterable[str]) -> ValueError:
+    return ValueError(
+        f"{_lp(name)} runs on a schedule, so every input needs a value; give {', '.join(inputs)} "
+        "a default_inputs or fixed_inputs entry, or a default in the workflow"
+    )
+
+
+def cron_needs_one_expression(cron_expression: Any, schedule: Any) -> TypeError:
+    return TypeError(
+        "CronSchedule() takes exactly one of cron_expression= (AWS form, '0 10 * * ? *') or "
+        f"schedule= ('*/5 * * * *', '@daily'); got cron_expression={cron_expression!r}, schedule={schedule!r}"
+    )
+
+
+def cron_not_five_fields(schedule: str) -> ValueError:
+    return ValueError(
+        f"CronSchedule(schedule={schedule!r}): expected five fields (minute hour day-of-month month "
+        "day-of-week) or an alias such as '@daily'"
+    )
+
+
+def aws_cron_not_six_fields(expression: str) -> ValueError:
+    return ValueError(
+        f"CronSchedule(cron_expression={expression!r}): expected AWS's six fields with the year '*' "
+        "('0 10 * * ? *'); for other years use schedule= with five fields"
+    )
+
+
+def aws_cron_numeric_weekday(expression: str) -> ValueError:
+    return ValueError(
+        f"CronSchedule(cron_expression={expression!r}): AWS numbers weekdays 1-7 from Sunday and cron "
+        "0-6, so write weekday names (MON-FRI) or use schedule= with a five-field expression"
+    )
+
+
+def bad_fixed_rate(duration: Any) -> ValueError:
+    return ValueError(f"FixedRate(duration=...) must be a positive timedelta, got {duration!r}")
 
 
 # ---------------------------------------------------------------- map_task
@@ -393,6 +633,59 @@ def spec_no_output(where: str, node: int) -> SpecError:
 
 def spec_unknown_output(where: str, output: str, node: int) -> SpecError:
     return SpecError(f"{where} uses output {output!r} of n{node}, which has no such output")
+
+
+def spec_bad_condition(name: str, detail: str) -> SpecError:
+    return SpecError(f"conditional {name!r} in the spec is malformed: {detail}")
+
+
+def spec_no_conditions(name: str) -> SpecError:
+    return SpecError(f"conditional {name!r} in the spec has no conditions")
+
+
+def spec_no_cases(name: str) -> SpecError:
+    return SpecError(f"the select node {name!r} in the spec has no cases")
+
+
+def spec_bad_guard(where: str, decide: int, case: int) -> SpecError:
+    return SpecError(f"{where} is guarded by case {case} of n{decide}, which is no such case")
+
+
+def file_not_local(kind: str, key: str) -> ValueError:
+    return ValueError(
+        f"this {kind} was not downloaded (it is stored at {key!r}); only a task's inputs are downloaded, "
+        "before its function runs"
+    )
+
+
+def not_a_path_value(type_name: str, kind: str, actual: str) -> ValueError:
+    return ValueError(f"expected a {type_name} (or a str or os.PathLike path to a {kind}), got {actual}")
+
+
+def no_such_path(kind: str, path: str) -> ValueError:
+    return ValueError(f"{path!r} is not an existing {kind}")
+
+
+def bad_file_json(data: object) -> ValueError:
+    text = repr(data)
+    return ValueError(
+        "a file or directory travels as {'path': ...} or {'blob': <store key>, 'sha256': ...}, got "
+        + (text if len(text) <= 80 else text[:77] + "...")
+    )
+
+
+def file_from_outside() -> ValueError:
+    return ValueError(
+        "a file or directory cannot come from a DAG run's conf (it would name a path on a worker or an "
+        "object of the blob store); pass its content, or write it in a task and pass that task's output"
+    )
+
+
+def hash_method_not_callable(entity: str, name: str, actual: Any) -> InterfaceError:
+    return InterfaceError(
+        f"{entity}: output '{name}' has HashMethod({actual!r}); HashMethod takes a function of the "
+        "value that returns a str"
+    )
 
 
 def add_node_path(exc: BaseException, frame: str) -> None:

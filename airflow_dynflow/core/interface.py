@@ -18,6 +18,7 @@ import docstring_parser
 
 from airflow_dynflow.core import errors
 from airflow_dynflow.core.converters import Converter, InvalidValue, converter_for
+from airflow_dynflow.core.hashing import HashMethod, split_annotated
 from airflow_dynflow.core.type_relations import describe_value
 
 __all__ = ["NO_DEFAULT", "Interface", "Param", "check_value", "interface_of", "kwtypes"]
@@ -43,6 +44,8 @@ class Param:
     converter: Converter
     default: Any = NO_DEFAULT
     description: str = ""
+    # An output's ``Annotated[T, HashMethod(fn)]`` (``tp`` is then ``T``); see ``core.hashing``.
+    hash_method: HashMethod | None = None
 
     @property
     def required(self) -> bool:
@@ -82,6 +85,11 @@ class Interface:
                         raise errors.missing_argument(self.entity, name)
                     bound[name] = param.default
         return bound
+
+    @property
+    def hash_methods(self) -> dict[str, HashMethod]:
+        """The outputs declared ``Annotated[T, HashMethod(fn)]``, by name."""
+        return {name: p.hash_method for name, p in self.outputs.items() if p.hash_method is not None}
 
     def check_input(self, name: str, value: Any) -> Any:
         return check_value(self.entity, "input", self.inputs[name], value)
@@ -174,8 +182,10 @@ def _type_hints(fn: Callable[..., Any]) -> dict[str, Any]:
             returned = eval(returned, namespace.__globals__)  # what get_type_hints does, minus its type check
         if isinstance(returned, tuple):
             returned = _Tuple[returned]
+        # With its extras: an output may be ``Annotated[T, HashMethod(fn)]`` (see ``_output_param``).
         hints["return"] = typing.get_type_hints(
-            types.SimpleNamespace(__annotations__={"r": returned}, __globals__=namespace.__globals__)
+            types.SimpleNamespace(__annotations__={"r": returned}, __globals__=namespace.__globals__),
+            include_extras=True,
         )["r"]
     return hints
 
@@ -184,24 +194,26 @@ def _outputs(annotation: Any, entity: str) -> tuple[dict[str, Param], type | Non
     if annotation is None or annotation is type(None):
         return {}, None
     if isinstance(annotation, type) and issubclass(annotation, tuple) and hasattr(annotation, "_fields"):
-        hints = typing.get_type_hints(annotation)
-        params = {
-            name: Param(name=name, tp=hints[name], converter=converter_for(hints[name]))
-            for name in annotation._fields
-        }
-        return params, annotation
-    args = typing.get_args(annotation)
-    if typing.get_origin(annotation) is tuple and args and args[-1] is not Ellipsis:
+        hints = typing.get_type_hints(annotation, include_extras=True)
+        return {name: _output_param(entity, name, hints[name]) for name in annotation._fields}, annotation
+    bare, _ = split_annotated(annotation)
+    args = typing.get_args(bare)
+    if typing.get_origin(bare) is tuple and args and args[-1] is not Ellipsis:
         names = [f"o{i}" for i in range(len(args))]
-        params = {
-            name: Param(name=name, tp=tp, converter=converter_for(tp))
-            for name, tp in zip(names, args, strict=True)
-        }
-        fields = [(n, tp) for n, tp in zip(names, args, strict=True)]
+        params = {name: _output_param(entity, name, tp) for name, tp in zip(names, args, strict=True)}
+        fields = [(n, params[n].tp) for n in names]
         # flytekit's name for it, so printing a result shows what flytekit shows.
         output_tuple: type = NamedTuple("DefaultNamedTupleOutput", fields)  # type: ignore[misc]
         return params, output_tuple
-    return {"o0": Param(name="o0", tp=annotation, converter=converter_for(annotation))}, None
+    return {"o0": _output_param(entity, "o0", annotation)}, None
+
+
+def _output_param(entity: str, name: str, annotation: Any) -> Param:
+    """An output's Param: ``Annotated[T, HashMethod(fn)]`` is ``T`` with a hash method."""
+    tp, method = split_annotated(annotation)
+    if method is not None and not callable(method.function):
+        raise errors.hash_method_not_callable(entity, name, method.function)
+    return Param(name=name, tp=tp, converter=converter_for(tp), hash_method=method)
 
 
 def _param_docs(fn: Callable[..., Any]) -> dict[str, str]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from airflow_dynflow.core.conditional import Select
 from airflow_dynflow.core.context import executing
 from airflow_dynflow.core.errors import add_node_path
+from airflow_dynflow.core.hashing import output_hashes
 from airflow_dynflow.core.spec import Binding, Const, Ref, Spec
 
-__all__ = ["binding_value", "run_spec", "walk_path"]
+__all__ = ["NOT_RUN", "binding_value", "case_taken", "run_spec", "walk_path"]
 
 
 def run_spec(
@@ -30,17 +32,48 @@ def run_spec(
 
 def _run(spec: Spec, inputs: Mapping[str, Any], observe: Callable[[str], None] | None) -> dict[str, Any]:
     results: list[Mapping[str, Any]] = []
+    # Per node, the HashMethod hashes of its outputs, computed as they are produced (core.hashing).
+    hashes: list[Mapping[str, str]] = []
     for index, node in enumerate(spec.nodes):
         entity = spec.tasks[node.task].entity
+        if not case_taken(node.guard, results):
+            results.append(NOT_RUN)
+            hashes.append({})
+            continue
         if observe is not None:
             observe(spec.label(index))
-        kwargs = {name: binding_value(b, results, inputs) for name, b in node.inputs.items()}
+        names = list(node.inputs)
+        if isinstance(entity, Select):
+            names = [
+                "branch",
+                *entity.inputs_for(binding_value(node.inputs["branch"], results, inputs), node.inputs),
+            ]
+        kwargs = {name: binding_value(node.inputs[name], results, inputs) for name in names}
+        carried = {
+            name: hashes[b.node][b.output]
+            for name, b in node.inputs.items()
+            if isinstance(b, Ref) and b.node is not None and not b.path and b.output in hashes[b.node]
+        }
         try:
-            results.append(entity.run_node(kwargs, entity.options.merged(node.options)))
+            outputs = entity.run_node(kwargs, entity.options.merged(node.options), carried)
         except Exception as exc:
             add_node_path(exc, spec.label(index))
             raise
+        results.append(outputs)
+        hashes.append(output_hashes(entity.interface.hash_methods, outputs))
     return {name: binding_value(b, results, inputs) for name, b in spec.outputs.items()}
+
+
+# The outputs of a node whose conditional case was not taken: nothing, and nothing reads them.
+NOT_RUN: Mapping[str, Any] = {}
+
+
+def case_taken(guard: tuple[int, int] | None, results: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a node guarded by ``guard`` runs: its decide node ran and chose its case."""
+    if guard is None:
+        return True
+    decided = results[guard[0]]
+    return decided is not NOT_RUN and decided["branch"] == guard[1]
 
 
 def binding_value(binding: Binding, results: Sequence[Mapping[str, Any]], inputs: Mapping[str, Any]) -> Any:

@@ -63,7 +63,10 @@ class MapTask:
     def run_local(self, bound: Mapping[str, Any]) -> Any:
         return self.interface.join_result(self.run_node(bound, self.options))
 
-    def run_node(self, bound: Mapping[str, Any], options: Options) -> dict[str, Any]:
+    def run_node(
+        self, bound: Mapping[str, Any], options: Options, input_hashes: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        """``input_hashes`` are not used: each element is a new value, without its list's hash."""
         checked = checked_inputs(self.interface, bound)
         shared = {**self.map.bound, **{n: checked.pop(n) for n in self.map.broadcast}}
         size = element_count(self.name, checked)

@@ -7,7 +7,8 @@ node runs with the two merged. Timeouts and delays are kept as seconds: users ma
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import warnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from airflow_dynflow.core import errors
 from airflow_dynflow.core.resources import Resources
 
-__all__ = ["NO_OPTIONS", "Options", "checked_options", "seconds"]
+__all__ = ["NO_OPTIONS", "Options", "checked_options", "seconds", "warn_not_honoured"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,3 +78,14 @@ def checked_options(owner: str, given: Mapping[str, Any]) -> Options:
         if name in values and not isinstance(values[name], Resources):
             raise errors.bad_resources(owner, name, values[name])
     return Options(**values)
+
+
+def warn_not_honoured(owner: str, names: Iterable[str], stacklevel: int) -> None:
+    """One warning naming every flytekit option ``owner`` was given that this runtime cannot honour.
+
+    Accepted rather than refused, so a Flyte program imports unchanged; ``stacklevel`` counts from
+    the caller of this function, so the warning points at the user's line.
+    """
+    names = list(names)
+    if names:
+        warnings.warn(errors.options_not_honoured(owner, names), UserWarning, stacklevel=stacklevel + 1)

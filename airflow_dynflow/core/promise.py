@@ -5,7 +5,8 @@ yet, so a task call cannot return its result. It returns a Promise instead: an i
 to one output of one node, optionally narrowed by an index/attribute path (``p[0]``, ``p["k"]``,
 ``p.field``) that the runner resolves once the value exists. Anything that needs the value itself
 (truth, arithmetic, ``len``, iteration, formatting) raises ``PromiseError`` at once, naming the task
-and the fix, instead of silently building the wrong graph.
+and the fix, instead of silently building the wrong graph. Comparisons (``==``, ``<`` ...) build
+conditions for ``conditional(...)``, whose own truth value is refused the same way.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from airflow_dynflow.core import errors
+from airflow_dynflow.core.conditions import Condition
 from airflow_dynflow.core.spec import Ref
 from airflow_dynflow.core.type_relations import member_type
 
@@ -23,6 +25,15 @@ if TYPE_CHECKING:
     from airflow_dynflow.core.tracing import Trace
 
 __all__ = ["Promise"]
+
+
+def _comparison(op: str) -> Any:
+    def compare(self: Promise, other: Any) -> Any:
+        self._require_value(f"'{op}'")
+        return Condition(op, self, other)
+
+    compare.__name__ = f"compare {op}"
+    return compare
 
 
 def _refused(operation: str) -> Any:
@@ -108,6 +119,18 @@ class Promise:
         self._trace.order(self, other)
         return other
 
+    def is_true(self) -> Any:
+        """A condition for ``conditional(...).if_``: this boolean promise is True."""
+        return self == True  # noqa: E712 - builds a Condition, not a Python bool
+
+    def is_false(self) -> Any:
+        """A condition for ``conditional(...).if_``: this boolean promise is False."""
+        return self == False  # noqa: E712
+
+    def is_none(self) -> Any:
+        """A condition for ``conditional(...).if_``: this optional promise is None."""
+        return self == None  # noqa: E711
+
     def _require_value(self, operation: str) -> None:
         if not self._ref.output:
             raise errors.void_promise_used(self._source, operation)
@@ -126,12 +149,13 @@ class Promise:
     __index__ = _refused("use as an index")
     __round__ = _refused("round()")
     __format__ = _refused("formatting (f-string or format())")
-    __eq__ = _refused("'=='")
-    __ne__ = _refused("'!='")
-    __lt__ = _refused("'<'")
-    __le__ = _refused("'<='")
-    __gt__ = _refused("'>'")
-    __ge__ = _refused("'>='")
+    # Comparisons build conditions for conditional(...).if_; their truth value is still refused.
+    __eq__ = _comparison("==")
+    __ne__ = _comparison("!=")
+    __lt__ = _comparison("<")
+    __le__ = _comparison("<=")
+    __gt__ = _comparison(">")
+    __ge__ = _comparison(">=")
     __neg__ = _refused("unary '-'")
     __pos__ = _refused("unary '+'")
     __abs__ = _refused("abs()")

@@ -44,18 +44,30 @@ class Entity(Protocol):
         ...
 
 
-class NodeEntity(Entity, Protocol):
-    """What one node of a spec calls: a task, a dynamic or a map task."""
+class NodeEntity(Protocol):
+    """What one node of a spec calls: a task, a dynamic or a map task, or one of the built-in
+    decide and select nodes of a conditional (which users never call themselves)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def interface(self) -> Interface: ...
+
+    @property
+    def origin(self) -> Origin: ...
 
     @property
     def kind(self) -> str:
-        """``task``, ``dynamic`` or ``map``: how a runtime schedules the node."""
+        """``task``, ``dynamic``, ``map``, ``decide`` or ``select``: how a runtime schedules the node."""
         ...
 
     @property
     def options(self) -> Options: ...
 
-    def run_node(self, bound: Mapping[str, Any], options: Options) -> dict[str, Any]:
+    def run_node(
+        self, bound: Mapping[str, Any], options: Options, input_hashes: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
         """Run once as a node with ``options`` merged in; outputs keyed by name."""
         ...
 

@@ -1,7 +1,7 @@
-"""Where a newly defined workflow is announced to the runtimes that want to know.
+"""Where a newly defined workflow or launch plan is announced to the runtimes that want to know.
 
 The core never imports a runtime. A runtime listens by declaring a function in the entry-point
-group ``airflow_dynflow.runtimes``; the Airflow runtime's listener turns each workflow into a DAG
+group ``airflow_dynflow.runtimes``; the Airflow runtime's listener turns each one into a DAG
 when Airflow is loaded (the dag-processor, a worker, ``airflow dags test``) and does nothing in a
 plain Python run. Listeners are loaded once per process, on the first workflow.
 """
@@ -18,9 +18,10 @@ __all__ = ["ENTRY_POINT_GROUP", "announce"]
 ENTRY_POINT_GROUP = "airflow_dynflow.runtimes"
 
 
-def announce(workflow: Any) -> None:
+def announce(defined: Any) -> None:
+    """Tell every runtime about a new workflow or launch plan."""
     for listener in _listeners():
-        listener(workflow)
+        listener(defined)
 
 
 @functools.cache

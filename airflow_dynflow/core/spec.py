@@ -108,7 +108,7 @@ class TaskEntry:
     ref: str
     file: str | None
     version: str
-    kind: Literal["task", "dynamic", "map"]
+    kind: Literal["task", "dynamic", "map", "decide", "select"]
     options: Options
     map: MapOptions | None
     entity: NodeEntity = field(compare=False, repr=False)
@@ -116,15 +116,23 @@ class TaskEntry:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Node:
+    """One call. ``guard`` is ``(decide node, case)`` for a call made inside a conditional's case:
+    it runs only when that case is taken (see ``core.conditional``)."""
+
     task: str
     inputs: Mapping[str, Binding]
     options: Options = NO_OPTIONS
     after: tuple[int, ...] = ()
     group: str = ""
+    guard: tuple[int, int] | None = None
 
     def depends_on(self) -> list[int]:
-        """Nodes this one reads from, then those it runs after (``>>``), in first-seen order."""
-        return list({**nodes_read(self.inputs.values()), **dict.fromkeys(self.after)})
+        """Nodes this one reads from, then those it runs after (``>>``), then the decide node of
+        the conditional case it belongs to, in first-seen order."""
+        found = {**nodes_read(self.inputs.values()), **dict.fromkeys(self.after)}
+        if self.guard is not None:
+            found[self.guard[0]] = None
+        return list(found)
 
 
 def nodes_read(bindings: Iterable[Binding]) -> dict[int, None]:

@@ -14,11 +14,13 @@ import hmac
 import json
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal, Union, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from airflow_dynflow.core import errors
+from airflow_dynflow.core.conditional import Decide, Select, select_input
 from airflow_dynflow.core.converters import InvalidValue, converter_for
 from airflow_dynflow.core.interface import Interface, Param
 from airflow_dynflow.core.origin import import_entity
@@ -102,6 +104,8 @@ class _Writer:
             out["a"] = list(node.after)
         if node.group:
             out["g"] = node.group
+        if node.guard is not None:
+            out["w"] = list(node.guard)
         return out
 
     def _bindings(self, params: Mapping[str, Param], bindings: Mapping[str, Binding]) -> dict[str, Any]:
@@ -174,6 +178,8 @@ def _entry_json(entry: TaskEntry) -> dict[str, Any]:
     }
     if entry.options.to_dict():
         out["opts"] = entry.options.to_dict()
+    if isinstance(entry.entity, (Decide, Select)):
+        out.update(entry.entity.to_json())
     if entry.map is not None:
         inner = cast("MapTask", entry.entity).task.interface
         out["map"] = {
@@ -241,11 +247,14 @@ class _WireEntry(_Wire):
     ref: str
     file: str | None
     version: str
-    kind: Literal["task", "dynamic", "map"]
+    kind: Literal["task", "dynamic", "map", "decide", "select"]
     inputs: dict[str, dict[str, Any]]
     outputs: dict[str, dict[str, Any]]
     opts: _WireOptions | None = None
     map: _WireMap | None = None
+    conditions: list[Any] | None = None  # a decide node's conditions, one per case before else
+    fail: str | None = None  # ...and the message of its else_().fail(...)
+    cases: int | None = None  # a select node's number of cases
 
 
 class _WireRef(_Wire):
@@ -285,6 +294,7 @@ class _WireNode(_Wire):
     o: _WireOptions | None = None
     a: list[int] = []
     g: str = ""
+    w: list[int] = Field(default=[], min_length=2, max_length=2)
 
 
 class _WireOwner(_Wire):
@@ -376,6 +386,7 @@ class _Reader:
     def spec(self, w: _WireSpec) -> Spec:
         entity = import_entity(w.owner.ref, w.owner.file, w.owner.version)
         owner = Owner(entity.origin, entity.interface)
+        self.owner = owner
         for key, entry in w.tasks.items():
             self.tasks[key] = self._entry(key, entry)
         for index, node in enumerate(w.nodes):
@@ -395,6 +406,8 @@ class _Reader:
         from airflow_dynflow.core.entities import Task
         from airflow_dynflow.core.map_task import build_map_task
 
+        if e.kind in ("decide", "select"):
+            return _built_in_entry(key, e)
         entity = import_entity(e.ref, e.file, e.version)
         options = e.opts.options() if e.opts else Options()
         map_options = None
@@ -442,8 +455,43 @@ class _Reader:
             raise errors.spec_unbound_inputs(where, n.t, missing)
         for dep in n.a:
             self._check_earlier(where, dep, index)
+        guard = (n.w[0], n.w[1]) if n.w else None
+        if guard is not None:
+            self._check_guard(where, guard, index)
+        entry = self.tasks[n.t]
+        if isinstance(entry.entity, Select):
+            self.tasks[n.t] = replace(entry, entity=self._typed_select(where, entry.entity, inputs))
         options = n.o.options() if n.o else Options()
-        return Node(task=n.t, inputs=inputs, options=options, after=tuple(n.a), group=n.g)
+        return Node(task=n.t, inputs=inputs, options=options, after=tuple(n.a), group=n.g, guard=guard)
+
+    def _check_guard(self, where: str, guard: tuple[int, int], index: int) -> None:
+        decide, case = guard
+        self._check_earlier(where, decide, index)
+        entity = self.tasks[self.nodes[decide].task].entity
+        if not isinstance(entity, Decide) or not 0 <= case < len(entity.cases):
+            raise errors.spec_bad_guard(where, decide, case)
+
+    def _typed_select(self, where: str, select: Select, inputs: Mapping[str, Binding]) -> Select:
+        """A select's outputs have the types of its first case's values, found from the nodes that
+        produce them (types are Python objects; the spec only names where they come from)."""
+        names = list(select.interface.outputs)
+        for case in range(select.cases):
+            bound = [inputs.get(select_input(case, o)) for o in names]
+            if all(isinstance(b, Ref) for b in bound):
+                types = {o: self._type_of(cast("Ref", b)) for o, b in zip(names, bound, strict=True)}
+                return Select.create(select.name, select.cases, types)
+        if names:
+            raise errors.spec_unbound_inputs(where, select.name, [select_input(0, names[0])])
+        return select
+
+    def _type_of(self, ref: Ref) -> Any:
+        if ref.node is None:
+            tp = self.owner.interface.inputs[ref.output].tp
+        else:
+            tp = self.tasks[self.nodes[ref.node].task].entity.interface.outputs[ref.output].tp
+        for key in ref.path:
+            tp = member_type(tp, key)
+        return tp
 
     def _bindings(
         self,
@@ -509,6 +557,18 @@ class _Reader:
         if output not in outputs:
             raise errors.spec_unknown_output(where, output, node)
         return output
+
+
+def _built_in_entry(key: str, e: _WireEntry) -> TaskEntry:
+    """A conditional's decide or select node: rebuilt from the spec, never imported."""
+    entity: Decide | Select
+    if e.kind == "decide":
+        entity = Decide.from_json(key, list(e.inputs), e.conditions or [], e.fail)
+    else:
+        if e.cases is None or e.cases < 1:
+            raise errors.spec_no_cases(key)
+        entity = Select.create(key, e.cases, dict.fromkeys(e.outputs, Any))
+    return entity.task_entry(key)
 
 
 def _decode(where: str, params: Mapping[str, Param], name: str, value: Any) -> Any:

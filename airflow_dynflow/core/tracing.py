@@ -68,6 +68,10 @@ class Trace:
         self._groups: list[str] = []
         self._group_paths: set[str] = set()
         self._item_params: dict[tuple[str, str, tuple[Any, ...]], Param] = {}
+        # Conditionals: the cases being traced, innermost last, and the sections not yet closed.
+        self.guards: list[tuple[int, int]] = []
+        self.open_conditionals: list[Any] = []
+        self._binding_cases = False
 
     def call(self, entity: Entity, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
         return entity.trace_call(self, entity.interface.bind(args, kwargs))
@@ -88,13 +92,40 @@ class Trace:
         finally:
             self._groups.pop()
 
-    def add_node(self, entity: NodeEntity, bound: Mapping[str, Any]) -> int:
-        """Record one call of ``entity`` (a task, dynamic or map task) and return its index."""
+    def add_node(
+        self,
+        entity: NodeEntity,
+        bound: Mapping[str, Any],
+        *,
+        after: tuple[int, ...] = (),
+        sees_cases: bool = False,
+    ) -> int:
+        """Record one call of ``entity`` and return its index.
+
+        Inside a conditional's case the node is guarded by that case. ``sees_cases`` is for the
+        conditional's select node, the one node that may read promises made inside its cases.
+        """
         key = self._key_for(entity)
-        params = entity.interface.inputs
-        inputs = {name: self.bind(entity.name, params[name], value) for name, value in bound.items()}
-        self.nodes.append(Node(task=key, inputs=inputs, group=".".join(self._groups)))
+        inputs = self._bind_all(entity, bound, sees_cases)
+        guard = self.guards[-1] if self.guards else None
+        node = Node(task=key, inputs=inputs, group=".".join(self._groups), after=after, guard=guard)
+        self.nodes.append(node)
         return len(self.nodes) - 1
+
+    def replace_node(self, index: int, entity: NodeEntity, bound: Mapping[str, Any]) -> None:
+        """Give node ``index`` a new entity of the same key: a decide node learning its next case."""
+        key = self.nodes[index].task
+        self._keys[id(entity)] = key
+        self.tasks[key] = entity.task_entry(key)
+        self.nodes[index] = replace(self.nodes[index], inputs=self._bind_all(entity, bound, False))
+
+    def _bind_all(self, entity: NodeEntity, bound: Mapping[str, Any], sees_cases: bool) -> dict[str, Binding]:
+        params = entity.interface.inputs
+        self._binding_cases = sees_cases
+        try:
+            return {name: self.bind(entity.name, params[name], value) for name, value in bound.items()}
+        finally:
+            self._binding_cases = False
 
     def outputs_of(self, index: int, entity: NodeEntity) -> Any:
         """What the call returns while tracing: one promise, a NamedTuple of them, or a void one."""
@@ -126,6 +157,9 @@ class Trace:
     def _bind_promise(self, entity: str, param: Param, promise: Promise, role: str) -> Ref:
         if promise._trace is not self:
             raise errors.promise_from_other_body(entity, role, param.name, promise._source)
+        node = promise._ref.node
+        if node is not None and not self._binding_cases and not self.visible(node):
+            raise errors.promise_outside_case(entity, role, param.name, promise._source, self._case_of(node))
         if not promise._ref.output:
             raise errors.void_promise_mismatch(entity, role, param.name, param.tp, promise._source)
         if not is_assignable(promise._type, param.tp):
@@ -161,6 +195,24 @@ class Trace:
             self._item_params[cache_key] = Param(name=label, tp=item_tp, converter=converter_for(item_tp))
         return self._item_params[cache_key]
 
+    def visible(self, node: int, guard: tuple[int, int] | None = None) -> bool:
+        """Whether a call under ``guard`` (by default the case being traced) may use ``node``'s
+        outputs: only when ``node`` is outside every conditional case, or in an enclosing one."""
+        wanted = self.nodes[node].guard
+        if wanted is None:
+            return True
+        current = self.guards[-1] if guard is None and self.guards else guard
+        while current is not None:
+            if current == wanted:
+                return True
+            current = self.nodes[current[0]].guard
+        return False
+
+    def _case_of(self, node: int) -> str:
+        guard = self.nodes[node].guard
+        assert guard is not None
+        return f"{self.nodes[guard[0]].task}, case {guard[1]}"
+
     def override(self, index: int | None, source: str, **options: Any) -> None:
         if index is None:
             raise errors.override_on_input(source)
@@ -176,6 +228,9 @@ class Trace:
         befores = _nodes_of(first)
         for index in sorted(set(_nodes_of(then))):
             node = self.nodes[index]
+            for before in befores:
+                if not self.visible(before, node.guard):
+                    raise errors.order_across_cases(self.nodes[before].task, node.task, self._case_of(before))
             missing = tuple(b for b in befores if b != index and b not in node.after)
             if missing:
                 self.nodes[index] = replace(node, after=(*node.after, *missing))
@@ -187,6 +242,8 @@ class Trace:
 
     def finish(self, owner: Owner, inputs: Mapping[str, Any], result: Any) -> Spec:
         """Bind the body's ``result`` to the owner's outputs and freeze the record into a Spec."""
+        if self.open_conditionals:
+            raise errors.conditional_unfinished(self.open_conditionals[0].name)
         nodes, outputs = _topological(self.nodes, self.bind_outputs(owner.interface, result), self.name)
         return Spec(
             name=self.name,
@@ -250,7 +307,7 @@ def _topological(
     """
     if all(dep < i for i, node in enumerate(nodes) for dep in node.after):
         return tuple(nodes), outputs
-    deps = [set(node.after) | set(_refs_in(node.inputs.values())) for node in nodes]
+    deps = [set(node.depends_on()) for node in nodes]
     users: list[list[int]] = [[] for _ in nodes]
     for i, ds in enumerate(deps):
         for d in ds:
@@ -274,18 +331,15 @@ def _topological(
             nodes[old],
             inputs={k: _renumber(b, new_index) for k, b in nodes[old].inputs.items()},
             after=tuple(sorted(new_index[d] for d in nodes[old].after)),
+            guard=_renumber_guard(nodes[old].guard, new_index),
         )
         for old in order
     )
     return renumbered, {k: _renumber(b, new_index) for k, b in outputs.items()}
 
 
-def _refs_in(bindings: Any) -> Iterator[int]:
-    for b in bindings:
-        if isinstance(b, Ref) and b.node is not None:
-            yield b.node
-        elif isinstance(b, Collection):
-            yield from _refs_in(v for _, v in b.items)
+def _renumber_guard(guard: tuple[int, int] | None, new_index: Mapping[int, int]) -> tuple[int, int] | None:
+    return None if guard is None else (new_index[guard[0]], guard[1])
 
 
 def _renumber(binding: Binding, new_index: Mapping[int, int]) -> Binding:

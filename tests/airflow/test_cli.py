@@ -60,6 +60,15 @@ def test_dags_test_result_is_in_the_outputs_xcom(seed_run):
     assert read_xcom("wf", seed_run.run_id, "outputs") == 3
 
 
+def test_dags_test_runs_merge_sort_through_its_conditionals(airflow_db):
+    numbers = [5, 3, 8, 1, 9, 2, 7]
+    run = DagsTest(
+        airflow("dags", "test", "merge_sort", "-c", json.dumps({"numbers": numbers, "numbers_count": 7}))
+    )
+    assert "state=success" in run.out.stdout, run.out.stdout[-3000:] + run.out.stderr[-3000:]
+    assert read_xcom("merge_sort", run.run_id, "outputs") == sorted(numbers)
+
+
 def test_dags_test_refuses_a_conf_of_the_wrong_type():
     out = airflow("dags", "test", "wf", "-c", json.dumps({"s1": 5, "s2": "x"}))
     assert "Invalid input for param s1: 5 is not of type 'string'" in out.stdout + out.stderr

@@ -102,6 +102,18 @@ def test_more_nodes_than_max_map_length_share_instances(run_dag, monkeypatch):
     assert instances[8].rendered_map_index == "n24-n24 (1 nodes)"
 
 
+def test_a_packed_dynamic_runs_several_nodes_per_instance_each_stored_on_its_own(run_dag):
+    run = run_dag("packed", n=10)
+    assert run.result == 10
+    instances = run.task_instances("packed_chain.nodes")
+    assert [ti.rendered_map_index for ti in instances] == [
+        "n0-n3 (4 nodes)",
+        "n4-n7 (4 nodes)",
+        "n8-n9 (2 nodes)",
+    ]
+    assert sorted(run.xcom("packed_chain.nodes", map_index=1)) == ["n4", "n5", "n6", "n7"]
+
+
 def test_generated_node_timeout_fails_it(run_dag, capfd):
     run = run_dag("timed_out", count=1, seconds=5.0)
     assert run.state == "failed"
@@ -209,14 +221,3 @@ def test_instances_without_a_nested_dynamic_store_no_child_run_link(run_dag):
             )
         }
     assert keys == {"return_value"}
-
-
-def test_a_packed_dynamic_runs_several_nodes_per_instance(run_dag):
-    run = run_dag("packed", n=5)
-    assert run.result == (0 + 5) + (100 + 5) == local("packed", "packed", n=5)
-    ref = run.xcom("two_chains.compile", key="spec")
-    assert (ref["count"], ref["batch"]) == (11, 4)
-    labels = [ti.rendered_map_index for ti in run.task_instances("two_chains.nodes")]
-    assert labels == ["n0-n3 (4 nodes)", "n4-n7 (4 nodes)", "n8-n10 (3 nodes)"]
-    envelope = run.xcom("two_chains.nodes", map_index=1)
-    assert sorted(envelope) == ["n4", "n5", "n6", "n7"], "each node's outputs are stored on their own"

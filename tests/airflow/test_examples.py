@@ -21,6 +21,19 @@ RUNS = [
     ("customizing_resources", "resources_wf", {"x": [1, 1, 2, 3, 3]}),
     ("task_cache", "cached_wf", {"n": 4}),
     ("dynamic_workflows", "dynamic_wf", {"s1": "Pear", "s2": "Earth", "n": 5}),
+    ("dynamic_workflows", "merge_sort", {"numbers": [9, 4, 7, 1, 8, 2, 6, 3, 5, 0], "numbers_count": 10}),
+    ("conditions", "multiplier", {"my_input": 3.0}),
+    ("conditions", "multiplier_2", {"my_input": 3.0}),
+    ("conditions", "multiplier_3", {"my_input": 4.0}),
+    ("conditions", "boolean_wf", {"seed": 4}),
+    ("conditions", "nested_conditions", {"radius": 0.3}),
+    ("conditions", "scaled_wf", {"values": [1.0, 5.0, 2.0]}),
+    ("launch_plans", "simple_wf", {"x": [-3, 0, 3], "y": [7, 4, -2]}),
+    ("launch_plans", "date_formatter_wf", {"kickoff_time": "2026-11-29T07:30:00+00:00"}),
+    ("launch_plans", "positive_wf", {"name": "Flyte"}),
+    ("files_and_hashes", "normalize_csv_file", {}),
+    ("files_and_hashes", "download_and_normalize_csv_files", {}),
+    ("files_and_hashes", "cached_dataframe_wf", {}),
 ]
 
 
@@ -33,7 +46,9 @@ def local_result_as_json(module: str, workflow: str, conf: dict) -> object:
         sys.modules[name] = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(sys.modules[name])
     wf = getattr(sys.modules[name], workflow)
-    result = wf(**conf)
+    # The conf is JSON, as a run's conf is: a datetime input is given as its ISO text.
+    inputs = wf.interface.inputs
+    result = wf(**{k: inputs[k].converter.from_jsonable(v) for k, v in conf.items()})
     params = wf.interface.outputs
     if len(params) == 1 and wf.interface.output_tuple is None:
         (param,) = params.values()

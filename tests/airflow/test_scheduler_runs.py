@@ -32,6 +32,7 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     dags.mkdir()
     for name in ("count_characters.py", "nested.py", "failing.py"):
         shutil.copy(REPO / "dags" / name, dags / name)
+    shutil.copy(REPO / "examples" / "dynamic_workflows.py", dags / "dynamic_workflows.py")
     env = {"AIRFLOW__DYNFLOW__STORE_URL": f"file://{home / 'store'}"}
     with kind(dags_folder=dags, home=home, extra_env=env) as running:
         yield running
@@ -70,6 +71,17 @@ def test_generated_nodes_are_listed_as_mapped_instances_with_labels(stack, seed)
 def test_generated_node_has_its_own_log(stack, seed):
     log = stack.api.task_log("wf", seed[0], "count_characters.nodes", map_index=1)
     assert "running update_list[n1]" in log
+
+
+def test_merge_sort_recurses_through_conditionals_and_child_runs(stack):
+    numbers = [9, 4, 7, 1, 8, 2, 6, 3, 5, 0, 11, 10]
+    conf = {"numbers": numbers, "numbers_count": 12, "run_local_at_count": 3}
+    run_id, state = run(stack, "merge_sort", conf)
+    assert state == "success"
+    assert stack.api.xcom("merge_sort", run_id, "outputs") == sorted(numbers)
+    assert stack.api.task_instance("merge_sort", run_id, "sort_locally")["state"] == "skipped"
+    log = stack.api.task_log("merge_sort", run_id, "terminal_case")
+    assert "terminal_case: case 1 taken (x0=12, x1=3)" in log
 
 
 def test_nested_dynamics_run_as_child_runs_and_flow_back(stack):

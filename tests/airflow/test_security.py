@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import pathlib
 import pickle
 import shutil
+import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -207,6 +209,39 @@ def test_a_pickled_output_overwritten_in_the_store_is_refused_by_its_digest(atta
     gate.write_text("open")
     log = attack.refused("forge_blob", run_id, "blob_target.nodes", map_index=2)
     assert "integrity check failed (content digest)" in log
+    assert not marker.exists()
+
+
+def _climbing_tar(marker: Path) -> bytes:
+    """A folder's tar whose one member climbs out of wherever it is extracted, to ``marker``."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        info = tarfile.TarInfo("../" * 16 + str(marker).lstrip("/"))
+        info.size = 5
+        tar.addfile(info, io.BytesIO(b"pwned"))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("how", ["blob overwritten in the store", "key and digest changed in the XCom"])
+def test_a_forged_folder_is_refused_before_anything_is_extracted(attack, how):
+    gate, marker = attack.new_paths()
+    run_id = attack.start("forge_folder", {"gate": str(gate)})
+    attack.wait_for_state("forge_folder", run_id, "folder_target.nodes", map_index=0)
+    envelope = attack.api.xcom_json("forge_folder", run_id, "folder_target.nodes", map_index=0)
+    ref = envelope["n0"]["o0"]["v"]
+    assert set(ref) == {"blob", "sha256"} and ref["blob"].startswith("runs/forge_folder/")
+    evil = _climbing_tar(marker)
+    if how == "blob overwritten in the store":
+        attack.store.path_of(ref["blob"]).write_bytes(evil)
+        check = "content digest"
+    else:
+        key = attack.store.write_bytes(attack.store.root / "forged" / f"folder-{attack.count}", evil)
+        envelope["n0"]["o0"]["v"] = {"blob": key, "sha256": hashlib.sha256(evil).hexdigest()}
+        attack.api.set_xcom("forge_folder", run_id, "folder_target.nodes", envelope, map_index=0)
+        check = "signature"
+    gate.write_text("open")
+    log = attack.refused("forge_folder", run_id, "folder_target.nodes", map_index=2)
+    assert f"integrity check failed ({check})" in log
     assert not marker.exists()
 
 

@@ -9,7 +9,7 @@ import functools
 import typing
 from typing import NamedTuple
 
-from airflow_dynflow import dynamic, map_task, task, workflow
+from airflow_dynflow import conditional, dynamic, map_task, task, workflow
 
 
 @task
@@ -216,3 +216,36 @@ def repeat_constant(text: str, n: int) -> int:
 @dynamic
 def map_with_shared(xs: typing.List[int], k: int) -> typing.List[int]:
     return map_task(functools.partial(add, b=double(x=k)))(a=xs)
+
+
+@workflow
+def sign_of(x: int) -> str:
+    return (
+        conditional("sign")
+        .if_(x > 0)
+        .then(shout(s="positive"))
+        .elif_(x == 0)
+        .then(shout(s="zero"))
+        .else_()
+        .then(shout(s="negative"))
+    )
+
+
+@workflow
+def checked_half(x: float) -> float:
+    return conditional("range").if_((x >= 0.0) & (x <= 10.0)).then(halve(x=x)).else_().fail("out of range")
+
+
+@workflow
+def two_way_split(x: int) -> typing.Tuple[int, str]:
+    return conditional("parity").if_(x > 1).then(split(x=x)).else_().then(split(x=double(x=x)))
+
+
+@workflow
+def void_case(x: int) -> None:
+    conditional("effect").if_(x > 1).then(side_effect(x=x)).else_().then(side_effect(x=0))
+
+
+@dynamic
+def signs(xs: typing.List[int]) -> typing.List[str]:
+    return [sign_of(x=x) for x in xs]

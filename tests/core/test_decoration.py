@@ -114,6 +114,32 @@ def test_dynamic_takes_task_options():
     assert d.options.timeout == 5.0
 
 
+def test_a_dynamic_may_pack_its_nodes_and_runs_the_same_locally():
+    @dynamic(nodes_per_instance=50)
+    def d(x: int) -> int:
+        return ex.double(x=ex.double(x=x))
+
+    assert d.nodes_per_instance == 50
+    assert d(x=2) == 8
+
+
+def test_packing_is_refused_on_a_task():
+    with pytest.raises(TypeError, match="a @task is one node"):
+
+        @task(nodes_per_instance=3)
+        def f(x: int) -> int:
+            return x
+
+
+@pytest.mark.parametrize("value", [0, -1, 2.5, True, "4"])
+def test_nodes_per_instance_must_be_a_positive_int(value):
+    with pytest.raises(ValueError, match="nodes_per_instance must be an int of at least 1"):
+
+        @dynamic(nodes_per_instance=value)
+        def d(x: int) -> int:
+            return ex.double(x=x)
+
+
 def test_unresolvable_annotation_is_refused():
     with pytest.raises(InterfaceError, match="cannot resolve an annotation"):
 

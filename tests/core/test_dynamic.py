@@ -195,25 +195,3 @@ def test_branching_on_a_task_output_in_a_dynamic_is_refused_locally():
 
 def test_spec_is_a_spec():
     assert isinstance(ex.chain.compile(n=1), Spec)
-
-
-def test_nodes_per_instance_is_kept_and_changes_nothing_locally():
-    def body(n: int) -> int:
-        value = 0
-        for i in range(n):
-            value = ex.add(a=value, b=i)
-        return value
-
-    packed = dynamic(nodes_per_instance=3, retries=2)(body)
-    assert (packed.nodes_per_instance, packed.options.retries) == (3, 2)
-    assert packed(n=4) == 6
-    assert dynamic(body).nodes_per_instance == 1
-
-
-@pytest.mark.parametrize("value", [0, -1, 1.5, True, "2"])
-def test_nodes_per_instance_must_be_a_positive_int(value):
-    def body(n: int) -> int:
-        return n
-
-    with pytest.raises(ValueError, match="nodes_per_instance must be a positive int"):
-        dynamic(nodes_per_instance=value)(body)

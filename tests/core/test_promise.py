@@ -27,8 +27,6 @@ MISUSES = {
     "iter(p)": iter,
     "list(p)": list,
     "unpacking": lambda p: [*p],
-    "p == 1": lambda p: p == 1,
-    "p < 1": lambda p: p < 1,
     "1 in p": lambda p: 1 in p,
     "f-string": lambda p: f"{p}",
     "range(p)": range,
@@ -49,6 +47,16 @@ def trace_with(use):
 @pytest.mark.parametrize("use", MISUSES.values(), ids=MISUSES.keys())
 def test_misuse_raises_promise_error_naming_task_and_fix(use):
     with pytest.raises(PromiseError, match=r"double's output 'o0'.*Pass the promise to another task"):
+        trace_with(use)
+
+
+@pytest.mark.parametrize(
+    "use",
+    [lambda p: 1 if p == 1 else 0, lambda p: p < 1 and p > 0, lambda p: not p.is_true()],
+    ids=["if p == 1", "p < 1 and p > 0", "not p.is_true()"],
+)
+def test_a_comparison_is_a_condition_whose_truth_value_is_refused(use):
+    with pytest.raises(PromiseError, match=r"truth value of the condition \(Promise\(double\.o0.*if_"):
         trace_with(use)
 
 

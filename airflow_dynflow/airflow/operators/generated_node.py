@@ -40,12 +40,13 @@ from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.airflow.store.stored_outputs import StoredOutputs
 from airflow_dynflow.airflow.triggers.dependencies import DependenciesTrigger
 from airflow_dynflow.core.cache import cache_key
+from airflow_dynflow.core.conditional import Select
 from airflow_dynflow.core.entities import Dynamic, Task, checked_inputs
 from airflow_dynflow.core.errors import add_node_path
 from airflow_dynflow.core.local_runner import run_spec
 from airflow_dynflow.core.options import Options
 from airflow_dynflow.core.protocols import NodeEntity
-from airflow_dynflow.core.spec import node_id
+from airflow_dynflow.core.spec import Ref, node_id
 
 __all__ = ["GeneratedNodeOperator", "shown"]
 
@@ -83,13 +84,13 @@ class GeneratedNodeOperator(BaseOperator):
 
     def execute(self, context: Context) -> Any:
         run = NodeRun(self, context)
-        deps = run.dependencies()
-        status = dependency_status(self.dag_id, context["run_id"], self.task_id, deps)
+        deps, skippable = run.dependencies(), run.skippable()
+        status = dependency_status(self.dag_id, context["run_id"], self.task_id, deps, skippable)
         if not status.ready and status.dead is None:
             poll = conf.getfloat("dynflow", "poll_interval", fallback=0.25)
             if compat.is_dag_test():
                 raise AirflowRescheduleException(datetime.now(UTC) + timedelta(seconds=poll))
-            status = self._wait_inline(context, deps, poll, status)
+            status = self._wait_inline(context, deps, skippable, poll, status)
             if not status.ready and status.dead is None:
                 self.defer(
                     trigger=DependenciesTrigger(
@@ -98,6 +99,7 @@ class GeneratedNodeOperator(BaseOperator):
                         task_id=self.task_id,
                         map_indexes=deps,
                         poll_interval=poll,
+                        skippable=skippable,
                     ),
                     method_name="resume",
                 )
@@ -114,7 +116,7 @@ class GeneratedNodeOperator(BaseOperator):
         return NodeRun(self, context).finish_child()
 
     def _wait_inline(
-        self, context: Context, deps: list[int], poll: float, status: DependencyStatus
+        self, context: Context, deps: list[int], skippable: list[int], poll: float, status: DependencyStatus
     ) -> DependencyStatus:
         """A short wait in the worker first: a chain's next node is usually ready within a second,
         and deferring costs a trip through the triggerer and a fresh worker. Bounded, so waiting
@@ -124,7 +126,7 @@ class GeneratedNodeOperator(BaseOperator):
         delays = poll_delays(min(poll, INLINE_LIMIT))
         while not status.ready and status.dead is None and time.monotonic() < deadline:
             time.sleep(next(delays))
-            status = dependency_status(self.dag_id, context["run_id"], self.task_id, deps)
+            status = dependency_status(self.dag_id, context["run_id"], self.task_id, deps, skippable)
         return status
 
     def _run_or_skip(self, run: NodeRun, dead: int | None, state: str | None) -> Any:
@@ -187,6 +189,18 @@ class NodeRun:
         outside = {d for i in self.nodes for d in self.spec.nodes[i].depends_on() if d not in inside}
         return sorted({self.expansion.map_index_of(d) for d in outside})
 
+    def skippable(self) -> list[int]:
+        """Dependencies that may end skipped: the cases a conditional's select node waits for."""
+        inside = set(self.nodes)
+        found: set[int] = set()
+        for i in self.nodes:
+            node = self.spec.nodes[i]
+            if self.spec.tasks[node.task].kind == "select":
+                branch = node.inputs["branch"]
+                decide = branch.node if isinstance(branch, Ref) else None
+                found |= {d for d in node.depends_on() if d not in inside and d != decide}
+        return sorted({self.expansion.map_index_of(d) for d in found})
+
     def generation_start(self) -> int:
         return generation_start(self.ti, self.op.retries)
 
@@ -248,13 +262,16 @@ class NodeRun:
             key = set_idempotency_key(
                 self.context, f"{self.op.task_id}/{node_id(index)}", self.generation_start()
             )
+            if not self._case_taken(index, resolver):
+                continue
             try:
-                inputs = resolver.inputs(index, label)
-                self._log_inputs(index, label, inputs, entity)
+                inputs = self._inputs(index, entity, resolver, label)
+                hashes = resolver.input_hashes(index)
+                self._log_inputs(index, label, inputs, entity, hashes)
                 if isinstance(entity, Dynamic):
                     outputs = self._nested(entity, inputs, index)
                 else:
-                    outputs = self._call(label, entity, inputs, node.options, key)
+                    outputs = self._call(label, entity, inputs, node.options, key, hashes)
             except _AIRFLOW_CONTROL_FLOW:
                 raise
             except Exception as exc:
@@ -267,7 +284,38 @@ class NodeRun:
             self.op.log.info("%s: output %s", label, shown(outputs))
         return self._store()
 
-    def _log_inputs(self, index: int, label: str, inputs: Mapping[str, Any], entity: NodeEntity) -> None:
+    def _case_taken(self, index: int, resolver: Resolver) -> bool:
+        """A node inside a conditional's case runs only when its decide node chose that case. Alone
+        in its instance, a node of a case not taken skips the instance, as a static branch does."""
+        guard = self.spec.nodes[index].guard
+        if guard is None:
+            return True
+        decide, case = guard
+        if decide in self.done and self.done[decide] is None:
+            chosen = None
+        else:
+            chosen = resolver.value(Ref(decide, "branch"), self.spec.label(index), "branch")
+        if chosen == case:
+            return True
+        why = errors.case_not_taken(self.spec.label(index), self.spec.label(decide), case, chosen)
+        self.op.log.info("%s", why)
+        if len(self.nodes) == 1:
+            raise why
+        self.done[index] = None
+        return False
+
+    def _inputs(self, index: int, entity: NodeEntity, resolver: Resolver, label: str) -> dict[str, Any]:
+        """A select node resolves only the values of the case taken; the others never existed."""
+        node = self.spec.nodes[index]
+        if not isinstance(entity, Select):
+            return resolver.inputs(index, label)
+        branch = resolver.value(node.inputs["branch"], label, "branch")
+        names = ["branch", *entity.inputs_for(branch, node.inputs)]
+        return {name: resolver.value(node.inputs[name], label, name) for name in names}
+
+    def _log_inputs(
+        self, index: int, label: str, inputs: Mapping[str, Any], entity: NodeEntity, hashes: Mapping[str, str]
+    ) -> None:
         """Dependencies by label and inputs (truncated), folded into a log group; then the cache."""
         batched = self.expansion.batch > 1
         deps = [
@@ -285,6 +333,7 @@ class NodeRun:
                 entity.effective_cache_version,
                 entity.interface,
                 checked_inputs(entity.interface, inputs),
+                hashes,
             )
             hit = BlobCache(self.store, self.payloads.signer).get(key) is not None
             self.op.log.info("%s: cache %s", label, "hit: the function is not run" if hit else "miss")
@@ -295,11 +344,19 @@ class NodeRun:
         return nodes
 
     def _call(
-        self, label: str, entity: NodeEntity, inputs: Mapping[str, Any], options: Options, key: str
+        self,
+        label: str,
+        entity: NodeEntity,
+        inputs: Mapping[str, Any],
+        options: Options,
+        key: str,
+        hashes: Mapping[str, str],
     ) -> dict[str, Any]:
         timeout = entity.options.merged(options).timeout
         if isinstance(entity, Task):
-            return run_entity(label, entity, inputs, self.store, timeout, (self.context["run_id"], key))
+            return run_entity(
+                label, entity, inputs, self.store, timeout, (self.context["run_id"], key), hashes
+            )
         return entity.run_node(inputs, Options(timeout=timeout))
 
     def _fail_for_good_if_no_retries_left(self, exc: Exception, options: Options) -> None:

@@ -49,7 +49,7 @@ class MapSplitOperator(BaseOperator):
         check_conf(wf, context)
         mapper = _map_entity(wf, self.node)
         store = BlobStore()
-        payloads = Payloads(store)
+        payloads = Payloads(store, download=False)
         raw = workflow_resolver(wf, context, self.sources, payloads).inputs(self.node, self.task_id)
         lists = checked_inputs(mapper.interface, raw)
         shared = {name: lists.pop(name) for name in mapper.map.broadcast}
@@ -132,7 +132,7 @@ class MapCollectOperator(BaseOperator):
         if envelopes is None or len(envelopes) != size:
             envelopes = ti.xcom_pull(task_ids=self.element_id, map_indexes=list(range(size)))
         store = BlobStore()
-        payloads = Payloads(store)
+        payloads = Payloads(store, download=False)
         task = mapper.task.interface
         elements_at = [location(self.dag_id, context["run_id"], self.element_id, i) for i in range(size)]
         results = [

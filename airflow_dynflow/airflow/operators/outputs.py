@@ -29,7 +29,7 @@ class DynflowOutputsOperator(BaseOperator):
     def execute(self, context: Context) -> Any:
         wf = self.workflow
         check_conf(wf, context)
-        resolver = workflow_resolver(wf, context, self.sources, Payloads(BlobStore()))
+        resolver = workflow_resolver(wf, context, self.sources, Payloads(BlobStore(), download=False))
         params = wf.interface.outputs
         values = {
             name: params[name].converter.to_jsonable(

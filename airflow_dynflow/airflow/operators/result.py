@@ -31,7 +31,7 @@ class DynamicResultOperator(BaseOperator):
         expansion, spec = compiled(context, self.compile_id, signer)
         ti = context["ti"]
         store = BlobStore()
-        payloads = Payloads(store, signer)
+        payloads = Payloads(store, signer, download=False)
         upstream = UpstreamEnvelopes(ti, self.nodes_id, expansion)
         upstream.prefetch(nodes_read(spec.outputs.values()))
         resolver = Resolver(

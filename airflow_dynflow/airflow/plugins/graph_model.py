@@ -60,7 +60,7 @@ class GraphNode:
     id: str  # n7
     label: str  # n7 update_list
     task: str  # update_list
-    kind: str  # task, dynamic or map
+    kind: str  # task, dynamic, map, or a conditional's decide or select
     map_index: int
     state: str
     duration: float | None
@@ -132,11 +132,15 @@ class Dynamic:
 
 
 def wire_deps(node: Mapping[str, Any]) -> list[int]:
-    """Indexes of the nodes a wire node reads from (``r``) or runs after (``a``), first seen first."""
+    """Indexes of the nodes a wire node reads from (``r``), runs after (``a``) or is a conditional
+    case of (``w``), first seen first, as ``Node.depends_on`` orders them."""
     found: dict[int, None] = {}
     for binding in (node.get("r") or {}).values():
         _refs(binding, found)
     found.update(dict.fromkeys(node.get("a") or ()))
+    guard = node.get("w")
+    if isinstance(guard, list) and guard and isinstance(guard[0], int):
+        found[guard[0]] = None
     return list(found)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.cache import BlobCache
+from airflow_dynflow.core.cache import Cache
 from airflow_dynflow.core.call_policy import run_with_policy
 from airflow_dynflow.core.entities import Task, checked_inputs
 from airflow_dynflow.core.options import NO_OPTIONS, Options
@@ -22,16 +23,19 @@ def run_entity(
     store: BlobStore,
     timeout: float | None = None,
     execution: tuple[str, str] | None = None,
+    input_hashes: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Run a task's function once, with its cache on the blob store.
 
     ``timeout`` is for generated nodes, whose mapped instances share one ``execution_timeout``;
     static tasks leave it to Airflow. ``execution`` is (run id, idempotency key) for
-    ``current_context()``.
+    ``current_context()``; ``input_hashes`` the ``HashMethod`` hashes that came with some inputs.
     """
-    cache = None
+    cache: tuple[Cache, str, str] | None = None
     if entity.cache:
         cache = (BlobCache(store, deployment_signer()), entity.origin.ref, entity.effective_cache_version)
     checked = checked_inputs(entity.interface, inputs)
     options = Options(timeout=timeout) if timeout else NO_OPTIONS
-    return run_with_policy(name, entity.body, entity.interface, checked, options, cache, execution)
+    return run_with_policy(
+        name, entity.body, entity.interface, checked, options, cache, execution, input_hashes
+    )

@@ -2,9 +2,9 @@
 
 The compile task writes the spec to the blob store and pushes only this small, signed reference to
 XCom (key ``spec``). Generated node ``n{i}`` runs in map index ``i // batch`` of the generated-node
-task: one node per mapped instance, unless the dynamic packs ``nodes_per_instance`` nodes into each
-or the spec has more nodes than ``[core] max_map_length``; then contiguous runs of ``batch`` nodes
-share an instance. Because nodes are in
+task: one node per mapped instance, unless the dynamic packs them (``nodes_per_instance``) or the
+spec has more nodes than ``[core] max_map_length``; then contiguous runs of ``batch`` nodes share
+an instance. Because nodes are in
 topological order, a batch only ever waits on earlier batches.
 
 A generated instance reads only its own slice of the spec (``instance_spec``); the whole spec is
@@ -41,9 +41,9 @@ class Expansion:
     def plan(
         cls, key: str, digest: str, count: int, max_map_length: int, nodes_per_instance: int = 1
     ) -> Expansion:
-        """``nodes_per_instance`` nodes per instance (the dynamic's packing), or more when that many
-        instances would exceed ``max_map_length``."""
-        batch = max(nodes_per_instance, -(-count // max_map_length))
+        """One node per instance, unless the dynamic packs them or there are more nodes than
+        Airflow maps: then contiguous runs of nodes share an instance."""
+        batch = max(1, nodes_per_instance, -(-count // max_map_length))
         return cls(key=key, digest=digest, count=count, batch=batch)
 
     @classmethod

@@ -4,6 +4,11 @@ Constants come from the spec, workflow inputs from the run's params, and promise
 the XCom envelopes of the task instances that produced them (see ``store.payloads``). Where an output
 lives (which task id, which map index) is the caller's business, given as a ``fetch`` function, so
 the same resolver serves static workflow tasks and generated nodes of a dynamic.
+
+Files and folders: a run's conf may not name any (``core.files.NO_FILES``), so only a workflow
+input's default can be one; those in node outputs are downloaded by ``Payloads.decode``, and those
+among the spec's constants here. The ``HashMethod`` hashes that came with the outputs are kept for
+the consumer's cache key (``input_hashes``).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.core import errors as core_errors
 from airflow_dynflow.core.converters import InvalidValue
 from airflow_dynflow.core.entities import Workflow
+from airflow_dynflow.core.files import NO_FILES
 from airflow_dynflow.core.interface import Param
 from airflow_dynflow.core.local_runner import walk_path
 from airflow_dynflow.core.spec import Binding, Const, Ref, Spec
@@ -57,10 +63,27 @@ class Resolver:
         self.input_params = input_params or {}
         self.rerun_hint = rerun_hint
         self._envelopes: dict[int, Envelope] = {}
+        self._hashes: dict[tuple[int, str], str] = {}
 
     def inputs(self, index: int, consumer: str) -> dict[str, Any]:
         node = self.spec.nodes[index]
-        return {name: self.value(b, consumer, name) for name, b in node.inputs.items()}
+        params = self.spec.entity(node).interface.inputs
+        values = {}
+        for name, b in node.inputs.items():
+            value = self.value(b, consumer, name)
+            if isinstance(b, Const):
+                value = self.payloads.materialize(params[name].converter, value, f"{consumer}/{name}")
+            values[name] = value
+        return values
+
+    def input_hashes(self, index: int) -> dict[str, str]:
+        """The ``HashMethod`` hashes of node ``index``'s inputs bound to a whole upstream output that
+        declares one (call after ``inputs``, which checked the envelopes they come in)."""
+        return {
+            name: self._hashes[(b.node, b.output)]
+            for name, b in self.spec.nodes[index].inputs.items()
+            if isinstance(b, Ref) and b.node is not None and not b.path and (b.node, b.output) in self._hashes
+        }
 
     def value(self, binding: Binding, consumer: str, input_name: str) -> Any:
         if isinstance(binding, Const):
@@ -79,11 +102,19 @@ class Resolver:
         param = self.input_params[name]
         if name not in self.params:
             raise core_errors.missing_argument(self.spec.name, name)
+        value = self.params[name]
+        if (
+            param.converter.holds_files
+            and not param.required
+            and value == param.converter.to_jsonable(param.default)
+        ):
+            # The workflow's own default (the DAG author's): the only way a file can be an input.
+            return param.default
         try:
-            return param.converter.from_jsonable(self.params[name])
+            return param.converter.from_jsonable(value, NO_FILES)
         except InvalidValue as exc:
             raise core_errors.type_mismatch(
-                self.spec.name, "input", name, param.tp, repr(self.params[name]), str(exc)
+                self.spec.name, "input", name, param.tp, repr(value), str(exc)
             ) from None
 
     def _output(self, index: int, output: str, consumer: str, input_name: str) -> Any:
@@ -96,7 +127,12 @@ class Resolver:
         producer = self.spec.entity(self.spec.nodes[index]).interface.outputs[output]
         if not isinstance(envelope, Mapping) or output not in envelope:
             raise errors.bad_outputs_shape(self.describe(index), [output])
-        return self.payloads.decode(producer.converter, envelope[output], f"{self.locate(index)}/{output}")
+        stored = envelope[output]
+        value = self.payloads.decode(producer.converter, stored, f"{self.locate(index)}/{output}")
+        found = self.payloads.hash_of(stored)
+        if found is not None:
+            self._hashes[(index, output)] = found
+        return value
 
 
 def check_conf(wf: Workflow, context: Context) -> None:

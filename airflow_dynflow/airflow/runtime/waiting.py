@@ -3,7 +3,8 @@
 Dependencies are sibling map indexes of the same generated-node task. Their task instance states
 answer it: all ``success`` means ready; any ``failed``, ``upstream_failed``, ``skipped`` or
 ``removed`` ends the wait at once (the node is skipped and names the culprit); anything else
-(running, deferred, up for retry, not yet scheduled) means wait.
+(running, deferred, up for retry, not yet scheduled) means wait. A conditional's select node also
+waits for the nodes of the cases not taken, which end ``skipped``: for those, skipped is done.
 """
 
 from __future__ import annotations
@@ -32,18 +33,23 @@ def dependency_status(
     run_id: str,
     task_id: str,
     map_indexes: Iterable[int],
+    skippable: Iterable[int] = (),
     states: Mapping[int, str | None] | None = None,
 ) -> DependencyStatus:
     """Ask the execution API for the states of ``map_indexes`` of ``task_id`` in this run, unless
-    ``states`` (every instance's, read once for many waiters) already says."""
+    ``states`` (every instance's, read once for many waiters) already says; ``skippable`` ones
+    count as done when skipped."""
     wanted = sorted(set(map_indexes))
     if not wanted:
         return DependencyStatus(True)
     if states is None:
         states = _ask(dag_id, run_id, task_id, wanted)
     ready = True
+    may_skip = set(skippable)
     for m in wanted:
         state = states.get(m)
+        if state == "skipped" and m in may_skip:
+            continue
         if state in _DEAD:
             return DependencyStatus(False, m, state)
         if state != "success":

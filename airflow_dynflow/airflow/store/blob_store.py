@@ -46,6 +46,10 @@ class BlobStore:
     def cache_path(self, key: str) -> ObjectStoragePath:
         return self.root.joinpath("cache", _segment(key[:2]), f"{_segment(key)}.json")
 
+    def child(self, folder: ObjectStoragePath, *parts: str) -> ObjectStoragePath:
+        """``folder/part/...`` with each part made a safe segment (a user's file name, for one)."""
+        return folder.joinpath(*map(_segment, parts))
+
     def key_of(self, path: ObjectStoragePath) -> str:
         text = str(path)
         if not text.startswith(self._prefix):

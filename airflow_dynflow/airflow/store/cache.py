@@ -3,13 +3,15 @@ and worker.
 
 An entry is ``<signature>\\n<outputs JSON>``; the signature covers the cache key and the text, and is
 checked before the text is handed back (a cached pickled output is unpickled by the caller, so a
-planted entry must never get that far).
+planted entry must never get that far). Files and folders among the outputs are uploaded under
+``cache/files/``, shared by every run, so a hit in a later run on another worker can read them.
 """
 
 from __future__ import annotations
 
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.store.blob_store import BlobStore
+from airflow_dynflow.airflow.store.files import BlobFiles
 from airflow_dynflow.core.signing import Signer
 
 __all__ = ["BlobCache"]
@@ -19,6 +21,7 @@ class BlobCache:
     def __init__(self, store: BlobStore, signer: Signer) -> None:
         self.store = store
         self.signer = signer
+        self.files = BlobFiles(store, store.root / "cache" / "files", "the task cache")
 
     def get(self, key: str) -> str | None:
         path = self.store.cache_path(key)

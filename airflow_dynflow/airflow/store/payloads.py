@@ -8,12 +8,16 @@ Each of our task instances pushes one XCom, ``return_value``, an envelope per ou
             "sha256": "...", "sig": "hmac-sha256:..."}}
     {"o0": {"blob": "runs/wf/.../o0.pkl", "codec": "pickle", ...}}  a type pydantic cannot describe
 
-so the metadata DB only ever holds small values and references. The signature covers the value (or
+so the metadata DB only ever holds small values and references. Files and folders inside a value
+are uploaded beside it and appear in its JSON as store keys with their digests (``store/files.py``);
+an output declared ``Annotated[T, HashMethod(fn)]`` carries ``"hash": fn(value)`` too
+(``core/hashing.py``), signed with the rest. The signature covers the value (or
 the blob's key, codec and content digest) and *where* it belongs: the run, task, map index and
 output that produced it, as both producer and consumer can name it (``location``). Decoding checks,
 in this order and before anything is parsed or unpickled: the envelope's shape, that the codec is
 the one the declared type calls for (only a non-JSON type is ever unpickled), the signature, the
-key staying inside the store, and the blob's content digest.
+key staying inside the store, and the blob's content digest; the files inside a value are
+fetched only after all of that.
 """
 
 from __future__ import annotations
@@ -29,7 +33,9 @@ from airflow.sdk import ObjectStoragePath, conf
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
+from airflow_dynflow.airflow.store.files import BlobFiles
 from airflow_dynflow.core.converters import Converter
+from airflow_dynflow.core.hashing import output_hashes
 from airflow_dynflow.core.interface import Interface
 from airflow_dynflow.core.signing import Signer
 
@@ -37,6 +43,7 @@ __all__ = ["Payloads", "canonical_json", "location"]
 
 _INLINE = frozenset({"v", "sig"})
 _BLOB = frozenset({"blob", "codec", "sha256", "sig"})
+_HASH = "hash"
 
 
 def location(dag_id: str, run_id: str, task_id: str, map_index: int | None = -1) -> str:
@@ -50,46 +57,80 @@ def canonical_json(data: Any) -> str:
 
 
 class Payloads:
-    def __init__(self, store: BlobStore, signer: Signer | None = None, max_bytes: int | None = None) -> None:
+    def __init__(
+        self,
+        store: BlobStore,
+        signer: Signer | None = None,
+        max_bytes: int | None = None,
+        *,
+        download: bool = True,
+    ) -> None:
+        """``download=False`` for operators that only pass values on (split, collect, result,
+        outputs): files and folders are then decoded as their stored copies, without local ones."""
         self.store = store
         self.signer = signer or deployment_signer()
         self.max_bytes = max_bytes if max_bytes is not None else conf.getint("dynflow", "xcom_max_bytes")
+        self.download = download
 
-    def encode(self, converter: Converter, value: Any, path: ObjectStoragePath, where: str) -> dict[str, Any]:
-        """``path`` has no suffix; the codec adds one. ``where`` places the value (see ``location``)."""
+    def encode(
+        self,
+        converter: Converter,
+        value: Any,
+        path: ObjectStoragePath,
+        where: str,
+        value_hash: str | None = None,
+    ) -> dict[str, Any]:
+        """``path`` has no suffix; the codec adds one, and files inside the value go to the folder
+        ``files`` beside it. ``where`` places the value (see ``location``); ``value_hash`` is its
+        ``HashMethod`` hash, if its output declares one."""
+        extra = () if value_hash is None else (_HASH, value_hash)
         if converter.pickled:
-            return self._blob(path.with_suffix(".pkl"), cloudpickle.dumps(value), "pickle", where)
-        data = converter.to_jsonable(value)
-        text = canonical_json(data)
-        if len(text) <= self.max_bytes:
-            return {"v": data, "sig": self.signer.sign("value", where, text)}
-        return self._blob(path.with_suffix(".json"), text.encode(), "json", where)
+            envelope = self._blob(path.with_suffix(".pkl"), cloudpickle.dumps(value), "pickle", where, extra)
+        else:
+            files = BlobFiles(self.store, path.parent / "files", where)
+            data = converter.to_jsonable(value, files)
+            text = canonical_json(data)
+            if len(text) <= self.max_bytes:
+                envelope = {"v": data, "sig": self.signer.sign("value", where, text, *extra)}
+            else:
+                envelope = self._blob(path.with_suffix(".json"), text.encode(), "json", where, extra)
+        if value_hash is not None:
+            envelope[_HASH] = value_hash
+        return envelope
 
-    def _blob(self, path: ObjectStoragePath, raw: bytes, codec: str, where: str) -> dict[str, Any]:
+    def _blob(
+        self, path: ObjectStoragePath, raw: bytes, codec: str, where: str, extra: tuple[str, ...]
+    ) -> dict[str, Any]:
         key = self.store.write_bytes(path, raw)
         sha = hashlib.sha256(raw).hexdigest()
         return {
             "blob": key,
             "codec": codec,
             "sha256": sha,
-            "sig": self.signer.sign("blob", where, key, codec, sha),
+            "sig": self.signer.sign("blob", where, key, codec, sha, *extra),
         }
 
     def decode(self, converter: Converter, stored: object, where: str) -> Any:
         fields = frozenset(stored) if isinstance(stored, dict) else frozenset()
+        extra: tuple[str, ...] = ()
+        if isinstance(stored, dict) and _HASH in fields:
+            if not isinstance(stored[_HASH], str):
+                raise errors.bad_value_shape(where)
+            extra, fields = (_HASH, stored[_HASH]), fields - {_HASH}
+        files = BlobFiles(self.store, None, where) if self.download else None
         if fields == _INLINE and isinstance(stored, dict):
             if converter.pickled:
                 raise errors.pickled_inline(where)
-            if not self.signer.verify(stored["sig"], "value", where, canonical_json(stored["v"])):
+            if not self.signer.verify(stored["sig"], "value", where, canonical_json(stored["v"]), *extra):
                 raise errors.forged_value(where)
-            return converter.from_jsonable(stored["v"])
+            return converter.from_jsonable(stored["v"], files)
         if fields != _BLOB or not isinstance(stored, dict):
             raise errors.bad_value_shape(where)
         key, codec, sha = stored["blob"], stored["codec"], stored["sha256"]
         if codec != ("pickle" if converter.pickled else "json"):
             raise errors.wrong_codec(where, codec)
         if not all(isinstance(part, str) for part in (key, codec, sha)) or not self.signer.verify(
-            stored["sig"], "blob", where, key, codec, sha
+            stored["sig"], "blob", where, key, codec, sha, *extra
         ):
             raise errors.forged_value(where)
         raw = self.store.read_bytes(key)
@@ -97,13 +138,30 @@ class Payloads:
             raise errors.blob_changed(where, key)
         if converter.pickled:
             return converter.validate(cloudpickle.loads(raw))
-        return converter.from_jsonable(json.loads(raw))
+        return converter.from_jsonable(json.loads(raw), files)
+
+    @staticmethod
+    def hash_of(stored: object) -> str | None:
+        """The ``HashMethod`` hash an envelope carries; trust it only once ``decode`` accepted it."""
+        found = stored.get(_HASH) if isinstance(stored, dict) else None
+        return found if isinstance(found, str) else None
+
+    def materialize(self, converter: Converter, value: Any, where: str) -> Any:
+        """``value`` with every stored-only file or folder in it downloaded: for the spec's constants,
+        which a dynamic's body may have made from its (downloaded) inputs."""
+        if not converter.holds_files or not self.download:
+            return value
+        return converter.from_jsonable(converter.to_jsonable(value), BlobFiles(self.store, None, where))
 
     def encode_outputs(
         self, interface: Interface, outputs: Mapping[str, Any], base: ObjectStoragePath, where: str
     ) -> dict[str, dict[str, Any]]:
+        """Each output's envelope; ``HashMethod`` hashes are computed here, as the outputs are produced."""
+        hashes = output_hashes(interface.hash_methods, outputs)
         return {
-            name: self.encode(interface.outputs[name].converter, value, base / name, f"{where}/{name}")
+            name: self.encode(
+                interface.outputs[name].converter, value, base / name, f"{where}/{name}", hashes.get(name)
+            )
             for name, value in outputs.items()
         }
 

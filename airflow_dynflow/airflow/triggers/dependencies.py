@@ -22,9 +22,17 @@ class DependenciesTrigger(BaseTrigger):
     """
 
     def __init__(
-        self, *, dag_id: str, run_id: str, task_id: str, map_indexes: list[int], poll_interval: float
+        self,
+        *,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        map_indexes: list[int],
+        poll_interval: float,
+        skippable: list[int] | None = None,
     ) -> None:
         super().__init__()
+        self.skippable = list(skippable or ())
         self.dag_id = dag_id
         self.run_id = run_id
         self.task_id = task_id
@@ -40,6 +48,7 @@ class DependenciesTrigger(BaseTrigger):
                 "task_id": self.task_id,
                 "map_indexes": self.map_indexes,
                 "poll_interval": self.poll_interval,
+                "skippable": self.skippable,
             },
         )
 
@@ -47,7 +56,9 @@ class DependenciesTrigger(BaseTrigger):
         async with watching(self.dag_id, self.run_id, self.task_id, self.poll_interval) as watch:
             while True:
                 states = await watch.next()
-                status = dependency_status(self.dag_id, self.run_id, self.task_id, self.map_indexes, states)
+                status = dependency_status(
+                    self.dag_id, self.run_id, self.task_id, self.map_indexes, self.skippable, states
+                )
                 if status.ready or status.dead is not None:
                     yield TriggerEvent({"ready": status.ready, "dead": status.dead, "state": status.state})
                     return

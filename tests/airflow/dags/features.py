@@ -6,7 +6,7 @@ import os
 import typing
 from pathlib import Path
 
-from airflow_dynflow import dynamic, map_task, task, workflow  # airflow dag
+from airflow_dynflow import conditional, dynamic, map_task, task, workflow  # airflow dag
 
 CALLS = Path(os.environ.get("AIRFLOW_HOME", "/tmp")) / "calls"
 
@@ -83,6 +83,25 @@ def pickled(value: int = 7) -> int:
 @task
 def inc(x: int) -> int:
     return x + 1
+
+
+@dynamic(nodes_per_instance=4)
+def packed_chain(n: int) -> int:
+    x = 0
+    for _ in range(n):
+        x = inc(x=x)
+    return x
+
+
+@workflow
+def packed(n: int = 10) -> int:
+    return packed_chain(n=n)
+
+
+@workflow
+def mapped_case(xs: typing.List[int] = [1, 2, 3], bump: bool = True) -> typing.List[int]:  # noqa: B006
+    """A map task as one case of a conditional, a workflow input as the other."""
+    return conditional("bump_or_not").if_(bump.is_true()).then(map_task(inc)(x=xs)).else_().then(xs)
 
 
 @workflow

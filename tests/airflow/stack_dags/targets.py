@@ -12,7 +12,7 @@ import os
 import time
 from pathlib import Path
 
-from airflow_dynflow import dynamic, task, workflow  # airflow dag
+from airflow_dynflow import FlyteDirectory, current_context, dynamic, task, workflow  # airflow dag
 
 GATE_TIMEOUT = 180.0
 
@@ -95,6 +95,30 @@ def blob_target(gate: str, x: int) -> int:
 @workflow
 def forge_blob(gate: str, x: int = 4) -> int:
     return blob_target(gate=gate, x=x)
+
+
+@task
+def write_folder(text: str) -> FlyteDirectory:
+    folder = Path(current_context().working_directory) / "folder"
+    folder.mkdir()
+    (folder / "note.txt").write_text(text)
+    return FlyteDirectory(str(folder))
+
+
+@task
+def read_folder(d: FlyteDirectory, ready: int) -> str:
+    return (Path(d) / "note.txt").read_text()
+
+
+@dynamic
+def folder_target(gate: str, text: str) -> str:
+    folder = write_folder(text=text)
+    return read_folder(d=folder, ready=wait_for(gate=gate))
+
+
+@workflow
+def forge_folder(gate: str, text: str = "kept") -> str:
+    return folder_target(gate=gate, text=text)
 
 
 @workflow

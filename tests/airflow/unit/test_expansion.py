@@ -16,9 +16,13 @@ SIGNER = Signer([b"test-key"])
 WHERE = location("wf", "r", "count.compile") + "/spec"
 
 
-def plan(count: int, max_map_length: int = 1024) -> Expansion:
+def plan(count: int, max_map_length: int = 1024, nodes_per_instance: int = 1) -> Expansion:
     return Expansion.plan(
-        "runs/wf/r/count.compile/spec-0123456789abcdef.json", "hmac-sha256:ab", count, max_map_length
+        "runs/wf/r/count.compile/spec-0123456789abcdef.json",
+        "hmac-sha256:ab",
+        count,
+        max_map_length,
+        nodes_per_instance,
     )
 
 
@@ -32,6 +36,16 @@ def test_past_max_map_length_contiguous_nodes_share_an_instance():
     assert (expansion.batch, expansion.instances) == (3, 9)
     assert list(expansion.nodes_of(0)) == [0, 1, 2]
     assert list(expansion.nodes_of(1)) == [3, 4, 5]
+
+
+def test_a_packed_dynamic_runs_nodes_per_instance_nodes_in_each_instance():
+    expansion = plan(25, nodes_per_instance=10)
+    assert (expansion.batch, expansion.instances) == (10, 3)
+    assert list(expansion.nodes_of(2)) == list(range(20, 25))
+
+
+def test_packing_never_makes_more_instances_than_max_map_length_allows():
+    assert plan(100, max_map_length=10, nodes_per_instance=2).batch == 10
 
 
 def test_the_last_instance_takes_the_remainder():

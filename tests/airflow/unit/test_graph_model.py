@@ -34,6 +34,10 @@ def test_deps_come_from_refs_collections_and_after():
     assert wire_deps(node) == [4, 1, 2, 0]
 
 
+def test_a_node_of_a_conditional_case_depends_on_its_decide_node():
+    assert wire_deps({"t": "inc", "r": {"x": 1}, "w": [3, 0]}) == [1, 3]
+
+
 def test_workflow_inputs_and_constants_are_not_dependencies():
     assert wire_deps({"t": "inc", "r": {"x": {"i": "s1"}, "y": {"c": "ab12"}}, "v": {"z": 3}}) == []
 
