@@ -67,6 +67,13 @@ CHAIN = 20
 WIDE = 1_000
 HUGE = 10_000
 CHAIN_REPEAT = 3
+# The packing cases: the seed on two strings of SEED_CHARS characters (4 * SEED_CHARS + 1 nodes), one
+# node per instance and PACK per instance (``bench_dynflow.PACK``), against native ``.expand()`` over as
+# many trivial tasks.
+SEED_CHARS = 100
+PACK = 100
+SEED_S1, SEED_S2 = ("Pear" * SEED_CHARS)[:SEED_CHARS], ("Earth" * SEED_CHARS)[:SEED_CHARS]
+SEED_NODES = 4 * SEED_CHARS + 1
 POLL_SECONDS = 1.0
 
 
@@ -99,6 +106,10 @@ class Measured:
 
 def fan_sum(n: int) -> int:
     return n * (n + 1) // 2
+
+
+def common_characters(s1: str, s2: str) -> int:
+    return sum(min(s1.lower().count(c), s2.lower().count(c)) for c in set(s1.lower()))
 
 
 CASES = {
@@ -135,6 +146,33 @@ CASES = {
             fan_sum(WIDE),
             600,
             f"{WIDE:,} generated nodes + `total`",
+        ),
+        Case(
+            "seed_unpacked",
+            "wf",
+            {"s1": SEED_S1, "s2": SEED_S2},
+            "outputs",
+            common_characters(SEED_S1, SEED_S2),
+            900,
+            f"the seed on 2 x {SEED_CHARS} characters ({SEED_NODES} nodes), one node per instance",
+        ),
+        Case(
+            "seed_packed",
+            "seed_packed",
+            {"s1": SEED_S1, "s2": SEED_S2},
+            "outputs",
+            common_characters(SEED_S1, SEED_S2),
+            900,
+            f"the same seed, `nodes_per_instance={PACK}`",
+        ),
+        Case(
+            "plain_seed_size",
+            "plain_n",
+            {"n": SEED_NODES},
+            "total",
+            fan_sum(SEED_NODES),
+            900,
+            f"native `.expand()` over {SEED_NODES} trivial tasks + `total`",
         ),
         Case(
             "dyn_huge",
@@ -356,6 +394,16 @@ def rows_of(measured: dict[str, list[Measured]]) -> list[tuple[str, str, str]]:
                 'seed wf("Pear", "Earth"), trigger accepted to success',
                 "n/a" if m.from_trigger is None else f"{m.from_trigger:.1f} s",
                 f"target (issue #12) <= 6 s; best of {len(seed)}; run {m.state}",
+            )
+        )
+    if (packed := measured.get("seed_packed")) and (unpacked := measured.get("seed_unpacked")):
+        native = measured.get("plain_seed_size")
+        rows.append(
+            (
+                f"packing: the seed on 2 x {SEED_CHARS} characters, unpacked / packed",
+                _ratio(unpacked, packed),
+                f"target (issue #12) >= 5; packed / native `.expand()` over {SEED_NODES} tasks "
+                f"{_ratio(packed, native) if native else 'n/a'} (target < 1)",
             )
         )
     if huge := measured.get("dyn_huge"):

@@ -32,5 +32,18 @@ def plain_fan() -> None:
     total(inc.expand(x=list(range(WIDE))))
 
 
+@task
+def numbers(params: dict | None = None) -> list[int]:
+    return list(range(params["n"] if params else WIDE))
+
+
+@dag(dag_id="plain_n", schedule=None, params={"n": WIDE})
+def plain_n() -> None:
+    """Native ``.expand()`` over ``n`` values from the run's conf: as many trivial instances as a
+    generated graph of ``n`` nodes."""
+    total(inc.expand(x=numbers()))
+
+
 plain_chain()
 plain_fan()
+plain_n()
