@@ -68,7 +68,7 @@ WIDE = 1_000
 HUGE = 10_000
 CHAIN_REPEAT = 3
 # The packing cases: the seed on two strings of SEED_CHARS characters (4 * SEED_CHARS + 1 nodes), one
-# node per instance and PACK per instance (``bench_dynflow.PACK``), against native ``.expand()`` over as
+# node per instance and PACK per instance (``bench_packed.PACK``), against native ``.expand()`` over as
 # many trivial tasks.
 SEED_CHARS = 100
 PACK = 100
