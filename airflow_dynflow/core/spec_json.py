@@ -13,9 +13,9 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Literal, Union, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -320,6 +320,8 @@ class _WireSpec(_Wire):
     digest: str
 
 
+_Model = TypeVar("_Model", bound=_Wire)
+
 _WireList.model_rebuild()
 _WireDict.model_rebuild()
 _WireNode.model_rebuild()
@@ -336,6 +338,18 @@ def spec_digest(text: str) -> str | None:
 def verified_spec_json(text: str | bytes, signer: Signer | None = None) -> Any:
     """A spec's JSON, parsed only once its digest holds on the raw text: nothing of a tampered spec
     is even parsed. Also what readers that never import the tasks (the graph view) use."""
+
+    def holds(given: str, body: str) -> bool:
+        if signer is not None:
+            return signer.verify(given, "spec", body)
+        return hmac.compare_digest(digest(body.encode()), given)
+
+    return verified_json(text, holds)
+
+
+def verified_json(text: str | bytes, holds: Callable[[str, str], bool]) -> Any:
+    """JSON that ends in its digest, parsed only once ``holds(digest, body)`` is true of the raw
+    text (``body`` is the text with the digest left out): the one check specs and slices share."""
     try:
         raw = text.decode() if isinstance(text, bytes) else text
     except UnicodeDecodeError as exc:
@@ -343,14 +357,7 @@ def verified_spec_json(text: str | bytes, signer: Signer | None = None) -> Any:
     found = _DIGEST_AT_END.search(raw)
     if found is None:
         raise errors.spec_without_digest()
-    body = raw[: found.start()] + "}"
-    given = found.group(1)
-    valid = (
-        signer.verify(given, "spec", body)
-        if signer is not None
-        else hmac.compare_digest(digest(body.encode()), given)
-    )
-    if not valid:
+    if not holds(found.group(1), raw[: found.start()] + "}"):
         raise errors.spec_tampered()
     try:
         return json.loads(raw)
@@ -358,14 +365,18 @@ def verified_spec_json(text: str | bytes, signer: Signer | None = None) -> Any:
         raise errors.spec_not_json(exc) from None
 
 
-def load_spec(text: str | bytes, signer: Signer | None = None) -> Spec:
-    data = verified_spec_json(text, signer)
+def validated(model: type[_Model], data: Any) -> _Model:
+    """``data`` as the wire ``model``, or SpecError naming the first place it does not fit."""
     try:
-        wire = _WireSpec.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
         raise errors.spec_malformed(where, first["msg"]) from None
+
+
+def load_spec(text: str | bytes, signer: Signer | None = None) -> Spec:
+    wire = validated(_WireSpec, verified_spec_json(text, signer))
     return _Reader(wire.inputs, wire.consts).spec(wire)
 
 

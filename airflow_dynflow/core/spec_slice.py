@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from airflow_dynflow.core import errors
 from airflow_dynflow.core.options import NO_OPTIONS, Options
@@ -34,7 +34,6 @@ from airflow_dynflow.core.protocols import NodeEntity
 from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Node, Spec, TaskEntry
 from airflow_dynflow.core.spec_json import (
-    _DIGEST_AT_END,
     _compact,
     _entry_json,
     _Reader,
@@ -42,6 +41,8 @@ from airflow_dynflow.core.spec_json import (
     _WireEntry,
     _WireNode,
     _Writer,
+    validated,
+    verified_json,
 )
 
 __all__ = ["SLICE_FORMAT", "SpecSlice", "dump_slices", "load_slice"]
@@ -122,33 +123,12 @@ class _WireSlice(_Wire):
 
 def load_slice(text: str | bytes, signer: Signer, spec_digest: str, instance: int) -> SpecSlice:
     """Check and load the slice of map index ``instance`` of the spec whose digest is ``spec_digest``;
-    raises SpecError on anything malformed, tampered, misplaced or stale."""
-    data = _verified(text, signer, spec_digest, instance)
-    try:
-        wire = _WireSlice.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise errors.spec_malformed(where, first["msg"]) from None
-    return _SliceReader(wire).slice()
-
-
-def _verified(text: str | bytes, signer: Signer, spec_digest: str, instance: int) -> Any:
-    """The slice's JSON, parsed only once its HMAC holds on the raw text for this spec and instance."""
-    try:
-        raw = text.decode() if isinstance(text, bytes) else text
-    except UnicodeDecodeError as exc:
-        raise errors.spec_not_json(exc) from None
-    found = _DIGEST_AT_END.search(raw)
-    if found is None:
-        raise errors.spec_without_digest()
-    body = raw[: found.start()] + "}"
-    if not signer.verify(found.group(1), _PURPOSE, spec_digest, str(instance), body):
-        raise errors.spec_tampered()
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise errors.spec_not_json(exc) from None
+    raises SpecError on anything malformed, tampered, misplaced or stale. The HMAC is checked on the
+    raw text, for this spec and instance, before anything is parsed."""
+    data = verified_json(
+        text, lambda given, body: signer.verify(given, _PURPOSE, spec_digest, str(instance), body)
+    )
+    return _SliceReader(validated(_WireSlice, data)).slice()
 
 
 class _SliceReader(_Reader):
