@@ -30,7 +30,7 @@ from airflow_dynflow.core.interface import Interface, Param
 from airflow_dynflow.core.options import NO_OPTIONS, Options
 from airflow_dynflow.core.origin import Origin
 from airflow_dynflow.core.promise import Promise
-from airflow_dynflow.core.spec import Ref, TaskEntry
+from airflow_dynflow.core.spec import Binding, Ref, TaskEntry
 from airflow_dynflow.core.tracing import Trace, current_frame
 from airflow_dynflow.core.type_relations import is_assignable
 
@@ -331,10 +331,12 @@ class Select:
         # Only the else case can fail, so the cases giving values are numbered as the decide's.
         return cls.create(f"{name}_result", len(given), types)
 
-    def inputs_for(self, branch: int, bound: Mapping[str, Any]) -> list[str]:
-        """The inputs to resolve when ``branch`` was taken: only that case's values."""
+    def resolve(self, bindings: Mapping[str, Binding], value: Callable[[str], Any]) -> dict[str, Any]:
+        """The select's inputs, resolved by ``value(name)``: ``branch`` first, then only the values
+        of the case it names; the other cases never ran, so their values never existed."""
+        branch = value("branch")
         names = (select_input(branch, o) for o in self.interface.outputs)
-        return [n for n in names if n in bound]
+        return {"branch": branch, **{n: value(n) for n in names if n in bindings}}
 
     def run_node(
         self, bound: Mapping[str, Any], options: Options, input_hashes: Mapping[str, str] | None = None

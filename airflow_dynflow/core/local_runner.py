@@ -13,7 +13,8 @@ from airflow_dynflow.core.conditional import Select
 from airflow_dynflow.core.context import executing
 from airflow_dynflow.core.errors import add_node_path
 from airflow_dynflow.core.hashing import output_hashes
-from airflow_dynflow.core.spec import Binding, Const, Ref, Spec
+from airflow_dynflow.core.protocols import NodeEntity
+from airflow_dynflow.core.spec import Binding, Const, Node, Ref, Spec
 
 __all__ = ["NOT_RUN", "binding_value", "case_taken", "run_spec", "walk_path"]
 
@@ -42,13 +43,7 @@ def _run(spec: Spec, inputs: Mapping[str, Any], observe: Callable[[str], None] |
             continue
         if observe is not None:
             observe(spec.label(index))
-        names = list(node.inputs)
-        if isinstance(entity, Select):
-            names = [
-                "branch",
-                *entity.inputs_for(binding_value(node.inputs["branch"], results, inputs), node.inputs),
-            ]
-        kwargs = {name: binding_value(node.inputs[name], results, inputs) for name in names}
+        kwargs = _node_inputs(node, entity, results, inputs)
         carried = {
             name: hashes[b.node][b.output]
             for name, b in node.inputs.items()
@@ -62,6 +57,17 @@ def _run(spec: Spec, inputs: Mapping[str, Any], observe: Callable[[str], None] |
         results.append(outputs)
         hashes.append(output_hashes(entity.interface.hash_methods, outputs))
     return {name: binding_value(b, results, inputs) for name, b in spec.outputs.items()}
+
+
+def _node_inputs(
+    node: Node, entity: NodeEntity, results: Sequence[Mapping[str, Any]], inputs: Mapping[str, Any]
+) -> dict[str, Any]:
+    def value(name: str) -> Any:
+        return binding_value(node.inputs[name], results, inputs)
+
+    if isinstance(entity, Select):
+        return entity.resolve(node.inputs, value)
+    return {name: value(name) for name in node.inputs}
 
 
 # The outputs of a node whose conditional case was not taken: nothing, and nothing reads them.

@@ -70,9 +70,9 @@ class SelectOperator(WorkflowNodeOperator):
     ) -> dict[str, Any]:
         assert isinstance(entity, Select)
         node = self.workflow.spec.nodes[self.node]
-        branch = resolver.value(node.inputs["branch"], self.task_id, "branch")
-        names = entity.inputs_for(branch, node.inputs)
-        values = {name: resolver.value(node.inputs[name], self.task_id, name) for name in names}
-        outputs = entity.run_node({"branch": branch, **values}, NO_OPTIONS)
-        self.log.info("%s: the result of case %d: %s", self.task_id, branch, shown(outputs))
+        values = entity.resolve(
+            node.inputs, lambda name: resolver.value(node.inputs[name], self.task_id, name)
+        )
+        outputs = entity.run_node(values, NO_OPTIONS)
+        self.log.info("%s: the result of case %d: %s", self.task_id, values["branch"], shown(outputs))
         return outputs

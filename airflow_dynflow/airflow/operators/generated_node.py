@@ -309,9 +309,7 @@ class NodeRun:
         node = self.spec.nodes[index]
         if not isinstance(entity, Select):
             return resolver.inputs(index, label)
-        branch = resolver.value(node.inputs["branch"], label, "branch")
-        names = ["branch", *entity.inputs_for(branch, node.inputs)]
-        return {name: resolver.value(node.inputs[name], label, name) for name in names}
+        return entity.resolve(node.inputs, lambda name: resolver.value(node.inputs[name], label, name))
 
     def _log_inputs(
         self, index: int, label: str, inputs: Mapping[str, Any], entity: NodeEntity, hashes: Mapping[str, str]
