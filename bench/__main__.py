@@ -12,7 +12,17 @@ import sys
 
 from bench import report
 
-SUITES = ["core", "trust", "instance", "requests", "graph_view", "airflow", "scheduler", "distributed"]
+SUITES = [
+    "core",
+    "trust",
+    "instance",
+    "task_profile",
+    "requests",
+    "graph_view",
+    "airflow",
+    "scheduler",
+    "distributed",
+]
 
 
 def main(argv: list[str]) -> None:
