@@ -167,14 +167,14 @@ class Spec:
 
     def to_json(self, signer: Signer | None = None) -> str:
         """Compact, deterministic JSON; ``signer`` signs it (HMAC) instead of a plain digest."""
-        from airflow_dynflow.core.spec_json import dump_spec
+        from airflow_dynflow.core.spec_write import dump_spec
 
         return dump_spec(self, signer)
 
     @classmethod
     def from_json(cls, text: str | bytes, signer: Signer | None = None) -> Spec:
         """Check and load a spec; raises SpecError on anything malformed, tampered or stale."""
-        from airflow_dynflow.core.spec_json import load_spec
+        from airflow_dynflow.core.spec_read import load_spec
 
         return load_spec(text, signer)
 

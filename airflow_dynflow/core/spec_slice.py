@@ -33,17 +33,9 @@ from airflow_dynflow.core.options import NO_OPTIONS, Options
 from airflow_dynflow.core.protocols import NodeEntity
 from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Node, Spec, TaskEntry
-from airflow_dynflow.core.spec_json import (
-    _compact,
-    _entry_json,
-    _Reader,
-    _Wire,
-    _WireEntry,
-    _WireNode,
-    _Writer,
-    validated,
-    verified_json,
-)
+from airflow_dynflow.core.spec_read import SpecReader, verified_json
+from airflow_dynflow.core.spec_wire import Wire, WireEntry, WireNode, validated
+from airflow_dynflow.core.spec_write import SpecWriter, compact_json, entry_json
 
 __all__ = ["SLICE_FORMAT", "SpecSlice", "dump_slices", "load_slice"]
 
@@ -75,8 +67,8 @@ class SpecSlice:
 
 def dump_slices(spec: Spec, groups: Iterable[range], spec_digest: str, signer: Signer) -> list[str]:
     """One signed slice's JSON per group of nodes (``groups[m]`` is map index ``m``'s nodes)."""
-    writer = _Writer(spec)
-    entries = {key: _entry_json(entry) for key, entry in spec.tasks.items()}
+    writer = SpecWriter(spec)
+    entries = {key: entry_json(entry) for key, entry in spec.tasks.items()}
     out = []
     for instance, own in enumerate(groups):
         nodes, consts = writer.nodes_json(own)
@@ -94,7 +86,7 @@ def dump_slices(spec: Spec, groups: Iterable[range], spec_digest: str, signer: S
         }
         if consts:
             body["consts"] = consts
-        text = _compact(body)
+        text = compact_json(body)
         signature = signer.sign(_PURPOSE, spec_digest, str(instance), text)
         out.append(text[:-1] + ',"digest":' + json.dumps(signature) + "}")
     return out
@@ -104,18 +96,18 @@ def _stub_json(node: Node) -> dict[str, str]:
     return {"t": node.task, "name": node.options.name} if node.options.name else {"t": node.task}
 
 
-class _WireStub(_Wire):
+class _WireStub(Wire):
     t: str
     name: str | None = None
 
 
-class _WireSlice(_Wire):
+class _WireSlice(Wire):
     format: Literal["dynflow.slice/1"]
     name: str
     inputs: dict[str, dict[str, Any]]
-    tasks: dict[str, _WireEntry]
+    tasks: dict[str, WireEntry]
     first: int
-    nodes: list[_WireNode]
+    nodes: list[WireNode]
     deps: dict[str, _WireStub]
     consts: dict[str, Any] = Field(default_factory=dict)
     digest: str
@@ -131,7 +123,7 @@ def load_slice(text: str | bytes, signer: Signer, spec_digest: str, instance: in
     return _SliceReader(validated(_WireSlice, data)).slice()
 
 
-class _SliceReader(_Reader):
+class _SliceReader(SpecReader):
     """The spec's reader over a slice: stubs first (their tasks checked like any entry), then the
     slice's own nodes, whose bindings may only point at stubs or earlier nodes of the slice."""
 

@@ -7,7 +7,7 @@ import pytest
 
 from airflow_dynflow import SpecError
 from airflow_dynflow.core.signing import Signer
-from airflow_dynflow.core.spec_json import spec_digest
+from airflow_dynflow.core.spec_read import spec_digest
 from airflow_dynflow.core.spec_slice import dump_slices, load_slice
 from tests.core import examples as ex
 

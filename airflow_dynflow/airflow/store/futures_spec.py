@@ -28,7 +28,7 @@ from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.core.errors import SpecError
 from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Spec
-from airflow_dynflow.core.spec_json import spec_digest
+from airflow_dynflow.core.spec_read import spec_digest
 from airflow_dynflow.core.spec_slice import SpecSlice, dump_slices, load_slice
 
 __all__ = [
