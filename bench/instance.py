@@ -6,8 +6,9 @@ per-instance slices, batched past ``max_map_length`` = 1,024 as on Airflow), in 
 ``file://`` store. Then the read a generated instance does before running its node is timed in CPU
 seconds (``time.process_time``: less sensitive to other load on the machine than wall time): the
 whole spec (what every instance read before slices) and its own slice (what it reads now), for the
-instance in the middle of the expansion. ``python -m bench.instance profile`` prints cProfile's
-text for both.
+instance in the middle of the expansion, and the peak memory Python allocated for that read
+(``tracemalloc``): an instance's memory must not grow with the spec. ``python -m bench.instance
+profile`` prints cProfile's text for both reads.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,18 @@ def cpu_timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:
         fn()
         times.append(time.process_time() - start)
     return min(times), statistics.median(times)
+
+
+def peak_bytes(fn: Callable[[], Any]) -> int:
+    """The most memory Python held for one call of ``fn`` (after a warm-up call), above what it held
+    before: what the call needs, whatever it frees before returning."""
+    fn()
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 class Compiled:
@@ -101,6 +115,7 @@ def run() -> list[tuple[str, str, str]]:
         whole_best, whole_median = cpu_timed(compiled.read_whole, 5)
         slice_best, slice_median = cpu_timed(compiled.read_slice, 50)
         write_best, write_median = cpu_timed(compiled.write_slices, 3)
+        whole_peak, slice_peak = peak_bytes(compiled.read_whole), peak_bytes(compiled.read_slice)
         nodes = len(compiled.spec.nodes)
         rows += [
             (
@@ -109,6 +124,11 @@ def run() -> list[tuple[str, str, str]]:
                 f"medians {whole_median * ms:.1f} / {slice_median * ms:.2f} ms; read, HMAC check and "
                 f"parse; map index {compiled.middle} of {compiled.expansion.instances} "
                 f"({compiled.expansion.batch} node(s) each)",
+            ),
+            (
+                f"peak memory of that read, {nodes:,} nodes: whole spec vs its slice",
+                f"{whole_peak / 2**20:.1f} MiB vs {slice_peak / 2**10:.0f} KiB",
+                "Python allocations during the read (tracemalloc), the objects it returns included",
             ),
             (
                 f"compile task writes the {compiled.expansion.instances:,} slices, {nodes:,} nodes",
