@@ -13,9 +13,13 @@ from airflow_dynflow.core.signing import Signer
 
 SIGNER = Signer([b"test-key"])
 WHERE = location("wf", "r", "count.nodes", 2) + "/v1"
+# What instance 2 pushed: its nodes' envelopes under its one signature, kept as they are.
 NODES = {
-    "n4": {"o0": {"v": 16, "sig": "hmac-sha256:00"}},
-    "n5": {"o0": {"blob": "runs/wf/r/n5/o0.json", "codec": "json", "sha256": "ab", "sig": "hmac-sha256:01"}},
+    "sig": "hmac-sha256:00",
+    "nodes": {
+        "n4": {"o0": {"v": 16}},
+        "n5": {"o0": {"blob": "runs/wf/r/n5/o0.json", "codec": "json", "sha256": "ab"}},
+    },
 }
 
 
