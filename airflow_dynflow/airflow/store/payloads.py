@@ -31,11 +31,16 @@ What is signed, and *where* it belongs (``location``: as both producer and consu
   reference and hash in it is bound to that instance and node: a value cannot move to another
   node, instance, task or run.
 
-Decoding checks, in this order and before anything is parsed or unpickled: the shape, the instance
-signature (``verify_instance``, once per instance) or else the envelope's codec and own signature,
-that the codec is the one the declared type calls for (only a non-JSON type is ever unpickled), the
-key staying inside the store, and the blob's content digest; the files inside a value are fetched
-only after all of that.
+Reading checks, in this order and before anything is parsed or unpickled: for a generated-node
+instance, its value's shape and its one signature (``verify_instance``, once per instance, by
+``runtime.upstream``); then for each envelope its shape (an instance's carry no ``sig``, a static
+task's must), that the codec is the one the declared type calls for (only a non-JSON type is ever
+unpickled), a static task's envelope's own signature, the key staying inside the store, and the
+blob's content digest; the files inside a value are fetched only after all of that.
+
+Static tasks keep one signature per output: their instance pushes one node's outputs, so one
+signature per value would save little, and split elements, collected lists, child runs' results and
+``outputs`` all read those envelopes one by one.
 """
 
 from __future__ import annotations
