@@ -41,7 +41,10 @@ class StoredOutputs:
         if not self.signer.verify(signature.decode(errors="replace"), "stored-outputs", self.where, body):
             raise errors.forged_stored_outputs(self.where, self.path)
         data = json.loads(body)
-        if data["try"] < generation_start:
+        # A file without "pushed" was written before instance values were signed as a whole
+        # (per-output signatures under "nodes"): its value would be refused downstream, so the
+        # node runs again, as it may (at least once).
+        if data["try"] < generation_start or "pushed" not in data:
             return None
         return data["try"], data["pushed"]
 
