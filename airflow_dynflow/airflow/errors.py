@@ -102,8 +102,12 @@ def bad_outputs_shape(where: str, missing: Iterable[str] = ()) -> IntegrityError
     return integrity("envelope shape", f"the outputs of {where}" + (f" (no {absent})" if absent else ""))
 
 
-def bad_instance_outputs(task_id: str, map_index: int) -> IntegrityError:
-    return bad_outputs_shape(f"{task_id}[{map_index}]")
+def bad_instance_outputs(where: str) -> IntegrityError:
+    return integrity("envelope shape", f"the outputs of the generated-node instance {where}")
+
+
+def forged_instance_outputs(where: str) -> IntegrityError:
+    return integrity("signature", f"the outputs of the generated-node instance {where}")
 
 
 def bad_element_shape(map_index: int | None, split_id: str) -> IntegrityError:

@@ -102,7 +102,7 @@ def test_more_nodes_than_max_map_length_share_instances(run_dag, monkeypatch):
     assert instances[8].rendered_map_index == "n24-n24 (1 nodes)"
 
 
-def test_a_packed_dynamic_runs_several_nodes_per_instance_each_stored_on_its_own(run_dag):
+def test_a_packed_dynamic_runs_several_nodes_per_instance_under_one_signature(run_dag):
     run = run_dag("packed", n=10)
     assert run.result == 10
     instances = run.task_instances("packed_chain.nodes")
@@ -111,7 +111,10 @@ def test_a_packed_dynamic_runs_several_nodes_per_instance_each_stored_on_its_own
         "n4-n7 (4 nodes)",
         "n8-n9 (2 nodes)",
     ]
-    assert sorted(run.xcom("packed_chain.nodes", map_index=1)) == ["n4", "n5", "n6", "n7"]
+    pushed = run.xcom("packed_chain.nodes", map_index=1)
+    assert set(pushed) == {"sig", "nodes"}
+    assert sorted(pushed["nodes"]) == ["n4", "n5", "n6", "n7"]
+    assert [set(envelope["o0"]) for envelope in pushed["nodes"].values()] == [{"v"}] * 4
 
 
 def test_generated_node_timeout_fails_it(run_dag, capfd):

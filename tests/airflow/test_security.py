@@ -188,12 +188,97 @@ def test_a_node_output_with_a_changed_value_is_refused_by_its_signature(attack):
     gate, _ = attack.new_paths()
     run_id = attack.start("forge_output", {"gate": str(gate), "x": 1})
     attack.wait_for_state("forge_output", run_id, "output_target.nodes", map_index=0)
-    envelope = attack.api.xcom_json("forge_output", run_id, "output_target.nodes", map_index=0)
-    envelope["n0"]["o0"]["v"] = 999
-    attack.api.set_xcom("forge_output", run_id, "output_target.nodes", envelope, map_index=0)
+    pushed = attack.api.xcom_json("forge_output", run_id, "output_target.nodes", map_index=0)
+    pushed["nodes"]["n0"]["o0"]["v"] = 999
+    attack.api.set_xcom("forge_output", run_id, "output_target.nodes", pushed, map_index=0)
     gate.write_text("open")
     log = attack.refused("forge_output", run_id, "output_target.nodes", map_index=2)
-    assert "integrity check failed (signature)" in log
+    instance = f"forge_output/{run_id}/output_target.nodes/0"
+    assert (
+        f"integrity check failed (signature) for the outputs of the generated-node instance {instance}" in log
+    )
+
+
+def test_a_pickled_node_output_swapped_inside_its_instance_value_is_refused_before_it_is_unpickled(attack):
+    gate, marker = attack.new_paths()
+    run_id = attack.start("forge_blob", {"gate": str(gate)})
+    attack.wait_for_state("forge_blob", run_id, "blob_target.nodes", map_index=0)
+    pushed = attack.api.xcom_json("forge_blob", run_id, "blob_target.nodes", map_index=0)
+    evil = attack.evil_pickle(marker)
+    key = attack.store.write_bytes(attack.store.root / "forged" / f"box-{attack.count}.pkl", evil)
+    pushed["nodes"]["n0"]["o0"].update(blob=key, sha256=hashlib.sha256(evil).hexdigest())
+    attack.api.set_xcom("forge_blob", run_id, "blob_target.nodes", pushed, map_index=0)
+    gate.write_text("open")
+    log = attack.refused("forge_blob", run_id, "blob_target.nodes", map_index=2)
+    instance = f"forge_blob/{run_id}/blob_target.nodes/0"
+    assert (
+        f"integrity check failed (signature) for the outputs of the generated-node instance {instance}" in log
+    )
+    assert not marker.exists()
+
+
+def test_an_instance_value_moved_to_another_map_index_is_refused(attack):
+    gate, _ = attack.new_paths()
+    run_id = attack.start("forge_move", {"gate": str(gate)})
+    attack.wait_for_state("forge_move", run_id, "move_target.nodes", map_index=0)
+    attack.wait_for_state("forge_move", run_id, "move_target.nodes", map_index=1)
+    pushed = attack.api.xcom_json("forge_move", run_id, "move_target.nodes", map_index=0)
+    pushed["nodes"] = {"n1": pushed["nodes"]["n0"]}  # instance 0's signature, now said to be n1's
+    attack.api.set_xcom("forge_move", run_id, "move_target.nodes", pushed, map_index=1)
+    gate.write_text("open")
+    log = attack.refused("forge_move", run_id, "move_target.nodes", map_index=3)
+    instance = f"forge_move/{run_id}/move_target.nodes/1"
+    assert (
+        f"integrity check failed (signature) for the outputs of the generated-node instance {instance}" in log
+    )
+
+
+def test_an_instance_value_copied_whole_to_another_map_index_is_refused(attack):
+    gate, _ = attack.new_paths()
+    run_id = attack.start("forge_move", {"gate": str(gate)})
+    attack.wait_for_state("forge_move", run_id, "move_target.nodes", map_index=0)
+    attack.wait_for_state("forge_move", run_id, "move_target.nodes", map_index=1)
+    pushed = attack.api.xcom_json("forge_move", run_id, "move_target.nodes", map_index=0)
+    attack.api.set_xcom("forge_move", run_id, "move_target.nodes", pushed, map_index=1)
+    gate.write_text("open")
+    log = attack.refused("forge_move", run_id, "move_target.nodes", map_index=3)
+    instance = f"forge_move/{run_id}/move_target.nodes/1"
+    assert (
+        f"integrity check failed (signature) for the outputs of the generated-node instance {instance}" in log
+    )
+
+
+def test_an_instance_value_without_its_signature_is_refused(attack):
+    gate, _ = attack.new_paths()
+    run_id = attack.start("forge_output", {"gate": str(gate)})
+    attack.wait_for_state("forge_output", run_id, "output_target.nodes", map_index=0)
+    pushed = attack.api.xcom_json("forge_output", run_id, "output_target.nodes", map_index=0)
+    del pushed["sig"]
+    attack.api.set_xcom("forge_output", run_id, "output_target.nodes", pushed, map_index=0)
+    gate.write_text("open")
+    log = attack.refused("forge_output", run_id, "output_target.nodes", map_index=2)
+    instance = f"forge_output/{run_id}/output_target.nodes/0"
+    assert (
+        f"integrity check failed (envelope shape) for the outputs of the generated-node instance {instance}"
+        in log
+    )
+
+
+def test_two_nodes_envelopes_swapped_inside_one_instance_value_are_refused(attack):
+    gate, _ = attack.new_paths()
+    run_id = attack.start("forge_swap", {"gate": str(gate)})
+    attack.wait_for_state("forge_swap", run_id, "swap_target.nodes", map_index=0)
+    pushed = attack.api.xcom_json("forge_swap", run_id, "swap_target.nodes", map_index=0)
+    nodes = pushed["nodes"]
+    assert nodes["n0"] != nodes["n1"]
+    nodes["n0"], nodes["n1"] = nodes["n1"], nodes["n0"]
+    attack.api.set_xcom("forge_swap", run_id, "swap_target.nodes", pushed, map_index=0)
+    gate.write_text("open")
+    log = attack.refused("forge_swap", run_id, "swap_target.nodes", map_index=1)
+    instance = f"forge_swap/{run_id}/swap_target.nodes/0"
+    assert (
+        f"integrity check failed (signature) for the outputs of the generated-node instance {instance}" in log
+    )
 
 
 # ---------------------------------------------------------------- objects written into the bucket
@@ -203,8 +288,8 @@ def test_a_pickled_output_overwritten_in_the_store_is_refused_by_its_digest(atta
     gate, marker = attack.new_paths()
     run_id = attack.start("forge_blob", {"gate": str(gate)})
     attack.wait_for_state("forge_blob", run_id, "blob_target.nodes", map_index=0)
-    envelope = attack.api.xcom_json("forge_blob", run_id, "blob_target.nodes", map_index=0)
-    key = envelope["n0"]["o0"]["blob"]
+    pushed = attack.api.xcom_json("forge_blob", run_id, "blob_target.nodes", map_index=0)
+    key = pushed["nodes"]["n0"]["o0"]["blob"]
     attack.store.path_of(key).write_bytes(attack.evil_pickle(marker))
     gate.write_text("open")
     log = attack.refused("forge_blob", run_id, "blob_target.nodes", map_index=2)
@@ -227,8 +312,8 @@ def test_a_forged_folder_is_refused_before_anything_is_extracted(attack, how):
     gate, marker = attack.new_paths()
     run_id = attack.start("forge_folder", {"gate": str(gate)})
     attack.wait_for_state("forge_folder", run_id, "folder_target.nodes", map_index=0)
-    envelope = attack.api.xcom_json("forge_folder", run_id, "folder_target.nodes", map_index=0)
-    ref = envelope["n0"]["o0"]["v"]
+    pushed = attack.api.xcom_json("forge_folder", run_id, "folder_target.nodes", map_index=0)
+    ref = pushed["nodes"]["n0"]["o0"]["v"]
     assert set(ref) == {"blob", "sha256"} and ref["blob"].startswith("runs/forge_folder/")
     evil = _climbing_tar(marker)
     if how == "blob overwritten in the store":
@@ -236,8 +321,8 @@ def test_a_forged_folder_is_refused_before_anything_is_extracted(attack, how):
         check = "content digest"
     else:
         key = attack.store.write_bytes(attack.store.root / "forged" / f"folder-{attack.count}", evil)
-        envelope["n0"]["o0"]["v"] = {"blob": key, "sha256": hashlib.sha256(evil).hexdigest()}
-        attack.api.set_xcom("forge_folder", run_id, "folder_target.nodes", envelope, map_index=0)
+        pushed["nodes"]["n0"]["o0"]["v"] = {"blob": key, "sha256": hashlib.sha256(evil).hexdigest()}
+        attack.api.set_xcom("forge_folder", run_id, "folder_target.nodes", pushed, map_index=0)
         check = "signature"
     gate.write_text("open")
     log = attack.refused("forge_folder", run_id, "folder_target.nodes", map_index=2)
@@ -253,7 +338,8 @@ def test_a_planted_stored_output_neither_skips_the_node_nor_its_wait(attack):
     planted = attack.store.run_path(
         "forge_output", run_id, "output_target.nodes", "2", f"{ref['digest'][-16:]}.json"
     )
-    body = json.dumps({"try": 1, "nodes": {"n2": {"o0": {"v": 999, "sig": "hmac-sha256:" + "0" * 64}}}})
+    planted_value = {"sig": "hmac-sha256:" + "0" * 64, "nodes": {"n2": {"o0": {"v": 999}}}}
+    body = json.dumps({"try": 1, "pushed": planted_value})
     attack.store.write_bytes(planted, f"hmac-sha256:{'0' * 64}\n{body}".encode())
     attack.wait_for_state("forge_output", run_id, "output_target.nodes", map_index=0)
     waiting = attack.api.task_instance("forge_output", run_id, "output_target.nodes", 2)

@@ -157,18 +157,20 @@ class NodeRun:
         self.map_index: int = map_index
         self.expansion, self.spec = instance_spec(context, op.compile_id, signer, map_index)
         self.nodes = self.expansion.nodes_of(self.map_index)
-        self.upstream = UpstreamEnvelopes(self.ti, op.task_id, self.expansion)
         link_only_for_child_runs(op, (self.spec.entity(self.spec.nodes[i]) for i in self.nodes))
         self.store = BlobStore()
         self.payloads = Payloads(self.store, signer)
+        self.upstream = UpstreamEnvelopes(self.ti, op.task_id, self.expansion, self.payloads)
+        # This process's own nodes' envelopes, unsigned until the instance's value is (``_store``).
         self.done: dict[int, Any] = {}
         self.folder = self.store.run_path(op.dag_id, context["run_id"], op.task_id, str(self.map_index))
+        self.where = location(op.dag_id, context["run_id"], op.task_id, self.map_index)
         version = self.expansion.digest[-16:]
         self.outputs = StoredOutputs(
             store=self.store,
             signer=signer,
             path=self.folder / f"{version}.json",
-            where=location(op.dag_id, context["run_id"], op.task_id, self.map_index) + f"/{version}",
+            where=f"{self.where}/{version}",
         )
         self.child = ChildRun(
             operator=op,
@@ -208,14 +210,14 @@ class NodeRun:
         found = self.outputs.read(self.generation_start())
         if found is None:
             return None
-        try_number, nodes = found
+        try_number, pushed = found
         self.op.log.info(
             "%s: try %d reuses the outputs stored by try %d of this run; not running the function again",
             self.op.item,
             self.ti.try_number,
             try_number,
         )
-        return nodes
+        return pushed
 
     def log_try(self) -> None:
         """What this try means: the node's first run, or a retry of it (and which)."""
@@ -244,6 +246,7 @@ class NodeRun:
                 f"generated node {self.spec.label(i)} (map index {self.expansion.map_index_of(i)})"
             ),
             locate=self._location,
+            signed=False,
         )
 
     def _location(self, index: int) -> str:
@@ -279,7 +282,7 @@ class NodeRun:
                 self._fail_for_good_if_no_retries_left(exc, entity.options.merged(node.options))
                 raise
             self.done[index] = self.payloads.encode_outputs(
-                entity.interface, outputs, self.folder / node_id(index), self._location(index)
+                entity.interface, outputs, self.folder / node_id(index), self._location(index), signed=False
             )
             self.op.log.info("%s: output %s", label, shown(outputs))
         return self._store()
@@ -337,9 +340,10 @@ class NodeRun:
             self.op.log.info("%s: cache %s", label, "hit: the function is not run" if hit else "miss")
 
     def _store(self) -> dict[str, Any]:
-        nodes = {node_id(i): self.done[i] for i in self.nodes}
-        self.outputs.write(self.ti.try_number, nodes)
-        return nodes
+        """Sign the instance's value once, store it for a later try of this generation, push it."""
+        pushed = self.payloads.sign_instance({node_id(i): self.done[i] for i in self.nodes}, self.where)
+        self.outputs.write(self.ti.try_number, pushed)
+        return pushed
 
     def _call(
         self,
@@ -378,6 +382,6 @@ class NodeRun:
         assert isinstance(dynamic, Dynamic)
         outputs = self.child.finished_outputs(dynamic, self.spec.label(index))
         self.done[index] = self.payloads.encode_outputs(
-            dynamic.interface, outputs, self.folder / node_id(index), self._location(index)
+            dynamic.interface, outputs, self.folder / node_id(index), self._location(index), signed=False
         )
         return self._store()

@@ -32,7 +32,7 @@ class DynamicResultOperator(BaseOperator):
         ti = context["ti"]
         store = BlobStore()
         payloads = Payloads(store, signer, download=False)
-        upstream = UpstreamEnvelopes(ti, self.nodes_id, expansion)
+        upstream = UpstreamEnvelopes(ti, self.nodes_id, expansion, payloads)
         upstream.prefetch(nodes_read(spec.outputs.values()))
         resolver = Resolver(
             spec=spec,
@@ -40,6 +40,7 @@ class DynamicResultOperator(BaseOperator):
             fetch=upstream.envelope,
             describe=lambda index: f"generated node {spec.label(index)}",
             locate=lambda index: node_location(context, self.nodes_id, expansion, index),
+            signed=False,
         )
         interface = spec.owner.interface
         values = {

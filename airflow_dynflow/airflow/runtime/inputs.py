@@ -47,9 +47,12 @@ class Resolver:
         params: Mapping[str, Any] | None = None,
         input_params: Mapping[str, Param] | None = None,
         rerun_hint: str = _RERUN_HINT,
+        signed: bool = True,
     ) -> None:
         """``fetch(i)`` returns node i's envelope or None; ``describe(i)`` names where it should be
-        for people, ``locate(i)`` for signatures (``store.payloads.location``).
+        for people, ``locate(i)`` for signatures (``store.payloads.location``). ``signed=False`` when
+        ``fetch`` gives generated nodes' envelopes, whose instance's signature it has checked
+        (``runtime.upstream``) and which carry none of their own.
 
         ``params`` are the run's params (raw JSON); ``input_params`` the workflow's typed inputs;
         ``rerun_hint`` the command that tests this task against a run where its upstream ran.
@@ -62,6 +65,7 @@ class Resolver:
         self.params = params or {}
         self.input_params = input_params or {}
         self.rerun_hint = rerun_hint
+        self.signed = signed
         self._envelopes: dict[int, Envelope] = {}
         self._hashes: dict[tuple[int, str], str] = {}
 
@@ -128,7 +132,9 @@ class Resolver:
         if not isinstance(envelope, Mapping) or output not in envelope:
             raise errors.bad_outputs_shape(self.describe(index), [output])
         stored = envelope[output]
-        value = self.payloads.decode(producer.converter, stored, f"{self.locate(index)}/{output}")
+        value = self.payloads.decode(
+            producer.converter, stored, f"{self.locate(index)}/{output}", signed=self.signed
+        )
         found = self.payloads.hash_of(stored)
         if found is not None:
             self._hashes[(index, output)] = found

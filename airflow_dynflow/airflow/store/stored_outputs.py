@@ -7,7 +7,9 @@ stored outputs instead of running the function again. Clearing an instance raise
 
 The file is ``<signature>\\n<JSON>``, signed for the instance it belongs to and checked before it
 is parsed; the caller consults it only once the node's dependencies are done, so a planted file can
-neither skip a node nor let its dependents run early.
+neither skip a node nor let its dependents run early. What it keeps is the instance's value exactly
+as it was pushed, instance signature included (``Payloads.sign_instance``), so a later try pushes
+the same signed value.
 """
 
 from __future__ import annotations
@@ -32,18 +34,21 @@ class StoredOutputs:
         self.where = where
 
     def read(self, generation_start: int) -> tuple[int, dict[str, Any]] | None:
-        """(the try that stored them, the envelopes by node id), if stored in this generation."""
+        """(the try that stored it, the instance's signed value), if stored in this generation."""
         if not self.path.exists():
             return None
         signature, _, body = self.path.read_bytes().partition(b"\n")
         if not self.signer.verify(signature.decode(errors="replace"), "stored-outputs", self.where, body):
             raise errors.forged_stored_outputs(self.where, self.path)
         data = json.loads(body)
-        if data["try"] < generation_start:
+        # A file without "pushed" was written before instance values were signed as a whole
+        # (per-output signatures under "nodes"): its value would be refused downstream, so the
+        # node runs again, as it may (at least once).
+        if data["try"] < generation_start or "pushed" not in data:
             return None
-        return data["try"], data["nodes"]
+        return data["try"], data["pushed"]
 
-    def write(self, try_number: int, nodes: dict[str, Any]) -> None:
-        body = json.dumps({"try": try_number, "nodes": nodes}).encode()
+    def write(self, try_number: int, pushed: dict[str, Any]) -> None:
+        body = json.dumps({"try": try_number, "pushed": pushed}).encode()
         signature = self.signer.sign("stored-outputs", self.where, body)
         self.store.write_bytes(self.path, signature.encode() + b"\n" + body)

@@ -98,6 +98,37 @@ def forge_blob(gate: str, x: int = 4) -> int:
 
 
 @task
+def add(a: int, b: int, ready: int) -> int:
+    return a + b
+
+
+@dynamic
+def move_target(gate: str, x: int) -> int:
+    """Two producers, each alone in its instance (map indexes 0 and 1), read by a gated consumer."""
+    first = produce(x=x)
+    second = produce(x=x + 10)
+    return add(a=first, b=second, ready=wait_for(gate=gate))
+
+
+@workflow
+def forge_move(gate: str, x: int = 1) -> int:
+    return move_target(gate=gate, x=x)
+
+
+@dynamic(nodes_per_instance=2)
+def swap_target(gate: str, x: int) -> int:
+    """The two producers packed into instance 0; the gate and the consumer into instance 1."""
+    first = produce(x=x)
+    second = produce(x=x + 10)
+    return add(a=first, b=second, ready=wait_for(gate=gate))
+
+
+@workflow
+def forge_swap(gate: str, x: int = 1) -> int:
+    return swap_target(gate=gate, x=x)
+
+
+@task
 def write_folder(text: str) -> FlyteDirectory:
     folder = Path(current_context().working_directory) / "folder"
     folder.mkdir()

@@ -35,11 +35,14 @@ def locate(index: int) -> str:
 class Upstream:
     """The envelopes pushed by the producers of a spec's nodes, and which ones were fetched."""
 
-    def __init__(self, spec: Spec, payloads: Payloads, outputs: dict[int, object]) -> None:
+    def __init__(
+        self, spec: Spec, payloads: Payloads, outputs: dict[int, object], *, signed: bool = True
+    ) -> None:
+        """``signed=False``: as generated nodes' envelopes, whose instance's signature covers them."""
         base = payloads.store.run_path("wf", "run-1")
         self.envelopes = {
             i: payloads.encode_outputs(
-                spec.entity(spec.nodes[i]).interface, {"o0": value}, base / f"n{i}", locate(i)
+                spec.entity(spec.nodes[i]).interface, {"o0": value}, base / f"n{i}", locate(i), signed=signed
             )
             for i, value in outputs.items()
         }
@@ -76,6 +79,19 @@ def test_a_constant_comes_from_the_spec_without_fetching_anything(payloads):
 def test_a_reference_with_a_path_reads_into_the_upstream_output(payloads):
     upstream = Upstream(BINDINGS, payloads, DONE)
     assert resolver(BINDINGS, payloads, upstream).inputs(1, "n1") == {"a": 3, "b": 1}
+
+
+def test_generated_nodes_envelopes_are_read_without_signatures_of_their_own(payloads):
+    upstream = Upstream(BINDINGS, payloads, DONE, signed=False)
+    assert resolver(BINDINGS, payloads, upstream, signed=False).inputs(1, "n1") == {"a": 3, "b": 1}
+
+
+def test_a_static_task_s_envelope_without_its_own_signature_is_refused(payloads):
+    upstream = Upstream(BINDINGS, payloads, DONE, signed=False)
+    with pytest.raises(
+        IntegrityError, match=r"\(envelope shape\) for the value of wf/run-1/bindings.nodes/0/n0/o0"
+    ):
+        resolver(BINDINGS, payloads, upstream).inputs(1, "n1")
 
 
 def test_a_list_of_references_and_constants_becomes_a_list(payloads):

@@ -298,3 +298,121 @@ def test_a_blob_envelope_with_a_non_string_field_is_refused(store, field):
     stored[field] = [stored[field]]
     with refused("signature"):
         payloads_of(store).decode(INTS, stored, WHERE)
+
+
+# A generated-node instance's value: its nodes' envelopes under one signature.
+
+INSTANCE = location("wf", "r", "count.nodes", 2)
+
+
+def instance_value(store: BlobStore, nodes: dict | None = None, where: str = INSTANCE) -> dict:
+    """What instance 2 pushes for ``n4`` (inline), ``n5`` (pickled) and ``n6`` (a case not taken)."""
+    payloads = payloads_of(store)
+    if nodes is None:
+        nodes = {
+            "n4": {
+                "o0": payloads.encode(INTS, [4], store.run_path("wf", "r", "n4", "o0"), "x", signed=False)
+            },
+            "n5": {
+                "o0": payloads.encode(
+                    OPAQUE, e.Opaque(5), store.run_path("wf", "r", "n5", "o0"), "x", signed=False
+                )
+            },
+            "n6": None,
+        }
+    return payloads.sign_instance(nodes, where)
+
+
+def test_an_instance_value_is_one_signature_over_its_nodes_envelopes_which_carry_none(store):
+    pushed = instance_value(store)
+    assert set(pushed) == {"sig", "nodes"}
+    assert pushed["sig"] == SIGNER.sign("instance", INSTANCE, canonical_json(pushed["nodes"]))
+    assert pushed["nodes"]["n4"] == {"o0": {"v": [4]}}
+    assert set(pushed["nodes"]["n5"]["o0"]) == {"blob", "codec", "sha256"}
+    assert pushed["nodes"]["n6"] is None
+
+
+def test_an_instance_value_verifies_whatever_order_its_keys_come_back_in(store):
+    pushed = json.loads(json.dumps(instance_value(store)))
+    pushed["nodes"] = dict(reversed(pushed["nodes"].items()))
+    nodes = payloads_of(store).verify_instance(pushed, INSTANCE)
+    assert payloads_of(store).decode(OPAQUE, nodes["n5"]["o0"], "x", signed=False).n == 5
+
+
+def test_an_envelope_from_a_verified_instance_decodes_without_a_signature_of_its_own(store):
+    nodes = payloads_of(store).verify_instance(instance_value(store), INSTANCE)
+    assert payloads_of(store).decode(INTS, nodes["n4"]["o0"], "x", signed=False) == [4]
+
+
+def test_a_signed_envelope_is_refused_where_an_instance_s_unsigned_one_belongs(store):
+    stored = signed_inline([1])
+    with refused("envelope shape"):
+        payloads_of(store).decode(INTS, stored, WHERE, signed=False)
+
+
+def test_an_unsigned_envelope_is_refused_where_a_signed_one_belongs(store):
+    with refused("envelope shape"):
+        payloads_of(store).decode(INTS, {"v": [1]}, WHERE)
+
+
+def test_a_node_s_value_changed_inside_an_instance_value_is_refused_before_it_is_unpickled(
+    store, planted_blob, planted, marker
+):
+    pushed = instance_value(store)
+    pushed["nodes"]["n5"]["o0"].update(blob=planted_blob, sha256=hashlib.sha256(planted).hexdigest())
+    with pytest.raises(
+        IntegrityError, match=rf"\(signature\) for the outputs of the generated-node instance {INSTANCE}"
+    ):
+        payloads_of(store).verify_instance(pushed, INSTANCE)
+    assert not marker.exists()
+
+
+def test_two_nodes_envelopes_swapped_inside_an_instance_value_are_refused(store):
+    pushed = instance_value(store)
+    nodes = pushed["nodes"]
+    nodes["n4"], nodes["n5"] = nodes["n5"], nodes["n4"]
+    with refused("signature"):
+        payloads_of(store).verify_instance(pushed, INSTANCE)
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        location("wf", "r", "count.nodes", 3),
+        location("wf", "r2", "count.nodes", 2),
+        location("wf", "r", "other.nodes", 2),
+        location("dag2", "r", "count.nodes", 2),
+    ],
+    ids=["map-index", "run", "task", "dag"],
+)
+def test_an_instance_value_moved_to_another_place_is_refused(store, elsewhere):
+    with pytest.raises(
+        IntegrityError, match=rf"\(signature\) for the outputs of the generated-node instance {elsewhere}"
+    ):
+        payloads_of(store).verify_instance(instance_value(store), elsewhere)
+
+
+def test_a_hash_added_inside_an_instance_value_is_refused(store):
+    pushed = instance_value(store)
+    pushed["nodes"]["n4"]["o0"]["hash"] = "forged"
+    with refused("signature"):
+        payloads_of(store).verify_instance(pushed, INSTANCE)
+
+
+@pytest.mark.parametrize(
+    "pushed",
+    [
+        {"n4": {"o0": signed_inline([4])}},
+        {"nodes": {"n4": {"o0": {"v": [4]}}}},
+        {"sig": "hmac-sha256:00", "nodes": [1]},
+        {"sig": "hmac-sha256:00", "nodes": {}, "extra": 1},
+        [1],
+        "n4",
+    ],
+    ids=["per-output-signatures", "no-sig", "nodes-not-a-mapping", "extra-key", "list", "str"],
+)
+def test_an_instance_value_of_any_other_shape_is_refused(store, pushed):
+    with pytest.raises(
+        IntegrityError, match=rf"\(envelope shape\) for the outputs of the generated-node instance {INSTANCE}"
+    ):
+        payloads_of(store).verify_instance(pushed, INSTANCE)

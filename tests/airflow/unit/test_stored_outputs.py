@@ -7,15 +7,19 @@ import pytest
 
 from airflow_dynflow.airflow.errors import IntegrityError
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.payloads import location
+from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.airflow.store.stored_outputs import StoredOutputs
 from airflow_dynflow.core.signing import Signer
 
 SIGNER = Signer([b"test-key"])
 WHERE = location("wf", "r", "count.nodes", 2) + "/v1"
+# What instance 2 pushed: its nodes' envelopes under its one signature, kept as they are.
 NODES = {
-    "n4": {"o0": {"v": 16, "sig": "hmac-sha256:00"}},
-    "n5": {"o0": {"blob": "runs/wf/r/n5/o0.json", "codec": "json", "sha256": "ab", "sig": "hmac-sha256:01"}},
+    "sig": "hmac-sha256:00",
+    "nodes": {
+        "n4": {"o0": {"v": 16}},
+        "n5": {"o0": {"blob": "runs/wf/r/n5/o0.json", "codec": "json", "sha256": "ab"}},
+    },
 }
 
 
@@ -61,8 +65,25 @@ def test_a_cleared_instance_starts_a_new_generation_that_ignores_older_outputs(s
 
 def test_a_new_write_replaces_the_old_one(stored):
     stored.write(1, NODES)
-    stored.write(3, {"n4": {"o0": {"v": 17, "sig": "hmac-sha256:02"}}})
-    assert stored.read(generation_start=3) == (3, {"n4": {"o0": {"v": 17, "sig": "hmac-sha256:02"}}})
+    again = {"sig": "hmac-sha256:02", "nodes": {"n4": {"o0": {"v": 17}}}}
+    stored.write(3, again)
+    assert stored.read(generation_start=3) == (3, again)
+
+
+def test_a_later_try_re_pushes_the_instance_value_the_first_try_signed(stored, store):
+    payloads = Payloads(store, SIGNER, max_bytes=1000)
+    instance = location("wf", "r", "count.nodes", 2)
+    pushed = payloads.sign_instance({"n4": {"o0": {"v": 16}}}, instance)
+    stored.write(1, pushed)
+    _, again = stored.read(generation_start=1)
+    assert again == pushed
+    assert payloads.verify_instance(again, instance) == {"n4": {"o0": {"v": 16}}}
+
+
+def test_a_file_stored_before_instance_values_were_signed_whole_lets_the_node_run_again(stored, store):
+    body = b'{"try": 2, "nodes": {"n4": {"o0": {"v": 16, "sig": "hmac-sha256:00"}}}}'
+    store.write_bytes(stored.path, SIGNER.sign("stored-outputs", WHERE, body).encode() + b"\n" + body)
+    assert stored.read(generation_start=1) is None
 
 
 @pytest.mark.parametrize(
