@@ -13,7 +13,11 @@ copied into the stack's DAGs folder:
 * 10,000 generated nodes and a ``total``: past ``[core] max_map_length`` (1,024) the runtime puts ~10
   nodes in each mapped instance, and the metadata DB must grow by less than 2 KB per node;
 * the seed example ``wf(s1="Pear", s2="Earth")`` (``dags/count_characters.py``, copied beside them),
-  from the trigger to success.
+  from the trigger to success;
+* packing: the seed on two strings of ``SEED_CHARS`` characters, one node per instance and
+  ``nodes_per_instance=PACK``, against native ``.expand()`` over as many trivial tasks. These cases
+  need ``[core] max_map_length`` past its default, so they run on a stack of their own
+  (``Case.settings``: cases with the same settings share a stack).
 
 A run's wall time is its ``end_date - start_date`` as the API reports it (from the scheduler starting
 it to it finishing); ``end_date - queued_at`` (from the trigger request being accepted to success) and
