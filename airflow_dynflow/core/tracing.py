@@ -64,7 +64,10 @@ class Trace:
         self.name = name
         self.nodes: list[Node] = []
         self.tasks: dict[str, TaskEntry] = {}
-        self._keys: dict[int, str] = {}
+        # id(entity) -> (entity, its task key). The entity is held so that its id cannot be reused by a
+        # new object while the trace lives: a decide node's earlier entities, replaced case by case,
+        # were freed, and a select entity allocated at the same address took their key.
+        self._keys: dict[int, tuple[NodeEntity, str]] = {}
         self._groups: list[str] = []
         self._group_paths: set[str] = set()
         self._item_params: dict[tuple[str, str, tuple[Any, ...]], Param] = {}
@@ -115,7 +118,7 @@ class Trace:
     def replace_node(self, index: int, entity: NodeEntity, bound: Mapping[str, Any]) -> None:
         """Give node ``index`` a new entity of the same key: a decide node learning its next case."""
         key = self.nodes[index].task
-        self._keys[id(entity)] = key
+        self._keys[id(entity)] = (entity, key)
         self.tasks[key] = entity.task_entry(key)
         self.nodes[index] = replace(self.nodes[index], inputs=self._bind_all(entity, bound, False))
 
@@ -255,15 +258,16 @@ class Trace:
         )
 
     def _key_for(self, entity: NodeEntity) -> str:
-        key = self._keys.get(id(entity))
-        if key is None:
-            key = entity.name
-            n = 2
-            while key in self.tasks:
-                key = f"{entity.name}_{n}"
-                n += 1
-            self._keys[id(entity)] = key
-            self.tasks[key] = entity.task_entry(key)
+        known = self._keys.get(id(entity))
+        if known is not None:
+            return known[1]
+        key = entity.name
+        n = 2
+        while key in self.tasks:
+            key = f"{entity.name}_{n}"
+            n += 1
+        self._keys[id(entity)] = (entity, key)
+        self.tasks[key] = entity.task_entry(key)
         return key
 
 

@@ -15,6 +15,7 @@ from airflow_dynflow import (
     SpecError,
     TypeMismatchError,
     conditional,
+    dynamic,
     task,
     workflow,
 )
@@ -94,6 +95,25 @@ def test_the_spec_of_a_conditional_round_trips_and_runs_the_same():
     spec = Spec.from_json(ex.sign_of.spec.to_json())
     assert spec.to_json() == ex.sign_of.spec.to_json()
     assert run_spec(spec, {"x": 0}) == {"o0": "ZERO"}
+
+
+@dynamic
+def many_conditionals(n: int) -> int:
+    x = ex.add(a=0, b=1)
+    for i in range(n):
+        case = conditional(f"c{i}").if_(x < 3).then(ex.add(a=x, b=1)).elif_(x < 5).then(ex.add(a=x, b=1))
+        x = case.else_().then(ex.add(a=x, b=1))
+    return x
+
+
+def test_each_select_keeps_its_own_task_key_however_many_conditionals_a_body_builds():
+    """A decide node's entity is replaced case by case; the replaced ones used to be freed, and a
+    select entity allocated at the same address took their task key (and its interface)."""
+    for _ in range(5):  # the address reuse that broke it is likely, not certain, in any one body
+        spec = many_conditionals.compile(n=200)
+        kinds = {spec.tasks[node.task].kind for node in spec.nodes if "branch" in node.inputs}
+        assert kinds == {"select"}
+    assert run_spec(Spec.from_json(spec.to_json()), {"n": 200}) == {"o0": 201}
 
 
 def test_nodes_of_a_case_carry_its_guard_in_the_spec():
