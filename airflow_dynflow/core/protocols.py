@@ -16,11 +16,12 @@ if TYPE_CHECKING:
     from airflow_dynflow.core.spec import TaskEntry
     from airflow_dynflow.core.tracing import Trace
 
-__all__ = ["Entity", "NodeEntity"]
+__all__ = ["Entity", "Named", "NodeEntity"]
 
 
-class Entity(Protocol):
-    """Anything a body may call: a task, a dynamic, a map task or a workflow."""
+class Named(Protocol):
+    """What every entity has, whether users call it or a spec does: a name, typed inputs and
+    outputs, and where its code lives."""
 
     @property
     def name(self) -> str: ...
@@ -30,6 +31,10 @@ class Entity(Protocol):
 
     @property
     def origin(self) -> Origin: ...
+
+
+class Entity(Named, Protocol):
+    """Anything a body may call: a task, a dynamic, a map task or a workflow."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Run now, or record the call when a body is being traced."""
@@ -44,18 +49,9 @@ class Entity(Protocol):
         ...
 
 
-class NodeEntity(Protocol):
+class NodeEntity(Named, Protocol):
     """What one node of a spec calls: a task, a dynamic or a map task, or one of the built-in
     decide and select nodes of a conditional (which users never call themselves)."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def interface(self) -> Interface: ...
-
-    @property
-    def origin(self) -> Origin: ...
 
     @property
     def kind(self) -> str:
