@@ -441,11 +441,23 @@ def schedule(keys: list[str]) -> list[Case]:
     return order + [CASES[k] for k in keys if k not in CHAIN_KEYS]
 
 
-def run(keys: list[str] | None = None, distributed: bool = False) -> list[tuple[str, str, str]]:
-    root = Path(tempfile.mkdtemp(prefix="dynflow-bench-scheduler-"))
+def copy_dags(root: Path) -> Path:
+    """The benchmark DAGs and the seed's file, copied into ``root / "dags"`` for a stack to parse."""
     dags = root / "dags"
     shutil.copytree(DAGS, dags, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(SEED, dags)
+    return dags
+
+
+def embedded_stack(dags: Path, home: Path, extra_env: dict[str, str] | None = None) -> AirflowStack:
+    """The embedded stack the benchmarks measure on, its blob store a folder in ``home``."""
+    store = {"AIRFLOW__DYNFLOW__STORE_URL": f"file://{home / 'store'}"}
+    return AirflowStack(dags_folder=dags, home=home, extra_env=store | (extra_env or {}))
+
+
+def run(keys: list[str] | None = None, distributed: bool = False) -> list[tuple[str, str, str]]:
+    root = Path(tempfile.mkdtemp(prefix="dynflow-bench-scheduler-"))
+    dags = copy_dags(root)
     evidence: list[str] = []
     measured: dict[str, list[Measured]] = {}
     started = time.monotonic()
@@ -459,11 +471,7 @@ def run(keys: list[str] | None = None, distributed: bool = False) -> list[tuple[
         stack: AirflowStack = (
             DistributedStack(dags_folder=dags, home=home, extra_env=extra)
             if distributed
-            else AirflowStack(
-                dags_folder=dags,
-                home=home,
-                extra_env={"AIRFLOW__DYNFLOW__STORE_URL": f"file://{home / 'store'}"} | extra,
-            )
+            else embedded_stack(dags, home, extra)
         )
         try:
             with stack:

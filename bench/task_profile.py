@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.scheduler import DAGS, SEED, WARMUP, Case, fan_sum, measure
+from bench.scheduler import WARMUP, Case, copy_dags, embedded_stack, fan_sum, measure
 from harness.stack import AirflowStack
 
 REPO = Path(__file__).resolve().parent.parent
@@ -89,18 +89,15 @@ def sampled(stack: AirflowStack, case: Case, raw: Path) -> tuple[int, dict[str, 
 
 def measure_tree(tree: Path) -> dict[str, tuple[int, dict[str, float]]]:
     root = Path(tempfile.mkdtemp(prefix="dynflow-bench-task-profile-"))
-    dags = root / "dags"
-    shutil.copytree(DAGS, dags, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(SEED, dags)
+    dags = copy_dags(root)
     home = root / "home"
     home.mkdir()
-    env = {"AIRFLOW__DYNFLOW__STORE_URL": f"file://{home / 'store'}", "PYTHONPATH": str(tree)}
     cases = {
         "generated": Case("dyn", "dyn_fan", {"n": N}, "outputs", fan_sum(N), 600, ""),
         "native": Case("plain", "plain_n", {"n": N}, "total", fan_sum(N), 600, ""),
     }
     try:
-        with AirflowStack(dags_folder=dags, home=home, extra_env=env) as stack:
+        with embedded_stack(dags, home, {"PYTHONPATH": str(tree)}) as stack:
             for case in WARMUP:
                 measure(stack, case, [])
             return {side: sampled(stack, case, root / f"{side}.raw") for side, case in cases.items()}
