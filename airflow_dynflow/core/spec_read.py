@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from airflow_dynflow.core import errors
 from airflow_dynflow.core.conditional import Decide, Select, select_input
@@ -32,9 +32,6 @@ from airflow_dynflow.core.spec_wire import (
     validated,
 )
 from airflow_dynflow.core.type_relations import member_type
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["SpecReader", "load_spec", "spec_digest", "verified_json", "verified_spec_json"]
 

@@ -21,7 +21,6 @@ that compiled the spec, bindings point at earlier nodes the slice holds, constan
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -35,7 +34,7 @@ from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Node, Spec, TaskEntry
 from airflow_dynflow.core.spec_read import SpecReader, verified_json
 from airflow_dynflow.core.spec_wire import Wire, WireEntry, WireNode, validated
-from airflow_dynflow.core.spec_write import SpecWriter, compact_json, entry_json
+from airflow_dynflow.core.spec_write import SpecWriter, compact_json, entry_json, with_digest
 
 __all__ = ["SLICE_FORMAT", "SpecSlice", "dump_slices", "load_slice"]
 
@@ -87,8 +86,7 @@ def dump_slices(spec: Spec, groups: Iterable[range], spec_digest: str, signer: S
         if consts:
             body["consts"] = consts
         text = compact_json(body)
-        signature = signer.sign(_PURPOSE, spec_digest, str(instance), text)
-        out.append(text[:-1] + ',"digest":' + json.dumps(signature) + "}")
+        out.append(with_digest(text, signer.sign(_PURPOSE, spec_digest, str(instance), text)))
     return out
 
 

@@ -21,7 +21,7 @@ from airflow_dynflow.core.type_relations import member_type
 if TYPE_CHECKING:
     from airflow_dynflow.core.map_task import MapTask
 
-__all__ = ["SHARED_CONSTANT_BYTES", "SpecWriter", "compact_json", "dump_spec", "entry_json"]
+__all__ = ["SHARED_CONSTANT_BYTES", "SpecWriter", "compact_json", "dump_spec", "entry_json", "with_digest"]
 
 # A constant whose JSON is at least this long is kept once, in the spec's "consts" table.
 SHARED_CONSTANT_BYTES = 512
@@ -30,6 +30,12 @@ _SHARED_MIN_ITEMS = 8
 
 def compact_json(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def with_digest(text: str, given: str) -> str:
+    """``text`` (a JSON object) closed by its digest, the last key, where readers look for it first
+    (``core.spec_read``)."""
+    return text[:-1] + ',"digest":' + json.dumps(given) + "}"
 
 
 def dump_spec(spec: Spec, signer: Signer | None = None) -> str:
@@ -60,7 +66,7 @@ class SpecWriter:
         if self.consts:
             body["consts"] = self.consts
         text = compact_json(body)
-        return text[:-1] + ',"digest":' + json.dumps(_digest(text, signer)) + "}"
+        return with_digest(text, _digest(text, signer))
 
     def nodes_json(self, indexes: Iterable[int]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """Some nodes' JSON and the shared constants they use: the body of a spec slice
