@@ -71,7 +71,8 @@ class Compiled:
         self.store = BlobStore(url=f"file://{os.environ['AIRFLOW_HOME']}/store")
         self.spec = module.inc_all.compile(n=n)
         text = self.spec.to_json(self.signer)
-        folder = self.store.run_path("bench", f"n{n}", "compile")
+        self.run_id = f"n{n}"
+        folder = self.store.run_path("bench", self.run_id, "compile")
         self.key, self.digest = futures_spec.write_futures_spec(self.store, folder, text)
         self.expansion = Expansion.plan(self.key, self.digest, len(self.spec.nodes), MAX_MAP_LENGTH)
         self.middle = self.expansion.instances // 2
@@ -80,8 +81,16 @@ class Compiled:
     def write_slices(self) -> None:
         from airflow_dynflow.airflow.store import futures_spec
 
-        groups = self.expansion.groups()
-        futures_spec.write_spec_slices(self.store, self.spec, self.key, self.digest, groups, self.signer)
+        futures_spec.write_spec_slices(
+            self.store,
+            self.spec,
+            self.digest,
+            self.expansion.batch,
+            self.signer,
+            "bench",
+            self.run_id,
+            "compile",
+        )
 
     def read_whole(self) -> Any:
         from airflow_dynflow.airflow.store import futures_spec
@@ -91,8 +100,7 @@ class Compiled:
     def read_slice(self) -> Any:
         from airflow_dynflow.airflow.store import futures_spec
 
-        key, digest = self.key, self.digest
-        return futures_spec._read_slice(self.store, self.signer, key, digest, "compile", self.middle)
+        return futures_spec._read_slice(self.store, self.signer, "bench", self.run_id, "compile", self.middle)
 
 
 def profile_text(fn: Callable[[], Any], lines: int = 14) -> str:

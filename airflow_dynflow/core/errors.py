@@ -619,6 +619,13 @@ def spec_slice_lacks_node(where: str, dep: int) -> SpecError:
     return SpecError(f"{where} depends on n{dep}, which this spec slice does not hold")
 
 
+def spec_slice_wrong_nodes(held: int, own: range) -> SpecError:
+    return SpecError(
+        f"the spec slice holds {held} node(s), "
+        f"but its instance runs {len(own)} (n{own.start}-n{own.stop - 1})"
+    )
+
+
 def spec_slice_bad_stub(text: str) -> SpecError:
     return SpecError(f"spec slice dependency {text!r} is not the index of a node before the slice's own")
 

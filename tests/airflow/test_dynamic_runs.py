@@ -159,9 +159,9 @@ def test_generated_instances_read_their_slice_not_the_whole_spec(run_dag, monkey
         whole.append(key)
         return futures_spec._read(BlobStore(), futures_spec.deployment_signer(), key, digest, compile_id)
 
-    def read_slice(key, digest, compile_id, map_index):
+    def read_slice(dag_id, run_id, compile_id, map_index):
         slices.append(map_index)
-        return futures_spec.read_spec_slice(key, digest, compile_id, map_index)
+        return futures_spec.read_spec_slice(dag_id, run_id, compile_id, map_index)
 
     monkeypatch.setattr(expansion, "read_futures_spec", read_whole)
     monkeypatch.setattr(expansion, "read_spec_slice", read_slice)
@@ -204,6 +204,29 @@ def test_a_fan_in_reads_its_upstream_outputs_in_one_request(run_dag, monkeypatch
     assert [s for s in slices if s == "sum_of_squares.nodes"] == ["sum_of_squares.nodes"]
     # The only single read of a node's output left: the result task reading the total's.
     assert [s for s in singles if s[0] == "sum_of_squares.nodes"] == [("sum_of_squares.nodes", 40)]
+
+
+def test_generated_instances_never_ask_for_the_spec_reference(run_dag, monkeypatch):
+    """An instance finds its slice at a fixed key, and the slice carries the expansion: the
+    ``spec`` XCom is pulled only by the result task, which reads the whole spec. The spy passes
+    every call through to the real client."""
+    from airflow.sdk.api.client import XComOperations
+
+    pulls = []
+
+    def spying(read):
+        def spy(self, dag_id, run_id, task_id, key, *args, **kwargs):
+            if key == "spec":
+                pulls.append(task_id)
+            return read(self, dag_id, run_id, task_id, key, *args, **kwargs)
+
+        return spy
+
+    for name in ("get", "get_sequence_slice"):
+        monkeypatch.setattr(XComOperations, name, spying(getattr(XComOperations, name)))
+    run = run_dag("fan_out", n=20)
+    assert run.result == sum(i * i for i in range(20))
+    assert pulls == ["sum_of_squares.compile"]
 
 
 def test_instances_without_a_nested_dynamic_store_no_child_run_link(run_dag):

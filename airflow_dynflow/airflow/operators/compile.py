@@ -49,13 +49,12 @@ class CompileOperator(BaseOperator):
         if len(text) > limit:
             raise errors.spec_too_large(dynamic.name, len(text), limit)
         store = BlobStore()
-        key, digest = write_futures_spec(
-            store, store.run_path(self.dag_id, context["run_id"], self.task_id), text
-        )
+        run_id = context["run_id"]
+        key, digest = write_futures_spec(store, store.run_path(self.dag_id, run_id, self.task_id), text)
         expansion = Expansion.plan(
             key, digest, len(spec.nodes), conf.getint("core", "max_map_length"), dynamic.nodes_per_instance
         )
-        write_spec_slices(store, spec, key, digest, expansion.groups(), signer)
+        write_spec_slices(store, spec, digest, expansion.batch, signer, self.dag_id, run_id, self.task_id)
         self.log.info(
             "%s: %d generated nodes in %d task instances, spec %s (%d bytes)",
             dynamic.name,
@@ -66,7 +65,7 @@ class CompileOperator(BaseOperator):
         )
         for line in graph_lines(spec):
             self.log.info("%s", line)
-        where = location(self.dag_id, context["run_id"], self.task_id) + "/spec"
+        where = location(self.dag_id, run_id, self.task_id) + "/spec"
         context["ti"].xcom_push(key="spec", value=expansion.to_xcom(signer, where))
         return expansion.labels(spec)
 

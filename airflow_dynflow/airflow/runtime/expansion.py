@@ -7,8 +7,9 @@ spec has more nodes than ``[core] max_map_length``; then contiguous runs of ``ba
 an instance. Because nodes are in
 topological order, a batch only ever waits on earlier batches.
 
-A generated instance reads only its own slice of the spec (``instance_spec``); the whole spec is
-read by the tasks that need all of it (``compiled``: the result task).
+A generated instance reads only its own slice of the spec (``instance_spec``), which also carries
+the expansion, so it never pulls the reference; the whole spec is read by the tasks that need all of
+it (``compiled``: the result task).
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from typing import Any
 from airflow.sdk import Context
 
 from airflow_dynflow.airflow import errors
-from airflow_dynflow.airflow.store.futures_spec import read_futures_spec, read_spec_slice
+from airflow_dynflow.airflow.store.blob_store import BlobStore
+from airflow_dynflow.airflow.store.futures_spec import read_futures_spec, read_spec_slice, spec_path
 from airflow_dynflow.airflow.store.payloads import location
 from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Spec, node_id
-from airflow_dynflow.core.spec_slice import SpecSlice
+from airflow_dynflow.core.spec_slice import SpecSlice, instance_nodes
 
 __all__ = ["Expansion", "compiled", "instance_spec", "node_location", "pushed_expansion"]
 
@@ -74,14 +76,10 @@ class Expansion:
         return -(-self.count // self.batch)
 
     def nodes_of(self, map_index: int) -> range:
-        return range(map_index * self.batch, min((map_index + 1) * self.batch, self.count))
+        return instance_nodes(self.count, self.batch, map_index)
 
     def map_index_of(self, node: int) -> int:
         return node // self.batch
-
-    def groups(self) -> list[range]:
-        """Each instance's nodes, by map index."""
-        return [self.nodes_of(m) for m in range(self.instances)]
 
     def labels(self, spec: Spec) -> list[str]:
         """``n7 update_list`` per instance (``n0-n9 (10 nodes)`` when batched): the UI's map labels."""
@@ -105,17 +103,20 @@ def compiled(context: Context, compile_id: str, signer: Signer) -> tuple[Expansi
 def instance_spec(
     context: Context, compile_id: str, signer: Signer, map_index: int
 ) -> tuple[Expansion, Spec | SpecSlice]:
-    """The expansion, and the slice of its spec that instance ``map_index`` runs (checked).
+    """The expansion, and the slice of its spec that instance ``map_index`` runs (checked): one
+    read of the blob store, and no execution-API request.
 
-    A spec compiled before slices existed has none; its instances read the whole spec."""
-    expansion = pushed_expansion(context, compile_id, signer)
+    A run compiled before slices had their fixed key has none there; its instances pull the
+    expansion and read the whole spec."""
+    dag_id, run_id = context["ti"].dag_id, context["run_id"]
     try:
-        part = read_spec_slice(expansion.key, expansion.digest, compile_id, map_index)
+        part = read_spec_slice(dag_id, run_id, compile_id, map_index)
     except FileNotFoundError:
+        expansion = pushed_expansion(context, compile_id, signer)
         return expansion, read_futures_spec(expansion.key, expansion.digest, compile_id)
-    if part.own != expansion.nodes_of(map_index):
-        raise errors.bad_spec_slice(expansion.key, map_index)
-    return expansion, part
+    store = BlobStore()
+    key = store.key_of(spec_path(store.run_path(dag_id, run_id, compile_id), part.spec_digest))
+    return Expansion(key=key, digest=part.spec_digest, count=part.count, batch=part.batch), part
 
 
 def pushed_expansion(context: Context, compile_id: str, signer: Signer) -> Expansion:

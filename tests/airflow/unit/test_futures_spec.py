@@ -170,71 +170,78 @@ def stored_with_slices(store, folder, batch=1):
     from airflow_dynflow.airflow.store.futures_spec import write_spec_slices
 
     key, digest = write_futures_spec(store, folder, CHAIN.to_json(SIGNER))
+    write_spec_slices(store, CHAIN, digest, batch, SIGNER, "wf", "r", "chain.compile")
     count = len(CHAIN.nodes)
-    groups = [range(i, min(i + batch, count)) for i in range(0, count, batch)]
-    write_spec_slices(store, CHAIN, key, digest, groups, SIGNER)
-    return key, digest, groups
+    return key, digest, [range(i, min(i + batch, count)) for i in range(0, count, batch)]
 
 
-def read_slice(store, key, digest, map_index):
+def read_slice(store, map_index, run_id="r"):
     from airflow_dynflow.airflow.store.futures_spec import _read_slice
 
-    return _read_slice(store, SIGNER, key, digest, "chain.compile", map_index)
+    return _read_slice(store, SIGNER, "wf", run_id, "chain.compile", map_index)
+
+
+def slices_key(store, run_id="r"):
+    from airflow_dynflow.airflow.store.futures_spec import slices_path
+
+    return store.key_of(slices_path(store, "wf", run_id, "chain.compile"))
 
 
 @pytest.mark.parametrize("batch", [1, 2])
-def test_each_instance_reads_back_its_own_slice(store, folder, batch):
-    key, digest, groups = stored_with_slices(store, folder, batch)
+def test_each_instance_reads_back_its_own_slice_and_the_spec_it_is_part_of(store, folder, batch):
+    _, digest, groups = stored_with_slices(store, folder, batch)
     for map_index, own in enumerate(groups):
-        part = read_slice(store, key, digest, map_index)
+        part = read_slice(store, map_index)
         assert part.own == own
         assert [part.nodes[i] for i in own] == [CHAIN.nodes[i] for i in own]
+        assert (part.spec_digest, part.count, part.batch) == (digest, len(CHAIN.nodes), batch)
 
 
-def test_the_slices_are_one_object_beside_the_spec(store, folder):
-    from airflow_dynflow.airflow.store.futures_spec import slices_key
-
+def test_the_slices_are_one_object_at_a_fixed_key_beside_the_spec(store, folder):
     key, _, _ = stored_with_slices(store, folder)
-    assert slices_key(key) == key.removesuffix(".json") + ".slices"
+    assert slices_key(store) == "runs/wf/r/chain.compile/slices"
     assert sorted(p.name for p in store.path_of(key).parent.iterdir()) == sorted(
-        [key.rsplit("/", 1)[1], slices_key(key).rsplit("/", 1)[1]]
+        [key.rsplit("/", 1)[1], "slices"]
     )
 
 
 def test_damaged_offsets_or_a_map_index_past_the_end_are_refused(store, folder):
-    from airflow_dynflow.airflow.store.futures_spec import slices_key
-
-    key, digest, _ = stored_with_slices(store, folder)
+    stored_with_slices(store, folder)
     with pytest.raises(BadFuturesSpecError, match="no valid offsets for map index 9"):
-        read_slice(store, key, digest, 9)
-    raw = store.read_bytes(slices_key(key))
-    store.write_bytes(store.path_of(slices_key(key)), b"x" + raw[1:])
+        read_slice(store, 9)
+    raw = store.read_bytes(slices_key(store))
+    store.write_bytes(store.path_of(slices_key(store)), b"x" + raw[1:])
     with pytest.raises(BadFuturesSpecError, match="no valid offsets for map index 0"):
-        read_slice(store, key, digest, 0)
+        read_slice(store, 0)
 
 
 def test_offsets_pointing_at_another_instances_slice_are_refused_by_its_signature(store, folder):
-    from airflow_dynflow.airflow.store.futures_spec import slices_key
-
-    key, digest, _ = stored_with_slices(store, folder)
-    raw = store.read_bytes(slices_key(key))
+    stored_with_slices(store, folder)
+    raw = store.read_bytes(slices_key(store))
     swapped = raw[0:16] + raw[0:16] + raw[16:32] + raw[48:]  # map index 1 -> slice 0
-    store.write_bytes(store.path_of(slices_key(key)), swapped)
+    store.write_bytes(store.path_of(slices_key(store)), swapped)
     with pytest.raises(BadFuturesSpecError, match="modified after it was written"):
-        read_slice(store, key, digest, 1)
+        read_slice(store, 1)
 
 
 def test_an_edited_slice_is_refused(store, folder):
-    from airflow_dynflow.airflow.store.futures_spec import slices_key
-
-    key, digest, _ = stored_with_slices(store, folder)
-    raw = store.read_bytes(slices_key(key))
-    store.write_bytes(store.path_of(slices_key(key)), raw.replace(b'"b":1', b'"b":5'))
+    stored_with_slices(store, folder)
+    raw = store.read_bytes(slices_key(store))
+    store.write_bytes(store.path_of(slices_key(store)), raw.replace(b'"b":1', b'"b":5'))
     with pytest.raises(BadFuturesSpecError, match="modified after it was written"):
-        read_slice(store, key, digest, 1)
+        read_slice(store, 1)
 
 
-def test_a_spec_without_slices_reads_as_missing(store, folder):
-    key, digest = write_futures_spec(store, folder, CHAIN.to_json(SIGNER))
+def test_slices_copied_from_another_run_are_refused_by_their_signature(store, folder):
+    stored_with_slices(store, folder)
+    other = store.path_of(slices_key(store, run_id="other"))
+    other.parent.mkdir(parents=True, exist_ok=True)
+    store.write_bytes(other, store.read_bytes(slices_key(store)))
+    with pytest.raises(BadFuturesSpecError, match="modified after it was written"):
+        read_slice(store, 0, run_id="other")
+
+
+def test_a_run_without_slices_reads_as_missing(store, folder):
+    write_futures_spec(store, folder, CHAIN.to_json(SIGNER))
     with pytest.raises(FileNotFoundError):
-        read_slice(store, key, digest, 0)
+        read_slice(store, 0)
