@@ -2,7 +2,8 @@
 
 The runner that calls a task's function (the local runner, or our operator on Airflow) enters an
 ``ExecutionContext`` around the call; outside any task, ``current_context()`` describes a local run,
-as flytekit's does. The working directory is a fresh folder per call. It is kept until the process
+as flytekit's does. The working directory is a fresh folder per call, made when the call first asks
+for it (most never do, and a packed instance would make one per node). It is kept until the process
 exits, in one folder per process (``local_folder``), as flytekit's local sandbox is: a file a task
 writes there and returns must outlive the call, for the next task locally and for the runtime that
 uploads it on Airflow. An Airflow task instance is its own process, so its folders go when it ends.
@@ -34,14 +35,20 @@ class ExecutionId:
     domain: str = "development"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExecutionContext:
     execution_id: ExecutionId
     task_name: str
-    working_directory: str
     logging: logging.Logger
     # The same for every try of one node in one generation (docs/security.md, "At least once").
     idempotency_key: str
+    # Outside any task, the system's temporary folder stands in, as in flytekit's local runs.
+    in_task: bool = True
+
+    @functools.cached_property
+    def working_directory(self) -> str:
+        """The call's own folder, made on first use (see the module docstring)."""
+        return local_folder("task-") if self.in_task else tempfile.gettempdir()
 
 
 _current: ContextVar[ExecutionContext | None] = ContextVar("dynflow_execution", default=None)
@@ -55,9 +62,9 @@ def current_context() -> ExecutionContext:
     return ExecutionContext(
         execution_id=ExecutionId(name),
         task_name="",
-        working_directory=tempfile.gettempdir(),
         logging=logging.getLogger("airflow_dynflow.user"),
         idempotency_key=name,
+        in_task=False,
     )
 
 
@@ -69,11 +76,9 @@ def executing(
     enclosing call (a node of a local dynamic), else a fresh local id."""
     outer = _current.get()
     name = execution or (outer.execution_id.name if outer else f"local-{uuid.uuid4().hex[:12]}")
-    folder = local_folder("task-")
     context = ExecutionContext(
         execution_id=ExecutionId(name),
         task_name=task_name,
-        working_directory=folder,
         logging=logging.getLogger("airflow_dynflow.user"),
         idempotency_key=idempotency_key or f"{name}/{task_name}",
     )

@@ -1,5 +1,6 @@
 """The flytekit names a Flyte user imports besides the decorators: what each does here."""
 
+import os
 import typing
 import warnings
 
@@ -75,6 +76,30 @@ def test_current_context_inside_a_task_has_an_execution_id_and_a_working_directo
     assert look() == "look"
     assert seen["name"].startswith("local-")
     assert seen["folder"]
+
+
+def test_a_call_gets_its_working_directory_only_when_it_asks_for_one():
+    """Most tasks never touch it; a packed instance of many nodes would otherwise make a folder
+    for each."""
+    from airflow_dynflow.core.context import _process_folder
+
+    @task
+    def quiet(x: int) -> int:
+        return x + 1
+
+    @task
+    def asks(x: int) -> str:
+        return current_context().working_directory
+
+    def made() -> set[str]:
+        return set(os.listdir(_process_folder(os.getpid())))
+
+    before = made()
+    assert quiet(x=1) == 2
+    assert made() == before
+    folder = asks(x=1)
+    assert made() == before | {os.path.basename(folder)}
+    assert os.path.isdir(folder)
 
 
 def test_create_node_gives_outputs_by_name_and_orders_with_rshift():
