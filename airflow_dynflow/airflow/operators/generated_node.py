@@ -261,7 +261,6 @@ class NodeRun:
             node = self.spec.nodes[index]
             entity = self.spec.entity(node)
             label = self.spec.label(index)
-            self.op.log.info("running %s", label)
             key = set_idempotency_key(
                 self.context, f"{self.op.task_id}/{node_id(index)}", self.generation_start()
             )
@@ -317,17 +316,22 @@ class NodeRun:
     def _log_inputs(
         self, index: int, label: str, inputs: Mapping[str, Any], entity: NodeEntity, hashes: Mapping[str, str]
     ) -> None:
-        """Dependencies by label and inputs (truncated), folded into a log group; then the cache."""
+        """The node and its dependencies by label, then its inputs (truncated) folded into a log group
+        under that line; then the cache. As few records as that takes: each is a message to the
+        supervisor and a line it writes, and a packed instance logs every one of its nodes."""
         batched = self.expansion.batch > 1
         deps = [
             self.spec.label(d) if batched else self.expansion.label_of(d, self.spec)
             for d in self.spec.nodes[index].depends_on()
         ]
-        self.op.log.info("::group::%s: inputs and dependencies", label)
-        self.op.log.info("depends on: %s", ", ".join(deps) if deps else "nothing (a root node)")
-        for name, value in inputs.items():
-            self.op.log.info("input %s = %s", name, shown(value))
-        self.op.log.info("::endgroup::")
+        head = f"running {label}; depends on: {', '.join(deps) if deps else 'nothing (a root node)'}"
+        if not inputs:
+            self.op.log.info("%s", head)
+        else:
+            self.op.log.info("::group::%s", head)
+            for name, value in inputs.items():
+                self.op.log.info("input %s = %s", name, shown(value))
+            self.op.log.info("::endgroup::")
         if isinstance(entity, Task) and entity.cache:
             key = cache_key(
                 entity.origin.ref,
