@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import itertools
 import json
 import pathlib
 import pickle
@@ -167,8 +168,51 @@ def test_a_forged_futures_spec_pushed_through_the_xcom_api_is_refused(attack, wh
         "forge_spec", run_id, "spec_target.compile", {**ref, "key": uri, "digest": digest}, key="spec"
     )
     gate.write_text("open")
-    log = attack.refused("forge_spec", run_id, "spec_target.nodes", map_index=1)
+    # Generated instances never read the reference (their slices carry the expansion); the result
+    # task, which reads the whole spec through it, refuses it.
+    log = attack.refused("forge_spec", run_id, "spec_target.result")
     assert "integrity check failed (signature) for the futures-spec reference" in log
+    assert legit.exists()
+    assert not marker.exists()
+
+
+def _forged_slices(raw: bytes, legit: Path, marker: Path) -> bytes:
+    """The slices object with the constant path changed to the marker in every slice, each slice's
+    digest recomputed as a plain sha256 and the offsets redone: all an attacker without the key can do."""
+    width = 16
+    count = int(raw[:width]) // width - 1
+    offsets = [int(raw[i * width : (i + 1) * width]) for i in range(count + 1)]
+    texts = []
+    for start, end in itertools.pairwise(offsets):
+        text = raw[start:end].decode()
+        body = text[: text.rindex(',"digest":')] + "}"
+        body = body.replace(json.dumps(str(legit)), json.dumps(str(marker)))
+        digest = "sha256:" + hashlib.sha256(body.encode()).hexdigest()
+        texts.append((body[:-1] + ',"digest":' + json.dumps(digest) + "}").encode())
+    header, at = [], (count + 1) * width
+    for text in texts:
+        header.append(at)
+        at += len(text)
+    header.append(at)
+    return b"".join(b"%0*d" % (width, o) for o in header) + b"".join(texts)
+
+
+def test_forged_spec_slices_in_the_store_are_refused_before_they_are_parsed(attack):
+    gate, marker = attack.new_paths()
+    legit = attack.scratch / f"legit-{attack.count}"
+    run_id = attack.start("forge_spec", {"gate": str(gate), "path": str(legit)})
+    # The node that uses the constant waits, deferred, for the gate; it reads its slice again on resuming.
+    attack.wait_for_state("forge_spec", run_id, "spec_target.nodes", map_index=1, state="deferred")
+    ref = attack.api.xcom_json("forge_spec", run_id, "spec_target.compile", key="spec")
+    key = ref["key"].rsplit("/", 1)[0] + "/slices"
+    raw = attack.store.read_bytes(key)
+    forged = _forged_slices(raw, legit, marker)
+    assert forged != raw and json.dumps(str(marker)).encode() in forged
+    attack.store.write_bytes(attack.store.path_of(key), forged)
+    gate.write_text("open")
+    log = attack.refused("forge_spec", run_id, "spec_target.nodes", map_index=1)
+    assert "the futures spec of spec_target.compile cannot be used: the spec was modified" in log
+    assert not legit.exists()
     assert not marker.exists()
 
 
