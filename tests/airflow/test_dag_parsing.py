@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -137,3 +139,21 @@ def test_an_override_name_is_the_display_name_of_a_sanitised_task_id(dagbag):
 
 def test_a_task_that_sets_no_retry_delay_retries_after_a_second_not_airflows_five_minutes(dagbag):
     assert dagbag.get_dag("display_names").get_task("train_model_C_10").retry_delay.total_seconds() == 1.0
+
+
+def test_parsing_a_dag_file_with_a_dynamic_leaves_the_trigger_machinery_unimported():
+    """Every task process parses its DAG file. The dependency trigger (and ``airflow.triggers.base``
+    with asgiref under it, about 15 ms) is imported only by an instance that defers."""
+    code = textwrap.dedent(
+        """
+        import sys
+        import airflow.sdk
+        sys.path.insert(0, "dags")
+        import count_characters
+        assert "airflow_dynflow.airflow.operators.generated_node" in sys.modules, "the DAGs were built"
+        print(sorted(m for m in ("airflow.triggers.base", "asgiref.sync") if m in sys.modules))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

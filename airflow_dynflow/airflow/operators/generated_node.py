@@ -38,7 +38,6 @@ from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.cache import BlobCache
 from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.airflow.store.stored_outputs import StoredOutputs
-from airflow_dynflow.airflow.triggers.dependencies import DependenciesTrigger
 from airflow_dynflow.core.cache import cache_key
 from airflow_dynflow.core.conditional import Select
 from airflow_dynflow.core.entities import Dynamic, Task, checked_inputs
@@ -92,6 +91,10 @@ class GeneratedNodeOperator(BaseOperator):
                 raise AirflowRescheduleException(datetime.now(UTC) + timedelta(seconds=poll))
             status = self._wait_inline(context, deps, skippable, poll, status)
             if not status.ready and status.dead is None:
+                # Imported only here: ``airflow.triggers.base`` brings asgiref, about 15 ms in every
+                # task process that parses the DAG file, and most instances never defer.
+                from airflow_dynflow.airflow.triggers.dependencies import DependenciesTrigger
+
                 self.defer(
                     trigger=DependenciesTrigger(
                         dag_id=self.dag_id,
