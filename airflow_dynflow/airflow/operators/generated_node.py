@@ -91,7 +91,7 @@ class GeneratedNodeOperator(BaseOperator):
                 raise AirflowRescheduleException(datetime.now(UTC) + timedelta(seconds=poll))
             status = self._wait_inline(context, deps, skippable, poll, status)
             if not status.ready and status.dead is None:
-                # Imported only here: ``airflow.triggers.base`` brings asgiref, about 15 ms in every
+                # Imported only here: ``airflow.triggers.base`` brings asgiref, about 8 ms of CPU in every
                 # task process that parses the DAG file, and most instances never defer.
                 from airflow_dynflow.airflow.triggers.dependencies import DependenciesTrigger
 
