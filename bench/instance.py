@@ -100,7 +100,9 @@ class Compiled:
     def read_slice(self) -> Any:
         from airflow_dynflow.airflow.store import futures_spec
 
-        return futures_spec._read_slice(self.store, self.signer, "bench", self.run_id, "compile", self.middle)
+        return futures_spec.read_spec_slice(
+            self.store, self.signer, "bench", self.run_id, "compile", self.middle
+        )
 
 
 def profile_text(fn: Callable[[], Any], lines: int = 14) -> str:

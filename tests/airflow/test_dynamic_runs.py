@@ -159,9 +159,9 @@ def test_generated_instances_read_their_slice_not_the_whole_spec(run_dag, monkey
         whole.append(key)
         return futures_spec._read(BlobStore(), futures_spec.deployment_signer(), key, digest, compile_id)
 
-    def read_slice(dag_id, run_id, compile_id, map_index):
+    def read_slice(store, signer, dag_id, run_id, compile_id, map_index):
         slices.append(map_index)
-        return futures_spec.read_spec_slice(dag_id, run_id, compile_id, map_index)
+        return futures_spec.read_spec_slice(store, signer, dag_id, run_id, compile_id, map_index)
 
     monkeypatch.setattr(expansion, "read_futures_spec", read_whole)
     monkeypatch.setattr(expansion, "read_spec_slice", read_slice)
@@ -227,6 +227,34 @@ def test_generated_instances_never_ask_for_the_spec_reference(run_dag, monkeypat
     run = run_dag("fan_out", n=20)
     assert run.result == sum(i * i for i in range(20))
     assert pulls == ["sum_of_squares.compile"]
+
+
+def test_an_instance_that_succeeds_records_its_label_with_its_success(run_dag, monkeypatch):
+    """No request of its own for the label (``runtime.labels``): each instance's success carries it,
+    and only a try that ends otherwise (under ``dag.test()``, one rescheduled to wait) sends it on
+    its way out. The spies pass every call through to the real client."""
+    from airflow.sdk.api.client import TaskInstanceOperations
+
+    sent, rescheduled, succeeded = [], [], []
+
+    def spying(name, seen):
+        call = getattr(TaskInstanceOperations, name)
+
+        def spy(self, id, *args, **kwargs):
+            seen.append(id)
+            return call(self, id, *args, **kwargs)
+
+        monkeypatch.setattr(TaskInstanceOperations, name, spy)
+
+    spying("set_rendered_map_index", sent)
+    spying("reschedule", rescheduled)
+    spying("succeed", succeeded)
+    run = run_dag("wf", s1="ab", s2="b")
+    assert run.result == 1
+    labels = [ti.rendered_map_index for ti in run.task_instances("count_characters.nodes")]
+    assert labels[:2] == ["n0 return_index", "n1 update_list"] and len(labels) == 7
+    assert len(succeeded) >= 7
+    assert len(sent) == len(rescheduled)
 
 
 def test_instances_without_a_nested_dynamic_store_no_child_run_link(run_dag):

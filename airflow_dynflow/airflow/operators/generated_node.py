@@ -29,7 +29,7 @@ from airflow_dynflow.airflow.runtime.calls import run_entity
 from airflow_dynflow.airflow.runtime.expansion import instance_spec, node_location
 from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
 from airflow_dynflow.airflow.runtime.inputs import Resolver
-from airflow_dynflow.airflow.runtime.labels import set_label
+from airflow_dynflow.airflow.runtime.labels import set_label, succeeded
 from airflow_dynflow.airflow.runtime.polling import INLINE_LIMIT, poll_delays
 from airflow_dynflow.airflow.runtime.upstream import UpstreamEnvelopes
 from airflow_dynflow.airflow.runtime.waiting import DependencyStatus, dependency_status
@@ -106,17 +106,19 @@ class GeneratedNodeOperator(BaseOperator):
                     ),
                     method_name="resume",
                 )
-        return self._run_or_skip(run, status.dead, status.state)
+        return succeeded(context, self._run_or_skip(run, status.dead, status.state))
 
     def resume(self, context: Context, event: Mapping[str, Any]) -> Any:
-        return self._run_or_skip(NodeRun(self, context), event.get("dead"), event.get("state"))
+        return succeeded(
+            context, self._run_or_skip(NodeRun(self, context), event.get("dead"), event.get("state"))
+        )
 
     def execute_complete(self, context: Context, event: Any = None) -> Any:
         """Where a child run's wait ends: the task SDK resumes a task that raised
         ``DagRunTriggerException(deferrable=True, wait_for_completion=True)`` into
         ``execute_complete`` whatever the operator asked for, and so does our own wait for a child
         run that a previous try started (``ChildRun._wait``)."""
-        return NodeRun(self, context).finish_child()
+        return succeeded(context, NodeRun(self, context).finish_child())
 
     def _wait_inline(
         self, context: Context, deps: list[int], skippable: list[int], poll: float, status: DependencyStatus
@@ -158,10 +160,10 @@ class NodeRun:
         map_index = self.ti.map_index
         assert map_index is not None, "generated-node instances are always mapped"
         self.map_index: int = map_index
-        self.expansion, self.spec = instance_spec(context, op.compile_id, signer, map_index)
+        self.store = BlobStore()
+        self.expansion, self.spec = instance_spec(context, op.compile_id, self.store, signer, map_index)
         self.nodes = self.expansion.nodes_of(self.map_index)
         link_only_for_child_runs(op, (self.spec.entity(self.spec.nodes[i]) for i in self.nodes))
-        self.store = BlobStore()
         self.payloads = Payloads(self.store, signer)
         self.upstream = UpstreamEnvelopes(self.ti, op.task_id, self.expansion, self.payloads)
         # This process's own nodes' envelopes, unsigned until the instance's value is (``_store``).

@@ -20,7 +20,7 @@ from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.runtime.calls import run_entity
 from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
 from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
-from airflow_dynflow.airflow.runtime.labels import element_label, set_label
+from airflow_dynflow.airflow.runtime.labels import element_label, set_label, succeeded
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.core.entities import Workflow, checked_inputs
@@ -106,7 +106,7 @@ class MapElementOperator(BaseOperator):
         outputs = run_entity(self.task_id, task, {**mapper.map.bound, **inputs}, store, execution=execution)
         base = store.run_path(self.dag_id, context["run_id"], self.task_id, str(map_index))
         where = location(self.dag_id, context["run_id"], self.task_id, map_index)
-        return payloads.encode_outputs(task.interface, outputs, base, where)
+        return succeeded(context, payloads.encode_outputs(task.interface, outputs, base, where))
 
 
 class MapCollectOperator(BaseOperator):

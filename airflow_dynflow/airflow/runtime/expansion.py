@@ -101,7 +101,7 @@ def compiled(context: Context, compile_id: str, signer: Signer) -> tuple[Expansi
 
 
 def instance_spec(
-    context: Context, compile_id: str, signer: Signer, map_index: int
+    context: Context, compile_id: str, store: BlobStore, signer: Signer, map_index: int
 ) -> tuple[Expansion, Spec | SpecSlice]:
     """The expansion, and the slice of its spec that instance ``map_index`` runs (checked): one
     read of the blob store, and no execution-API request.
@@ -110,11 +110,10 @@ def instance_spec(
     expansion and read the whole spec."""
     dag_id, run_id = context["ti"].dag_id, context["run_id"]
     try:
-        part = read_spec_slice(dag_id, run_id, compile_id, map_index)
+        part = read_spec_slice(store, signer, dag_id, run_id, compile_id, map_index)
     except FileNotFoundError:
         expansion = pushed_expansion(context, compile_id, signer)
         return expansion, read_futures_spec(expansion.key, expansion.digest, compile_id)
-    store = BlobStore()
     key = store.key_of(spec_path(store.run_path(dag_id, run_id, compile_id), part.spec_digest))
     return Expansion(key=key, digest=part.spec_digest, count=part.count, batch=part.batch), part
 

@@ -113,16 +113,12 @@ def write_spec_slices(
     store.write_bytes(slices_path(store, dag_id, run_id, compile_id), header + b"".join(texts))
 
 
-def read_spec_slice(dag_id: str, run_id: str, compile_id: str, map_index: int) -> SpecSlice:
+def read_spec_slice(
+    store: BlobStore, signer: Signer, dag_id: str, run_id: str, compile_id: str, map_index: int
+) -> SpecSlice:
     """Map index ``map_index``'s slice of what ``compile_id`` compiled in this run, checked (see the
     module doc). Raises FileNotFoundError when there are no slices (a run compiled before they had
     this key)."""
-    return _read_slice(BlobStore(), deployment_signer(), dag_id, run_id, compile_id, map_index)
-
-
-def _read_slice(
-    store: BlobStore, signer: Signer, dag_id: str, run_id: str, compile_id: str, map_index: int
-) -> SpecSlice:
     where = store.key_of(slices_path(store, dag_id, run_id, compile_id))
     bounds = store.read_range(where, map_index * _OFFSET_DIGITS, (map_index + 2) * _OFFSET_DIGITS)
     if len(bounds) != 2 * _OFFSET_DIGITS or not bounds.isdigit():

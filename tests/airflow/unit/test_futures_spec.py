@@ -176,9 +176,9 @@ def stored_with_slices(store, folder, batch=1):
 
 
 def read_slice(store, map_index, run_id="r"):
-    from airflow_dynflow.airflow.store.futures_spec import _read_slice
+    from airflow_dynflow.airflow.store.futures_spec import read_spec_slice
 
-    return _read_slice(store, SIGNER, "wf", run_id, "chain.compile", map_index)
+    return read_spec_slice(store, SIGNER, "wf", run_id, "chain.compile", map_index)
 
 
 def slices_key(store, run_id="r"):
