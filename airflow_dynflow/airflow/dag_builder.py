@@ -4,6 +4,11 @@ The DAG is built from the workflow's spec: one operator of ours per task call, a
 nested workflow, split / mapped element / collect per ``map_task``, a task group per ``@dynamic``
 call (plus the runner DAG for nested dynamics), and ``outputs`` last. The workflow's inputs become
 typed params, so the trigger form and ``-c '{...}'`` are validated by Airflow before a run exists.
+
+A task process parses the whole DAG file to run one task of one DAG, and says which in Airflow's
+parsing context (``get_parsing_context``, what Airflow's docs advise dynamic DAG files to use):
+there, only that DAG is built. The other workflows of the file are still traced, as plain Python;
+only their DAGs, which nobody in that process would look at, are left out.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from airflow.sdk import DAG, BaseOperator, Context, Param, TaskGroup, TriggerRule, conf
+from airflow.sdk import DAG, BaseOperator, Context, Param, TaskGroup, TriggerRule, conf, get_parsing_context
 
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.dynamic_group import build_runner_dag, dynamic_group, runner_dag_id
@@ -73,8 +78,9 @@ def build_dag(
     *,
     params: Mapping[str, Param] | None = None,
     pre_execute: Callable[[Context], None] | None = None,
-) -> DAG:
-    """Build ``wf``'s DAG; building it inside ``with DAG`` registers it for the DagBag.
+) -> DAG | None:
+    """Build ``wf``'s DAG; building it inside ``with DAG`` registers it for the DagBag. None in a
+    task process that parses the file for another DAG (see the module docstring).
 
     ``params`` replaces the params read from the workflow's inputs, and ``pre_execute`` runs in every
     task that reads them, before it executes: what a launch plan's DAG adds (``launch_plans``).
@@ -88,9 +94,16 @@ def build_dag(
     dag_kwargs.setdefault("description", next(iter(wf.interface.doc.splitlines()), None))
     dag_kwargs.setdefault("doc_md", wf.interface.doc or None)
     dag_id = options.get("dag_id", wf.name)
-    with DAG(dag_id=dag_id, params=dict(params_of(wf) if params is None else params), **dag_kwargs) as dag:
-        _Builder(wf, dag_id, pre_execute).build()
-    if any(entry.kind == "dynamic" for entry in wf.spec.tasks.values()):
+    # Set in a task process: the one DAG it runs a task of. None in the dag-processor.
+    wanted = get_parsing_context().dag_id
+    dag: DAG | None = None
+    if wanted in (None, dag_id):
+        with DAG(
+            dag_id=dag_id, params=dict(params_of(wf) if params is None else params), **dag_kwargs
+        ) as dag:
+            _Builder(wf, dag_id, pre_execute).build()
+    has_dynamic = any(entry.kind == "dynamic" for entry in wf.spec.tasks.values())
+    if has_dynamic and wanted in (None, runner_dag_id(dag_id)):
         build_runner_dag(dag_id)
     return dag
 

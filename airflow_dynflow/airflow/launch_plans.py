@@ -30,8 +30,9 @@ from airflow_dynflow.core.schedules import CronSchedule, Schedule
 __all__ = ["LaunchRun", "build_launch_plan_dag", "dag_schedule"]
 
 
-def build_launch_plan_dag(plan: LaunchPlan) -> DAG:
-    """The plan's DAG; the workflow's other DAG options (tags, start_date ...) carry over."""
+def build_launch_plan_dag(plan: LaunchPlan) -> DAG | None:
+    """The plan's DAG (None where ``build_dag`` builds none); the workflow's other DAG options (tags,
+    start_date ...) carry over."""
     options: dict[str, object] = dict(plan.workflow.dag_options)
     options.update(dag_id=plan.name, schedule=dag_schedule(plan.schedule))
     wf = replace(plan.as_workflow(), dag_options=options)

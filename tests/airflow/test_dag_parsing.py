@@ -7,6 +7,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
+from tests.conftest import DAGS_FOLDER
+
 EXAMPLES = ["wf", "fan_out", "diamond", "nested", "empty_dynamic", "failing", "static_features"]
 
 
@@ -157,3 +161,24 @@ def test_parsing_a_dag_file_with_a_dynamic_leaves_the_trigger_machinery_unimport
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("parsing_for", "built"),
+    [
+        (None, {"add_then_double", "nested", "nested__dynflow"}),
+        ("nested", {"nested"}),
+        ("nested__dynflow", {"nested__dynflow"}),
+        ("add_then_double", {"add_then_double"}),
+    ],
+)
+def test_a_task_process_builds_only_the_dag_it_runs_a_task_of(airflow_db, monkeypatch, parsing_for, built):
+    """Airflow's parsing context names the DAG a task process parses the file for; the file's other
+    workflows are traced but get no DAG there. Without a context (the dag-processor) all are built."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    if parsing_for is not None:
+        monkeypatch.setenv("_AIRFLOW_PARSING_CONTEXT_DAG_ID", parsing_for)
+    bag = DagBag(dag_folder=str(DAGS_FOLDER / "nested.py"))
+    assert bag.import_errors == {}
+    assert set(bag.dag_ids) == built

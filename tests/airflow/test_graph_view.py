@@ -120,10 +120,10 @@ def test_the_nested_node_links_to_its_child_run(stack, nested):
 
 def test_a_node_log_shows_inputs_dependencies_output_and_what_the_try_means(stack, seed):
     log = stack.api.task_log("wf", seed, "count_characters.nodes", map_index=3)
-    assert "running update_list[n3]" in log
     assert "first run (try 1)" in log
-    assert "depends on: n1 update_list, n2 return_index" in log
-    assert "input list_index = " in log
+    line = "running update_list[n3]; depends on: n1 update_list, n2 return_index; input freq_list = ["
+    assert line in log
+    assert "; input list_index = " in log
     assert "update_list[n3]: output {'o0': [" in log
 
 

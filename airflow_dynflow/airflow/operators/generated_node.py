@@ -47,9 +47,11 @@ from airflow_dynflow.core.options import Options
 from airflow_dynflow.core.protocols import NodeEntity
 from airflow_dynflow.core.spec import Ref, node_id
 
-__all__ = ["GeneratedNodeOperator", "shown"]
+__all__ = ["GeneratedNodeOperator", "node_log_lines", "shown"]
 
 _SHOWN_CHARS = 200
+# A node's "running" line with its inputs on it, up to this long; longer, the inputs fold below it.
+_ONE_LINE_CHARS = 300
 
 
 def shown(value: Any) -> str:
@@ -58,6 +60,19 @@ def shown(value: Any) -> str:
     if len(text) <= _SHOWN_CHARS:
         return text
     return f"{text[: _SHOWN_CHARS - 3]}... ({len(text)} characters)"
+
+
+def node_log_lines(label: str, deps: list[str], inputs: Mapping[str, Any]) -> list[str]:
+    """What a node logs before it runs: itself, its dependencies by label and its inputs (each cut
+    by ``shown``) on one line, or, when that would pass ``_ONE_LINE_CHARS``, its inputs folded into
+    a log group under that line. As few records as that takes: each is a message to the supervisor
+    and a line it writes, and a packed instance logs every one of its nodes."""
+    head = f"running {label}; depends on: {', '.join(deps) if deps else 'nothing (a root node)'}"
+    shown_inputs = [f"input {name} = {shown(value)}" for name, value in inputs.items()]
+    line = "; ".join([head, *shown_inputs])
+    if len(line) <= _ONE_LINE_CHARS:
+        return [line]
+    return [f"::group::{head}", *shown_inputs, "::endgroup::"]
 
 
 # Exceptions a node run raises to talk to Airflow, not because the node failed.
@@ -321,22 +336,14 @@ class NodeRun:
     def _log_inputs(
         self, index: int, label: str, inputs: Mapping[str, Any], entity: NodeEntity, hashes: Mapping[str, str]
     ) -> None:
-        """The node and its dependencies by label, then its inputs (truncated) folded into a log group
-        under that line; then the cache. As few records as that takes: each is a message to the
-        supervisor and a line it writes, and a packed instance logs every one of its nodes."""
+        """The node, its dependencies by label and its inputs (``node_log_lines``); then the cache."""
         batched = self.expansion.batch > 1
         deps = [
             self.spec.label(d) if batched else self.expansion.label_of(d, self.spec)
             for d in self.spec.nodes[index].depends_on()
         ]
-        head = f"running {label}; depends on: {', '.join(deps) if deps else 'nothing (a root node)'}"
-        if not inputs:
-            self.op.log.info("%s", head)
-        else:
-            self.op.log.info("::group::%s", head)
-            for name, value in inputs.items():
-                self.op.log.info("input %s = %s", name, shown(value))
-            self.op.log.info("::endgroup::")
+        for line in node_log_lines(label, deps, inputs):
+            self.op.log.info("%s", line)
         if isinstance(entity, Task) and entity.cache:
             key = cache_key(
                 entity.origin.ref,
