@@ -42,10 +42,15 @@ from airflow_dynflow.core.spec_read import SpecReader, verified_json
 from airflow_dynflow.core.spec_wire import Wire, WireEntry, WireNode, validated
 from airflow_dynflow.core.spec_write import SpecWriter, compact_json, entry_json, with_digest
 
-__all__ = ["SLICE_FORMAT", "SpecSlice", "dump_slices", "instance_nodes", "load_slice"]
+__all__ = ["SLICE_FORMAT", "SpecSlice", "dump_slices", "instance_count", "instance_nodes", "load_slice"]
 
 SLICE_FORMAT = "dynflow.slice/2"
 _PURPOSE = "spec-slice"
+
+
+def instance_count(count: int, batch: int) -> int:
+    """How many instances ``count`` nodes take, ``batch`` at a time."""
+    return -(-count // batch)
 
 
 def instance_nodes(count: int, batch: int, instance: int) -> range:
@@ -88,7 +93,7 @@ def dump_slices(spec: Spec, batch: int, spec_digest: str, signer: Signer, bound_
     entries = {key: entry_json(entry) for key, entry in spec.tasks.items()}
     count = len(spec.nodes)
     out = []
-    for instance in range(-(-count // batch)):
+    for instance in range(instance_count(count, batch)):
         own = instance_nodes(count, batch, instance)
         nodes, consts = writer.nodes_json(own)
         outside = sorted({d for i in own for d in spec.nodes[i].depends_on() if d not in own})

@@ -14,9 +14,9 @@ from airflow.providers.standard.operators.branch import BranchMixIn
 from airflow.sdk import Context
 from airflow.sdk.exceptions import AirflowFailException
 
-from airflow_dynflow.airflow.operators.generated_node import shown
 from airflow_dynflow.airflow.operators.task import WorkflowNodeOperator
 from airflow_dynflow.airflow.runtime.inputs import Resolver
+from airflow_dynflow.airflow.runtime.log_lines import shown
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.core.conditional import Decide, Select
 from airflow_dynflow.core.errors import ConditionFailedError

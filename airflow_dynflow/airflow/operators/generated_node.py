@@ -30,6 +30,7 @@ from airflow_dynflow.airflow.runtime.expansion import instance_spec, node_locati
 from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
 from airflow_dynflow.airflow.runtime.inputs import Resolver
 from airflow_dynflow.airflow.runtime.labels import set_label, succeeded
+from airflow_dynflow.airflow.runtime.log_lines import node_log_lines, shown
 from airflow_dynflow.airflow.runtime.polling import INLINE_LIMIT, poll_delays
 from airflow_dynflow.airflow.runtime.upstream import UpstreamEnvelopes
 from airflow_dynflow.airflow.runtime.waiting import DependencyStatus, dependency_status
@@ -47,33 +48,7 @@ from airflow_dynflow.core.options import Options
 from airflow_dynflow.core.protocols import NodeEntity
 from airflow_dynflow.core.spec import Ref, node_id
 
-__all__ = ["GeneratedNodeOperator", "node_log_lines", "shown"]
-
-_SHOWN_CHARS = 200
-# A node's "running" line with its inputs on it, up to this long; longer, the inputs fold below it.
-_ONE_LINE_CHARS = 300
-
-
-def shown(value: Any) -> str:
-    """A value as a log line shows it: its repr, cut to ``_SHOWN_CHARS`` characters."""
-    text = repr(value)
-    if len(text) <= _SHOWN_CHARS:
-        return text
-    return f"{text[: _SHOWN_CHARS - 3]}... ({len(text)} characters)"
-
-
-def node_log_lines(label: str, deps: list[str], inputs: Mapping[str, Any]) -> list[str]:
-    """What a node logs before it runs: itself, its dependencies by label and its inputs (each cut
-    by ``shown``) on one line, or, when that would pass ``_ONE_LINE_CHARS``, its inputs folded into
-    a log group under that line. As few records as that takes: each is a message to the supervisor
-    and a line it writes, and a packed instance logs every one of its nodes."""
-    head = f"running {label}; depends on: {', '.join(deps) if deps else 'nothing (a root node)'}"
-    shown_inputs = [f"input {name} = {shown(value)}" for name, value in inputs.items()]
-    line = "; ".join([head, *shown_inputs])
-    if len(line) <= _ONE_LINE_CHARS:
-        return [line]
-    return [f"::group::{head}", *shown_inputs, "::endgroup::"]
-
+__all__ = ["GeneratedNodeOperator"]
 
 # Exceptions a node run raises to talk to Airflow, not because the node failed.
 # A failure that already fails the instance for good (an integrity check, a missing upstream) keeps

@@ -7,8 +7,8 @@ from typing import Any
 
 from airflow.sdk import BaseOperator, Context
 
-from airflow_dynflow.airflow.operators.generated_node import shown
 from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
+from airflow_dynflow.airflow.runtime.log_lines import shown
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.payloads import Payloads
 from airflow_dynflow.core.entities import Workflow

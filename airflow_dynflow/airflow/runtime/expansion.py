@@ -25,7 +25,7 @@ from airflow_dynflow.airflow.store.futures_spec import read_futures_spec, read_s
 from airflow_dynflow.airflow.store.payloads import location
 from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Spec, node_id
-from airflow_dynflow.core.spec_slice import SpecSlice, instance_nodes
+from airflow_dynflow.core.spec_slice import SpecSlice, instance_count, instance_nodes
 
 __all__ = ["Expansion", "compiled", "instance_spec", "node_location", "pushed_expansion"]
 
@@ -73,7 +73,7 @@ class Expansion:
 
     @property
     def instances(self) -> int:
-        return -(-self.count // self.batch)
+        return instance_count(self.count, self.batch)
 
     def nodes_of(self, map_index: int) -> range:
         return instance_nodes(self.count, self.batch, map_index)

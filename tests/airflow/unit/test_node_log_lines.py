@@ -1,6 +1,6 @@
 """What a generated node logs before it runs: one line when it is short, its inputs folded when not."""
 
-from airflow_dynflow.airflow.operators.generated_node import node_log_lines
+from airflow_dynflow.airflow.runtime.log_lines import node_log_lines
 
 
 def test_a_node_with_short_inputs_is_one_line():
