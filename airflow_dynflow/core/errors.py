@@ -557,6 +557,10 @@ def spec_malformed(where: str, detail: str) -> SpecError:
     return SpecError(f"spec is malformed at {where}: {detail}")
 
 
+def spec_bad_binding(where: str) -> SpecError:
+    return spec_malformed(where, "a binding is an index, or an object with one key of n, i, v, c, list, dict")
+
+
 def spec_tampered() -> SpecError:
     return SpecError(
         "the spec was modified after it was written, or signed with another key (digest mismatch)"

@@ -29,6 +29,7 @@ from airflow_dynflow.core.spec_wire import (
     WireRef,
     WireShared,
     WireSpec,
+    binding,
     validated,
 )
 from airflow_dynflow.core.type_relations import member_type
@@ -225,7 +226,8 @@ class SpecReader:
                 out[name] = self._binding(f"{where} input {name!r}", refs[name], params[name].tp, index)
         return out
 
-    def _binding(self, where: str, b: Any, tp: Any, index: int) -> Binding:
+    def _binding(self, where: str, raw: Any, tp: Any, index: int) -> Binding:
+        b = binding(where, raw)
         if isinstance(b, int):
             self._check_earlier(where, b, index)
             return Ref(b, self._output_of(where, b, None))

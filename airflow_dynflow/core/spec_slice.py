@@ -29,9 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
-
-from pydantic import Field
+from typing import Any
 
 from airflow_dynflow.core import errors
 from airflow_dynflow.core.options import NO_OPTIONS, Options
@@ -39,7 +37,7 @@ from airflow_dynflow.core.protocols import NodeEntity
 from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Node, Spec, TaskEntry
 from airflow_dynflow.core.spec_read import SpecReader, verified_json
-from airflow_dynflow.core.spec_wire import Wire, WireEntry, WireNode, validated
+from airflow_dynflow.core.spec_wire import WireSlice, validated
 from airflow_dynflow.core.spec_write import SpecWriter, compact_json, entry_json, with_digest
 
 __all__ = ["SLICE_FORMAT", "SpecSlice", "dump_slices", "instance_count", "instance_nodes", "load_slice"]
@@ -121,25 +119,6 @@ def _stub_json(node: Node) -> dict[str, str]:
     return {"t": node.task, "name": node.options.name} if node.options.name else {"t": node.task}
 
 
-class _WireStub(Wire):
-    t: str
-    name: str | None = None
-
-
-class _WireSlice(Wire):
-    format: Literal["dynflow.slice/2"]
-    name: str
-    spec: str
-    count: int = Field(ge=1)
-    batch: int = Field(ge=1)
-    inputs: dict[str, dict[str, Any]]
-    tasks: dict[str, WireEntry]
-    nodes: list[WireNode]
-    deps: dict[str, _WireStub]
-    consts: dict[str, Any] = Field(default_factory=dict)
-    digest: str
-
-
 def load_slice(text: str | bytes, signer: Signer, bound_to: str, instance: int) -> SpecSlice:
     """Check and load the slice of map index ``instance`` that was signed for ``bound_to``; raises
     SpecError on anything malformed, tampered, misplaced or stale. The HMAC is checked on the raw
@@ -147,14 +126,14 @@ def load_slice(text: str | bytes, signer: Signer, bound_to: str, instance: int) 
     data = verified_json(
         text, lambda given, body: signer.verify(given, _PURPOSE, bound_to, str(instance), body)
     )
-    return _SliceReader(validated(_WireSlice, data), instance).slice()
+    return _SliceReader(validated(WireSlice, data), instance).slice()
 
 
 class _SliceReader(SpecReader):
     """The spec's reader over a slice: stubs first (their tasks checked like any entry), then the
     slice's own nodes, whose bindings may only point at stubs or earlier nodes of the slice."""
 
-    def __init__(self, wire: _WireSlice, instance: int) -> None:
+    def __init__(self, wire: WireSlice, instance: int) -> None:
         super().__init__(wire.inputs, wire.consts)
         self.wire = wire
         self.own = instance_nodes(wire.count, wire.batch, instance)

@@ -90,6 +90,32 @@ def test_unknown_key_is_refused_by_the_schema_check():
         Spec.from_json(resign(data))
 
 
+@pytest.mark.parametrize(
+    "bound",
+    [True, "0", {"n": 0, "out": "o0", "i": "x"}, {"evil": 0}, [0]],
+    ids=["a bool", "a string", "two kinds at once", "no kind", "a bare list"],
+)
+def test_a_binding_that_is_not_an_index_or_one_kind_of_object_is_refused(bound):
+    data = spec_dict(ex.chain.compile(n=2))
+    data["nodes"][1]["r"] = {"a": bound}
+    with pytest.raises(SpecError, match="malformed at node n1 input 'a': a binding is an index"):
+        Spec.from_json(resign(data))
+
+
+def test_a_malformed_binding_inside_a_collection_is_refused_where_it_is():
+    data = spec_dict(ex.chain.compile(n=2))
+    data["nodes"][1]["r"] = {"a": {"list": [{"n": 0, "out": "o0", "evil": 1}]}}
+    with pytest.raises(SpecError, match="malformed at node n1 input 'a': .*unknown field `evil`"):
+        Spec.from_json(resign(data))
+
+
+def test_a_wrongly_typed_field_is_refused_without_coercion():
+    data = spec_dict(ex.chain.compile(n=2))
+    data["nodes"][1]["a"] = ["0"]
+    with pytest.raises(SpecError, match=r"malformed at nodes.1.a.0: Expected `int`, got `str`"):
+        Spec.from_json(resign(data))
+
+
 def test_edited_spec_fails_the_digest():
     text = ex.chain.compile(n=2).to_json().replace('"b":1', '"b":7')
     with pytest.raises(SpecError, match="modified after it was written"):
