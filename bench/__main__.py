@@ -21,6 +21,7 @@ SUITES = [
     "graph_view",
     "airflow",
     "scheduler",
+    "packing",
     "distributed",
 ]
 
