@@ -11,15 +11,22 @@ Two families cover every annotation:
   ``isinstance`` and travel as cloudpickle bytes. The spec flags such types so that they are never
   accepted from a DAG run's conf.
 
-Converters are built per entity and held by it; there is no process-wide cache to go stale.
+Converters are built per entity and held by it. Only the converters of *plain* types (``int``,
+``str``, ``list[int]``, ``dict[str, float]``...: builtins, and generics of them) are shared across a
+process: nothing about them can change, whereas a user's class may be redefined or have its forward
+references resolved later, and a cached converter would then go stale. Sharing them matters because
+every task process traces the workflows of its DAG file again: the benchmark DAG built the same
+``int`` converter 16 times, about 3 ms of CPU per task instance.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import warnings
-from typing import Any, Protocol
+from types import UnionType
+from typing import Any, Protocol, Union, get_args, get_origin
 
 import cloudpickle
 from pydantic import ConfigDict, TypeAdapter, ValidationError
@@ -132,6 +139,26 @@ class PickleConverter:
 
 def converter_for(tp: Any) -> Converter:
     """The converter for ``tp``: JSON when pydantic can describe it, cloudpickle otherwise."""
+    return _plain_converter(tp) if _plain(tp) else _converter(tp)
+
+
+_PLAIN = frozenset({int, float, str, bool, bytes, type(None), list, dict, tuple, set, frozenset})
+
+
+def _plain(tp: Any) -> bool:
+    """A builtin type, or a generic alias of builtins (``dict[str, list[int]]``, ``int | None``)."""
+    if tp in _PLAIN or tp is Ellipsis:
+        return True
+    origin = get_origin(tp)
+    return (origin in _PLAIN or origin in (Union, UnionType)) and all(_plain(a) for a in get_args(tp))
+
+
+@functools.lru_cache(maxsize=256)
+def _plain_converter(tp: Any) -> Converter:
+    return _converter(tp)
+
+
+def _converter(tp: Any) -> Converter:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PydanticJsonSchemaWarning)

@@ -149,3 +149,24 @@ def test_nested_dataclass_with_bytes_and_enums_round_trips():
         datetime.datetime(2024, 5, 1, 12), Level.HIGH, b"\xff\x00", datetime.timedelta(hours=1), {"a": None}
     )
     assert c.from_jsonable(c.to_jsonable(value)) == value
+
+
+@pytest.mark.parametrize(
+    "tp", [int, str, list[int], dict[str, list[float]], int | None, typing.Optional[str]]
+)
+def test_a_plain_type_has_one_converter_per_process(tp):
+    assert converter_for(tp) is converter_for(tp)
+
+
+class _Late(pydantic.BaseModel):
+    inner: "_DefinedLater"  # noqa: F821  (defined inside the test below, after the first look)
+
+
+def test_a_class_gets_a_fresh_converter_so_a_later_definition_is_seen():
+    assert isinstance(converter_for(_Late), PickleConverter)
+
+    class _DefinedLater(pydantic.BaseModel):
+        x: int
+
+    _Late.model_rebuild(_types_namespace={"_DefinedLater": _DefinedLater})
+    assert isinstance(converter_for(_Late), JsonConverter)
