@@ -43,7 +43,9 @@ def commit() -> str:
         return done.stdout.strip()
 
     head = git("rev-parse", "--short", "HEAD") or "unknown"
-    dirty = git("status", "--porcelain", "--untracked-files=no")
+    # Not DOC itself: each suite writes its block there as it finishes, which would mark every
+    # later suite of the same run as measured on a modified tree.
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", f":!{DOC.relative_to(REPO)}")
     return head + (" with uncommitted changes" if dirty else "")
 
 
