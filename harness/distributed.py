@@ -117,6 +117,8 @@ class DistributedStack(PostgresStack):
             # Two workers share the running tasks: the scheduler may hand out that many at once.
             "AIRFLOW__CORE__PARALLELISM": str(self.worker_concurrency * len(self.workers)),
             "AIRFLOW__DYNFLOW__STORE_URL": self.store_url,
+            # Workers preload our runtime and the store's filesystem (docs/deploy.md).
+            "AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS": "airflow_dynflow.airflow.celery.config.CELERY_CONFIG",
             "AIRFLOW_CONN_AWS_DEFAULT": json.dumps(self.s3.connection()),
         }
         return env | self._extra_env

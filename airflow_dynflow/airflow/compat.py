@@ -17,6 +17,7 @@ __all__ = [
     "dag_run_exists",
     "dag_run_state",
     "is_dag_test",
+    "load_filesystem_modules",
     "mapped_return_values",
     "state_name",
     "stored_xcom_value",
@@ -113,3 +114,12 @@ def dag_run_state(dag_id: str, run_id: str) -> str | None:
     from airflow.sdk.execution_time.task_runner import RuntimeTaskInstance
 
     return state_name(RuntimeTaskInstance.get_dagrun_state(dag_id=dag_id, run_id=run_id))
+
+
+def load_filesystem_modules() -> None:
+    """Import every provider's filesystem module, as the first ``ObjectStoragePath`` of a process
+    does (for a worker's preload, ``celery.preload``). The task SDK's registry is private and
+    cached per process: filled before a fork, it is filled in every forked task process too."""
+    from airflow.sdk.io.fs import _register_filesystems
+
+    _register_filesystems()

@@ -9,6 +9,7 @@ installs, and the flags of `airflow celery worker` in the installed Celery provi
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -132,6 +133,18 @@ def test_every_airflow_service_runs_celery_on_postgres_and_redis(services: dict[
     # SQLAlchemy 2.1 needs the driver named: a bare db+postgresql:// backend fails with a misleading error.
     assert backend == "db+" + database and backend.startswith("db+postgresql+psycopg2://")
     assert urlsplit(broker).hostname == "redis"
+
+
+def test_workers_preload_the_runtime_through_our_celery_config(services: dict[str, dict[str, Any]]) -> None:
+    """The setting names a real dict that keeps Airflow's Celery settings and adds our preload."""
+    from airflow.providers.celery.executors.default_celery import DEFAULT_CELERY_CONFIG
+
+    paths = {services[name]["environment"]["AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS"] for name in WORKERS}
+    assert len(paths) == 1, paths
+    module, _, name = paths.pop().rpartition(".")
+    config = getattr(importlib.import_module(module), name)
+    assert {k: v for k, v in config.items() if k != "imports"} == DEFAULT_CELERY_CONFIG
+    assert config["imports"] == ["airflow_dynflow.airflow.celery.preload"]
 
 
 def test_two_workers_with_distinct_celery_hostnames_and_no_log_server(

@@ -22,6 +22,7 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.distributed
 
 _DAGS = ("count_characters.py", "nested.py", "failing.py", "fan_out.py", "static_features.py")
+_PROBE = REPO / "tests" / "airflow" / "stack_dags" / "preload_probe.py"
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +37,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DistributedStack
     dags.mkdir()
     for name in _DAGS:
         shutil.copy(REPO / "dags" / name, dags / name)
+    shutil.copy(_PROBE, dags / _PROBE.name)
     with DistributedStack(dags_folder=dags, home=home) as running:
         yield running
 
@@ -59,6 +61,15 @@ def mapped_hosts(stack: DistributedStack, dag_id: str, run_id: str) -> set[str]:
     """Hostnames of every mapped instance of the run (generated nodes, map-task elements)."""
     instances = [ti for ti in stack.api.task_instances(dag_id, run_id) if ti["map_index"] >= 0]
     return stack.hostnames(instances)
+
+
+def test_task_processes_start_with_the_runtime_and_the_store_filesystem_preloaded(stack):
+    """The workers run with ``celery.config.CELERY_CONFIG``: each imported our runtime and s3fs once,
+    before forking, instead of every task process importing them again."""
+    run_id, state = run(stack, "preload_probe", {})
+    assert state == "success", stack.logs_tail()
+    preloaded = stack.api.xcom("preload_probe", run_id, "outputs")
+    assert preloaded == ["airflow_dynflow.airflow.dag_builder", "s3fs"]
 
 
 def test_seed_runs_across_both_workers_with_the_store_on_s3(stack):
