@@ -146,8 +146,9 @@ _PLAIN = frozenset({int, float, str, bool, bytes, type(None), list, dict, tuple,
 
 
 def _plain(tp: Any) -> bool:
-    """A builtin type, or a generic alias of builtins (``dict[str, list[int]]``, ``int | None``)."""
-    if tp in _PLAIN or tp is Ellipsis:
+    """A builtin type, or a generic alias of builtins (``dict[str, list[int]]``, ``int | None``).
+    Never hashes ``tp`` itself before it knows it is plain: ``Annotated[int, {...}]`` cannot be hashed."""
+    if tp is Ellipsis or (type(tp) is type and tp in _PLAIN):
         return True
     origin = get_origin(tp)
     return (origin in _PLAIN or origin in (Union, UnionType)) and all(_plain(a) for a in get_args(tp))

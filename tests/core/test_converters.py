@@ -158,6 +158,14 @@ def test_a_plain_type_has_one_converter_per_process(tp):
     assert converter_for(tp) is converter_for(tp)
 
 
+@pytest.mark.parametrize(
+    ("tp", "value"),
+    [(typing.Annotated[int, {"unit": "s"}], 1), (list[typing.Annotated[int, {"unit": "s"}]], [1])],
+)
+def test_an_annotation_that_cannot_be_hashed_still_gets_its_converter(tp, value):
+    assert converter_for(tp).validate(value) == value
+
+
 class _Late(pydantic.BaseModel):
     inner: "_DefinedLater"  # noqa: F821  (defined inside the test below, after the first look)
 
