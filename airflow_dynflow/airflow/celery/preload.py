@@ -18,18 +18,18 @@ import gc
 from urllib.parse import urlsplit
 
 import fsspec
-from airflow.sdk import conf
 
 import airflow_dynflow.airflow.dag_builder  # noqa: F401  (the runtime every dynamic's DAG file imports)
 from airflow_dynflow.airflow.compat import load_filesystem_modules
+from airflow_dynflow.airflow.store.blob_store import LOCAL_PROTOCOLS, configured_url
 
 __all__: list[str] = []
 
 
 def _preload() -> None:
     load_filesystem_modules()
-    scheme = urlsplit(conf.get("dynflow", "store_url", fallback="")).scheme
-    if scheme not in ("", "file", "local"):
+    scheme = urlsplit(configured_url()).scheme
+    if scheme not in LOCAL_PROTOCOLS:
         fsspec.get_filesystem_class(scheme)  # imports the implementation (s3fs for s3://)
     # As Airflow's own preload does: what is loaded now stays out of the collector's way, so the
     # forked processes do not copy its pages by merely scanning them.

@@ -16,11 +16,12 @@ from airflow.sdk import ObjectStoragePath, conf
 
 from airflow_dynflow.airflow import errors
 
-__all__ = ["BlobStore"]
+__all__ = ["LOCAL_PROTOCOLS", "BlobStore", "configured_url"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._=-]+")
 _SAFE_SEGMENT = re.compile(r"[A-Za-z0-9._=-]+")
-_LOCAL = ("file", "local", "")
+# Stores on this machine's disk: read and written with plain file I/O, not through fsspec.
+LOCAL_PROTOCOLS = ("file", "local", "")
 
 
 def _segment(text: str) -> str:
@@ -29,15 +30,20 @@ def _segment(text: str) -> str:
     return safe if safe.strip(".") else "_" * max(1, len(safe))
 
 
+def configured_url() -> str:
+    """``[dynflow] store_url``, or by default a folder in ``AIRFLOW_HOME``."""
+    url = conf.get("dynflow", "store_url", fallback="")
+    if url:
+        return url
+    home = os.environ.get("AIRFLOW_HOME") or conf.get("core", "airflow_home", fallback="~/airflow")
+    return "file://" + os.path.join(os.path.abspath(os.path.expanduser(home)), "dynflow-store")
+
+
 class BlobStore:
     """Paths and I/O under the configured store URL. Writes are whole-object (no partial files)."""
 
     def __init__(self, url: str | None = None) -> None:
-        url = url or conf.get("dynflow", "store_url", fallback="")
-        if not url:
-            home = os.environ.get("AIRFLOW_HOME") or conf.get("core", "airflow_home", fallback="~/airflow")
-            url = "file://" + os.path.join(os.path.abspath(os.path.expanduser(home)), "dynflow-store")
-        self.root = ObjectStoragePath(url)
+        self.root = ObjectStoragePath(url or configured_url())
         self._prefix = str(self.root).rstrip("/") + "/"
 
     def run_path(self, dag_id: str, run_id: str, *parts: str) -> ObjectStoragePath:
@@ -73,7 +79,7 @@ class BlobStore:
     def write_bytes(self, path: ObjectStoragePath, data: bytes) -> str:
         """Write ``data`` whole (and durably, on a local disk); returns the object's key."""
         key = self.key_of(path)
-        if path.protocol in _LOCAL:
+        if path.protocol in LOCAL_PROTOCOLS:
             _write_local(path.path, data)
         else:
             path.write_bytes(data)
@@ -89,7 +95,7 @@ class BlobStore:
         filesystem either, whose first use imports every provider's filesystem (80 ms of CPU, in
         every task process)."""
         path = self.path_of(key)
-        if path.protocol in _LOCAL:
+        if path.protocol in LOCAL_PROTOCOLS:
             with open(path.path, "rb") as handle:
                 handle.seek(start)
                 return handle.read(max(0, end - start))
