@@ -141,6 +141,29 @@ class AirflowClient:
         run = self.post(f"/api/v2/dags/{dag_id}/dagRuns", {"logical_date": None, "conf": conf})
         return str(run["dag_run_id"])
 
+    def clear_run(self, dag_id: str, run_id: str, *, only_failed: bool = False) -> None:
+        """What the run page's "Clear Run" does (with its "Only failed" box for ``only_failed``)."""
+        self.post(
+            f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/clear", {"dry_run": False, "only_failed": only_failed}
+        )
+
+    def clear_instance(self, dag_id: str, run_id: str, task_id: str, map_index: int) -> None:
+        """What "Clear" on one task instance does, with its default "Downstream" box ticked."""
+        self.post(
+            f"/api/v2/dags/{dag_id}/clearTaskInstances",
+            {
+                "dry_run": False,
+                "dag_run_id": run_id,
+                "task_ids": [[task_id, map_index]],
+                "only_failed": False,
+                "include_downstream": True,
+                "reset_dag_runs": True,
+            },
+        )
+
+    def runs(self, dag_id: str) -> list[dict[str, Any]]:
+        return list(self._pages(f"/api/v2/dags/{dag_id}/dagRuns", "dag_runs"))
+
     def run(self, dag_id: str, run_id: str) -> dict[str, Any]:
         """The run as ``GET .../dagRuns/{run_id}`` reports it (state, start and end dates, conf)."""
         return dict(self.get(f"/api/v2/dags/{dag_id}/dagRuns/{run_id}"))

@@ -9,6 +9,7 @@ on the caller; every helper returns the plain lower-case string (``"success"``).
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from airflow_dynflow.airflow import errors
@@ -16,9 +17,12 @@ from airflow_dynflow.airflow import errors
 __all__ = [
     "dag_run_exists",
     "dag_run_state",
+    "instance_url",
     "is_dag_test",
+    "is_tasks_test",
     "load_filesystem_modules",
     "mapped_return_values",
+    "run_task_states",
     "state_name",
     "stored_xcom_value",
     "task_states",
@@ -54,6 +58,37 @@ def is_dag_test() -> bool:
     from airflow.sdk.execution_time.supervisor import InProcessSupervisorComms
 
     return isinstance(getattr(task_runner, "SUPERVISOR_COMMS", None), InProcessSupervisorComms)
+
+
+def is_tasks_test() -> bool:
+    """``airflow tasks test`` sets ``AIRFLOW_TEST_MODE`` for the task it runs (and nothing else does)."""
+    return os.environ.get("AIRFLOW_TEST_MODE") == "True"
+
+
+def run_task_states(dag_id: str, run_id: str, task_ids: list[str]) -> dict[tuple[str, int], str | None]:
+    """States of ``task_ids``' instances in another run, by (task id, map index; -1 unmapped)."""
+    from airflow.sdk.execution_time.task_runner import RuntimeTaskInstance
+
+    found = RuntimeTaskInstance.get_task_states(dag_id=dag_id, task_ids=task_ids, run_ids=[run_id]).get(
+        run_id, {}
+    )
+    states: dict[tuple[str, int], str | None] = {}
+    for key, state in found.items():
+        task_id, _, index = key.rpartition("_")
+        if key in task_ids:
+            states[(key, -1)] = state_name(state)
+        elif task_id in task_ids and index.isdigit():
+            states[(task_id, int(index))] = state_name(state)
+    return states
+
+
+def instance_url(dag_id: str, run_id: str, task_id: str, map_index: int) -> str:
+    """The UI's page of one task instance (``[api] base_url``, as Airflow's own run links)."""
+    from airflow.sdk import conf
+
+    base = conf.get("api", "base_url", fallback="/").rstrip("/")
+    mapped = f"/mapped/{map_index}" if map_index >= 0 else ""
+    return f"{base}/dags/{dag_id}/runs/{run_id}/tasks/{task_id}{mapped}"
 
 
 def task_states(

@@ -13,6 +13,8 @@ from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 __all__ = [
     "BadFuturesSpecError",
+    "DependencyFailedError",
+    "ForeignChildRunError",
     "IntegrityError",
     "MissingUpstreamError",
     "NodeFailedError",
@@ -20,6 +22,7 @@ __all__ = [
     "bad_futures_spec",
     "case_not_taken",
     "child_run_failed",
+    "child_run_not_ours",
     "child_run_without_result",
     "dependency_dead",
     "fixed_inputs_in_conf",
@@ -28,6 +31,7 @@ __all__ = [
     "integrity",
     "map_too_long",
     "missing_upstream",
+    "missing_upstream_node",
     "no_futures_spec",
     "no_signing_key",
     "node_failed_for_good",
@@ -45,6 +49,21 @@ class MissingUpstreamError(AirflowFailException):
 
 class NodeFailedError(AirflowFailException):
     """A generated node failed and has no retries of its own left."""
+
+
+class DependencyFailedError(AirflowFailException):
+    """A generated node did not run because a node it depends on failed.
+
+    It fails rather than skips, and without retries: Airflow's "Clear failed" (and ``airflow tasks
+    clear -f``) clears failed instances only, and a generated node's dependents are sibling map
+    indexes that no "downstream" reaches. Failed, they are cleared with the node that failed and
+    run again once it succeeds. A task has no way to end ``upstream_failed`` itself.
+    """
+
+
+class ForeignChildRunError(AirflowFailException):
+    """A run of the runner DAG sits under the id this node's child run must have, and is not its
+    child: it is neither reset nor read."""
 
 
 class IntegrityError(AirflowFailException):
@@ -183,6 +202,17 @@ def missing_upstream(consumer: str, input_name: str, where: str, rerun_hint: str
     )
 
 
+def missing_upstream_node(
+    consumer: str, input_name: str, where: str, node: str, task_id: str, map_index: int
+) -> MissingUpstreamError:
+    """A generated node's output is missing: it was marked success without running, or cleared."""
+    return MissingUpstreamError(
+        f"{consumer}: input '{input_name}' needs the output of {where}, which has no output in this "
+        f"run (marked success without running?). Clear {node} ({task_id}, map index {map_index}) in "
+        'this run so that it runs; "Clear failed" then runs what failed after it'
+    )
+
+
 def unknown_conf_keys(workflow: str, unknown: Iterable[str], inputs: Iterable[str]) -> ValueError:
     """Airflow accepts unknown conf keys; a typo in an input name must not pass silently."""
     return ValueError(
@@ -251,10 +281,20 @@ _DEAD_STATES = {
 }
 
 
-def dependency_dead(item: str, culprit: str, state: str | None) -> AirflowSkipException:
-    """``n3 step: not run: its dependency n2 step failed``; both named by label, never by map index."""
+def dependency_dead(
+    item: str, culprit: str, state: str | None
+) -> AirflowSkipException | DependencyFailedError:
+    """``n3 step: not run: its dependency n2 step failed``; both named by label, never by map index.
+
+    A skipped dependency (a case not taken) skips the node, as a static branch does; any other end
+    fails it, so that "Clear failed" on the run reaches it (``DependencyFailedError``)."""
     happened = _DEAD_STATES.get(state or "", f"is {state}")
-    return AirflowSkipException(f"{item}: not run: its dependency {culprit} {happened}")
+    if state == "skipped":
+        return AirflowSkipException(f"{item}: not run: its dependency {culprit} {happened}")
+    return DependencyFailedError(
+        f"{item}: not run: its dependency {culprit} {happened}. Once its cause is fixed, "
+        '"Clear failed" on this run runs both again (airflow tasks clear -f)'
+    )
 
 
 def case_not_taken(label: str, decide: str, case: int, chosen: int | None) -> AirflowSkipException:
@@ -271,9 +311,21 @@ def node_failed_for_good(item: str, attempts: int, cause: BaseException) -> Node
     return NodeFailedError(f"{item} failed after {attempts} tries: {cause!r}")
 
 
-def child_run_without_result(item: str, run_id: str) -> RuntimeError:
-    return RuntimeError(f"{item}: the child run {run_id} has no result")
+def child_run_without_result(item: str, run_id: str) -> NodeFailedError:
+    return NodeFailedError(f"{item}: the child run {run_id} succeeded without a result (marked success?)")
 
 
-def child_run_failed(label: str, run_id: str, runner_dag_id: str, state: str | None) -> RuntimeError:
-    return RuntimeError(f"{label}: its child run {run_id} of {runner_dag_id} {state}")
+def child_run_failed(label: str, run_id: str, runner_dag_id: str, failed: str, url: str) -> NodeFailedError:
+    """``n2 inner: its child run n2_inner__3f.. of wf__dynflow failed at n1 leaf (nodes, map index 1)``."""
+    return NodeFailedError(
+        f"{label}: its child run {run_id} of {runner_dag_id} failed at {failed}: {url} . "
+        'Fix the cause, then "Clear failed" on either run resumes both'
+    )
+
+
+def child_run_not_ours(label: str, run_id: str, runner_dag_id: str) -> ForeignChildRunError:
+    return ForeignChildRunError(
+        f"{label}: a run {run_id} of {runner_dag_id} exists under this node's child-run id and was "
+        "not started by this node (its request did not pass the signature check); it is left "
+        "untouched. Delete that run, then clear this node"
+    )

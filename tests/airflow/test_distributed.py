@@ -94,11 +94,11 @@ def test_nested_dynamics_run_as_child_runs_on_celery(stack):
     assert hosts == set(stack.workers)
 
 
-def test_failed_node_fails_the_run_and_skips_its_dependents(stack):
+def test_failed_node_fails_the_run_and_its_dependents_fail_without_running(stack):
     run_id, state = run(stack, "failing", {"n": 4, "fail_at": 1})
     assert state == "failed"
     states = [m["state"] for m in stack.api.list_mapped("failing", run_id, "steps.nodes")]
-    assert states == ["success", "failed", "skipped", "skipped"]
+    assert states == ["success", "failed", "failed", "failed"]
 
 
 def test_map_task_runs_its_elements_on_both_workers(stack):

@@ -74,11 +74,11 @@ def test_dynamic_that_creates_no_nodes(run_dag):
     assert run.states("shout_all.nodes") in ([], ["skipped"])
 
 
-def test_node_failing_after_its_retries_fails_the_run_and_skips_dependents(run_dag, capfd):
+def test_node_failing_after_its_retries_fails_the_run_and_its_dependents(run_dag, capfd):
     run = run_dag("failing", n=5, fail_at=2)
     assert run.state == "failed"
     states = run.states("steps.nodes")
-    assert states == ["success", "success", "failed", "skipped", "skipped"]
+    assert states == ["success", "success", "failed", "failed", "failed"]
     assert run.task_instances("steps.nodes")[2].try_number == 2
     assert "n2 step failed after 2 tries: ValueError('step refuses 2')" in capfd.readouterr().out
 

@@ -127,7 +127,7 @@ def test_a_node_log_shows_inputs_dependencies_output_and_what_the_try_means(stac
     assert "update_list[n3]: output {'o0': [" in log
 
 
-def test_a_skipped_node_warns_naming_its_dependency_by_label(stack):
+def test_a_node_whose_dependency_failed_warns_naming_it_by_label(stack):
     run_id, state = _run(stack, "failing", {"n": 4, "fail_at": 1})
     assert state == "failed"
     log = stack.api.task_log("failing", run_id, "steps.nodes", map_index=2)

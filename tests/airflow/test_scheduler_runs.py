@@ -95,30 +95,16 @@ def test_nested_dynamics_run_as_child_runs_and_flow_back(stack):
     assert len(children) == 3
 
 
-def test_failed_node_fails_the_run_and_skips_its_dependents(stack):
+def test_failed_node_fails_the_run_and_its_dependents_fail_without_running(stack):
     run_id, state = run(stack, "failing", {"n": 4, "fail_at": 1})
     assert state == "failed"
     states = [m["state"] for m in stack.api.list_mapped("failing", run_id, "steps.nodes")]
-    assert states == ["success", "failed", "skipped", "skipped"]
-
-
-def clear(stack: AirflowStack, dag_id: str, run_id: str, *task_ids: str | list) -> None:
-    stack.api.post(
-        f"/api/v2/dags/{dag_id}/clearTaskInstances",
-        {
-            "dry_run": False,
-            "dag_run_id": run_id,
-            "task_ids": list(task_ids),
-            "only_failed": False,
-            "include_downstream": True,
-            "reset_dag_runs": True,
-        },
-    )
+    assert states == ["success", "failed", "failed", "failed"]
 
 
 def test_clearing_a_generated_node_runs_its_function_again(stack, seed):
     run_id = seed[0]
-    clear(stack, "wf", run_id, ["count_characters.nodes", 18])
+    stack.api.clear_instance("wf", run_id, "count_characters.nodes", 18)
     assert stack.api.wait_for_run("wf", run_id) == "success"
     (last,) = [
         m for m in stack.api.list_mapped("wf", run_id, "count_characters.nodes") if m["map_index"] == 18
@@ -133,7 +119,17 @@ def test_clearing_a_generated_node_runs_its_function_again(stack, seed):
 def test_clearing_the_dynamic_recompiles_and_replaces_the_expansion(stack):
     run_id, state = run(stack, "wf", {"s1": "ab", "s2": "b"})
     assert state == "success"
-    clear(stack, "wf", run_id, "count_characters.compile")
+    stack.api.post(
+        "/api/v2/dags/wf/clearTaskInstances",
+        {
+            "dry_run": False,
+            "dag_run_id": run_id,
+            "task_ids": ["count_characters.compile"],
+            "only_failed": False,
+            "include_downstream": True,
+            "reset_dag_runs": True,
+        },
+    )
     assert stack.api.wait_for_run("wf", run_id) == "success"
     mapped = stack.api.list_mapped("wf", run_id, "count_characters.nodes")
     assert len(mapped) == 7

@@ -13,7 +13,7 @@ from typing import Any
 from airflow.sdk import BaseOperator, Context, conf
 
 from airflow_dynflow.airflow import errors
-from airflow_dynflow.airflow.runtime.child_request import request_location, verified_request
+from airflow_dynflow.airflow.runtime.child_request import REQUEST_KEY, request_location, verified_request
 from airflow_dynflow.airflow.runtime.expansion import Expansion
 from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
 from airflow_dynflow.airflow.signing import deployment_signer
@@ -111,6 +111,8 @@ class RunnerCompileOperator(CompileOperator):
             for name, stored in encoded.items()
         }
         self.log.info("expanding %s for %s", dynamic.name, request["parent"])
+        # For the parent node: this run serves its request (a run made by anyone else never gets here).
+        context["ti"].xcom_push(key=REQUEST_KEY, value=request["parent"])
         return dynamic, inputs
 
 

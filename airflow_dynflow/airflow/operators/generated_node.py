@@ -4,8 +4,10 @@
 An instance waits for its dependencies without holding a worker slot: a short bounded wait in the
 worker, then deferral to ``DependenciesTrigger`` under a scheduler, or rescheduling under
 ``dag.test()`` (where triggers block). A dependency that can never succeed skips the node at once.
-Then it runs its nodes and stores their outputs (``store.stored_outputs``), so a later try of the
-same generation pushes them instead of running the functions again.
+A dependency that failed fails it too (``errors.DependencyFailedError``), so that "Clear failed"
+on the run clears it with the node that failed. Then it runs its nodes and stores their outputs
+(``store.stored_outputs``), so a later try of the same generation pushes them instead of running
+the functions again; ``airflow tasks test`` runs the functions unless told to reuse them.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from airflow.sdk.exceptions import (
 from airflow_dynflow.airflow import compat, errors
 from airflow_dynflow.airflow.operators.child_run import ChildRun, ChildRunLink, link_only_for_child_runs
 from airflow_dynflow.airflow.runtime.calls import run_entity
-from airflow_dynflow.airflow.runtime.expansion import instance_spec, node_location
+from airflow_dynflow.airflow.runtime.expansion import instance_spec, missing_node, node_location
 from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
 from airflow_dynflow.airflow.runtime.inputs import Resolver
 from airflow_dynflow.airflow.runtime.labels import set_label, succeeded
@@ -127,10 +129,10 @@ class GeneratedNodeOperator(BaseOperator):
     def _run_or_skip(self, run: NodeRun, dead: int | None, state: str | None) -> Any:
         """Only now, with every dependency done, may outputs stored by an earlier try stand in."""
         if dead is not None:
-            skip = errors.dependency_dead(self.item, run.label_of_instance(dead), state)
-            # Outside any log group, at WARNING: the first thing a reader of a skipped node needs.
-            self.log.warning("%s", skip)
-            raise skip
+            end = errors.dependency_dead(self.item, run.label_of_instance(dead), state)
+            # Outside any log group, at WARNING: the first thing a reader of such a node needs.
+            self.log.warning("%s", end)
+            raise end
         stored = run.stored()
         if stored is not None:
             return stored
@@ -156,6 +158,7 @@ class NodeRun:
         link_only_for_child_runs(op, (self.spec.entity(self.spec.nodes[i]) for i in self.nodes))
         self.payloads = Payloads(self.store, signer)
         self.upstream = UpstreamEnvelopes(self.ti, op.task_id, self.expansion, self.payloads)
+        self.tasks_test = compat.is_tasks_test()
         # This process's own nodes' envelopes, unsigned until the instance's value is (``_store``).
         self.done: dict[int, Any] = {}
         self.folder = self.store.run_path(op.dag_id, context["run_id"], op.task_id, str(self.map_index))
@@ -166,16 +169,6 @@ class NodeRun:
             signer=signer,
             path=self.folder / f"{version}.json",
             where=f"{self.where}/{version}",
-        )
-        self.child = ChildRun(
-            operator=op,
-            item=op.item,
-            context=context,
-            runner_dag_id=op.runner_dag_id,
-            map_index=self.map_index,
-            payloads=self.payloads,
-            folder=self.folder,
-            resume_method="execute_complete",
         )
 
     def label_of_instance(self, map_index: int) -> str:
@@ -202,10 +195,20 @@ class NodeRun:
         return generation_start(self.ti, self.op.retries)
 
     def stored(self) -> dict[str, Any] | None:
+        """Outputs an earlier try of this generation stored. ``airflow tasks test`` is run to see the
+        function run, so there they are used only when ``[dynflow] tasks_test_reuses_outputs`` says."""
         found = self.outputs.read(self.generation_start())
         if found is None:
             return None
         try_number, pushed = found
+        if self.tasks_test and not conf.getboolean("dynflow", "tasks_test_reuses_outputs", fallback=False):
+            self.op.log.info(
+                "%s: airflow tasks test runs the function; the outputs try %d stored are not used "
+                "(set [dynflow] tasks_test_reuses_outputs = True to use them)",
+                self.op.item,
+                try_number,
+            )
+            return None
         self.op.log.info(
             "%s: try %d reuses the outputs stored by try %d of this run; not running the function again",
             self.op.item,
@@ -241,6 +244,7 @@ class NodeRun:
                 f"generated node {self.spec.label(i)} (map index {self.expansion.map_index_of(i)})"
             ),
             locate=self._location,
+            missing=missing_node(self.spec, self.expansion, self.op.task_id),
             signed=False,
         )
 
@@ -266,7 +270,7 @@ class NodeRun:
                 hashes = resolver.input_hashes(index)
                 self._log_inputs(index, label, inputs, entity, hashes)
                 if isinstance(entity, Dynamic):
-                    outputs = self._nested(entity, inputs, index)
+                    outputs = self._nested(entity, inputs, index, hashes)
                 else:
                     outputs = self._call(label, entity, inputs, node.options, key, hashes)
             except _AIRFLOW_CONTROL_FLOW:
@@ -331,9 +335,11 @@ class NodeRun:
             self.op.log.info("%s: cache %s", label, "hit: the function is not run" if hit else "miss")
 
     def _store(self) -> dict[str, Any]:
-        """Sign the instance's value once, store it for a later try of this generation, push it."""
+        """Sign the instance's value once, store it for a later try of this generation, push it.
+        Not what ``airflow tasks test`` made: a real retry must not take a test's outputs."""
         pushed = self.payloads.sign_instance({node_id(i): self.done[i] for i in self.nodes}, self.where)
-        self.outputs.write(self.ti.try_number, pushed)
+        if not self.tasks_test:
+            self.outputs.write(self.ti.try_number, pushed)
         return pushed
 
     def _call(
@@ -359,19 +365,42 @@ class NodeRun:
         if attempt > (options.retries or 0):
             raise errors.node_failed_for_good(self.op.item, attempt, exc) from exc
 
-    def _nested(self, dynamic: Dynamic, inputs: Mapping[str, Any], index: int) -> dict[str, Any]:
+    def _nested(
+        self, dynamic: Dynamic, inputs: Mapping[str, Any], index: int, hashes: Mapping[str, str]
+    ) -> dict[str, Any]:
         """A dynamic inside a dynamic: a child run of the runner DAG, or in-line where that cannot run."""
         if compat.is_dag_test() or self.expansion.batch > 1:
             sub = dynamic.compile(**checked_inputs(dynamic.interface, inputs))
             self.op.log.info("expanding %s in-line: %d nodes", self.spec.label(index), len(sub.nodes))
             return run_spec(sub, {}, observe=lambda label: self.op.log.info("  running %s", label))
-        return self.child.outputs_or_trigger(dynamic, inputs, node_id(index))
+        child = self._child(dynamic, inputs, index, hashes)
+        return child.outputs_or_trigger(used_before=self.outputs.stored_before(self.generation_start()))
+
+    def _child(
+        self, dynamic: Dynamic, inputs: Mapping[str, Any], index: int, hashes: Mapping[str, str]
+    ) -> ChildRun:
+        return ChildRun(
+            operator=self.op,
+            label=self.op.item,
+            context=self.context,
+            runner_dag_id=self.op.runner_dag_id,
+            node=node_id(index),
+            dynamic=dynamic,
+            inputs=inputs,
+            hashes=hashes,
+            payloads=self.payloads,
+            folder=self.folder,
+        )
 
     def finish_child(self) -> dict[str, Any]:
+        """After a child run's wait: its request is worked out again from the node's inputs, never
+        taken from the trigger's event, so the outputs read are those of this node's own child."""
         (index,) = self.nodes
         dynamic = self.spec.entity(self.spec.nodes[index])
         assert isinstance(dynamic, Dynamic)
-        outputs = self.child.finished_outputs(dynamic, self.spec.label(index))
+        resolver = self.resolver()
+        inputs = resolver.inputs(index, self.spec.label(index))
+        outputs = self._child(dynamic, inputs, index, resolver.input_hashes(index)).finished_outputs()
         self.done[index] = self.payloads.encode_outputs(
             dynamic.interface, outputs, self.folder / node_id(index), self._location(index), signed=False
         )

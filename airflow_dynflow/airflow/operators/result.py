@@ -7,7 +7,7 @@ from typing import Any
 
 from airflow.sdk import BaseOperator, Context
 
-from airflow_dynflow.airflow.runtime.expansion import compiled, node_location
+from airflow_dynflow.airflow.runtime.expansion import compiled, missing_node, node_location
 from airflow_dynflow.airflow.runtime.inputs import Resolver
 from airflow_dynflow.airflow.runtime.upstream import UpstreamEnvelopes
 from airflow_dynflow.airflow.signing import deployment_signer
@@ -40,6 +40,7 @@ class DynamicResultOperator(BaseOperator):
             fetch=upstream.envelope,
             describe=lambda index: f"generated node {spec.label(index)}",
             locate=lambda index: node_location(context, self.nodes_id, expansion, index),
+            missing=missing_node(spec, expansion, self.nodes_id),
             signed=False,
         )
         interface = spec.owner.interface

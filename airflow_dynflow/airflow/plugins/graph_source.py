@@ -13,8 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from airflow_dynflow.airflow import compat, errors
-from airflow_dynflow.airflow.dynamic_group import runner_dag_id
-from airflow_dynflow.airflow.operators.child_run import child_run_id
+from airflow_dynflow.airflow.child_runs import child_runs
 from airflow_dynflow.airflow.plugins.graph_model import (
     ChildRef,
     Dynamic,
@@ -94,6 +93,11 @@ def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = No
             return None
         state = str(run.state) if run.state is not None else None
         note = run.note
+        # The latest child run of each parent node (an earlier one served other inputs).
+        children = {
+            (c.task_id, c.map_index): ChildRef(c.dag_id, c.run_id)
+            for c in child_runs(session, dag_id, run_id, run.run_after)
+        }
         refs = session.execute(
             select(XComModel.task_id, XComModel.value).where(
                 XComModel.dag_id == dag_id,
@@ -141,8 +145,8 @@ def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = No
                 for r in rows
             }
 
-            def child_of(label: str, map_index: int, nodes_task: str = nodes_task) -> ChildRef:
-                return ChildRef(runner_dag_id(dag_id), child_run_id(label, run_id, nodes_task, map_index))
+            def child_of(label: str, map_index: int, nodes_task: str = nodes_task) -> ChildRef | None:
+                return children.get((nodes_task, map_index))
 
             dynamic = build_dynamic(
                 prefix.rstrip("."),

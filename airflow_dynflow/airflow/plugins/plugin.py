@@ -1,9 +1,10 @@
-"""The plugin the package registers (entry point ``airflow.plugins``): the app and its tab.
+"""The plugin the package registers (entry point ``airflow.plugins``): the app and its tab, and
+the listener that repairs nested dynamics (``plugins.repair``).
 
 Airflow 3.3 mounts ``fastapi_apps`` on the api-server and shows ``external_views`` in the UI; with
 ``destination="dag_run"`` the view is a tab of every DAG run, its ``href`` placeholders filled in.
 Every component loads plugins, task runners included, so the FastAPI app is imported only when the
-api-server asks for it.
+api-server asks for it, and the listener module imports nothing of ours until a hook is called.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from airflow.plugins_manager import AirflowPlugin
+
+from airflow_dynflow.airflow.plugins import repair
 
 __all__ = ["DynflowPlugin"]
 
@@ -25,6 +28,7 @@ EXTERNAL_VIEW = {
 class DynflowPlugin(AirflowPlugin):
     name = "dynflow"
     external_views: list[Any] = [EXTERNAL_VIEW]  # noqa: RUF012 (AirflowPlugin's own shape)
+    listeners: list[Any] = [repair]  # noqa: RUF012
 
     @property
     def fastapi_apps(self) -> list[Any]:  # type: ignore[override]

@@ -6,6 +6,11 @@ So the conf is a request only if a parent node signed it for exactly this runner
 anything else (a manual trigger, an edited conf, a request replayed into another run) is refused
 before a byte of it is decoded or a module imported. The dynamic is named by ``module:qualname``
 and source version only: no file path travels.
+
+The run id itself is bound to the request (``request_identity``): a keyed digest of the parent's
+place, the dynamic and its inputs' digest. Names are never joined to make it, so no two places or
+requests share an id, and without the deployment's key nobody can tell an id before the parent
+creates the run, so nobody can create it first.
 """
 
 from __future__ import annotations
@@ -14,11 +19,32 @@ from typing import Any
 
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.store.payloads import canonical_json, location
-from airflow_dynflow.core.signing import Signer
+from airflow_dynflow.core.signing import SIGNATURE_PREFIX, Signer
 
-__all__ = ["request_location", "result_location", "signed_request", "verified_request"]
+__all__ = [
+    "REQUEST_KEY",
+    "request_identity",
+    "request_location",
+    "result_location",
+    "signed_request",
+    "verified_request",
+]
 
 _PARTS = ("dynamic", "inputs", "parent")
+# The XCom a child run's compile pushes once the request held: the parent place it serves.
+REQUEST_KEY = "request"
+# 128 bits of the HMAC: no collision by chance, and not guessable without the key.
+_IDENTITY_HEX = 32
+
+
+def request_identity(
+    signer: Signer, runner_dag_id: str, parent: dict[str, Any], dynamic: dict[str, str], inputs_digest: str
+) -> str:
+    """The part of a child run's id that says which request it serves: the parent node's place
+    (DAG, run, task, map index, node), the dynamic (reference and source version) and its inputs'
+    digest, under the deployment's key. Structured and length-prefixed, never joined by a separator."""
+    body = canonical_json({"parent": parent, "dynamic": dynamic, "inputs": inputs_digest})
+    return signer.sign("child-run-id", runner_dag_id, body)[len(SIGNATURE_PREFIX) :][:_IDENTITY_HEX]
 
 
 def request_location(runner_dag_id: str, run_id: str) -> str:

@@ -14,6 +14,7 @@ it (``compiled``: the result task).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,7 @@ from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Spec, node_id
 from airflow_dynflow.core.spec_slice import SpecSlice, instance_count, instance_nodes
 
-__all__ = ["Expansion", "compiled", "instance_spec", "node_location", "pushed_expansion"]
+__all__ = ["Expansion", "compiled", "instance_spec", "missing_node", "node_location", "pushed_expansion"]
 
 _FIELDS = ("key", "digest", "count", "batch")
 
@@ -132,3 +133,19 @@ def node_location(context: Context, nodes_id: str, expansion: Expansion, index: 
     """Where generated node ``index``'s outputs come from (see ``store.payloads.location``)."""
     where = location(context["ti"].dag_id, context["run_id"], nodes_id, expansion.map_index_of(index))
     return f"{where}/{node_id(index)}"
+
+
+def missing_node(
+    spec: Spec | SpecSlice, expansion: Expansion, nodes_id: str
+) -> Callable[[str, str, int], errors.MissingUpstreamError]:
+    """The error for a generated node without outputs (marked success, say): the fix is to clear
+    that node's instance, named by its label and map index."""
+
+    def missing(consumer: str, input_name: str, index: int) -> errors.MissingUpstreamError:
+        map_index = expansion.map_index_of(index)
+        where = f"generated node {spec.label(index)}"
+        return errors.missing_upstream_node(
+            consumer, input_name, where, expansion.label_of(map_index, spec), nodes_id, map_index
+        )
+
+    return missing

@@ -29,10 +29,11 @@ from airflow_dynflow.core.local_runner import walk_path
 from airflow_dynflow.core.spec import Binding, Const, Ref, Spec
 from airflow_dynflow.core.spec_slice import SpecSlice
 
-__all__ = ["Envelope", "Resolver", "check_conf", "workflow_resolver"]
+__all__ = ["Envelope", "Missing", "Resolver", "check_conf", "workflow_resolver"]
 
 Envelope = Mapping[str, Mapping[str, Any]]
-_RERUN_HINT = "airflow tasks test <dag_id> <task_id> <run_id>"
+# (consumer, input name, producing node's index) -> the error that says what to do about it.
+Missing = Callable[[str, str, int], errors.MissingUpstreamError]
 
 
 class Resolver:
@@ -46,7 +47,7 @@ class Resolver:
         locate: Callable[[int], str],
         params: Mapping[str, Any] | None = None,
         input_params: Mapping[str, Param] | None = None,
-        rerun_hint: str = _RERUN_HINT,
+        missing: Missing | None = None,
         signed: bool = True,
     ) -> None:
         """``fetch(i)`` returns node i's envelope or None; ``describe(i)`` names where it should be
@@ -55,7 +56,8 @@ class Resolver:
         (``runtime.upstream``) and which carry none of their own.
 
         ``params`` are the run's params (raw JSON); ``input_params`` the workflow's typed inputs;
-        ``rerun_hint`` the command that tests this task against a run where its upstream ran.
+        ``missing`` builds the error for an output that is not there, with the fix that fits the
+        caller (clear that generated node, or test against a run where the upstream ran).
         """
         self.spec = spec
         self.payloads = payloads
@@ -64,7 +66,7 @@ class Resolver:
         self.locate = locate
         self.params = params or {}
         self.input_params = input_params or {}
-        self.rerun_hint = rerun_hint
+        self.missing = missing or self._missing
         self.signed = signed
         self._envelopes: dict[int, Envelope] = {}
         self._hashes: dict[tuple[int, str], str] = {}
@@ -121,12 +123,16 @@ class Resolver:
                 self.spec.name, "input", name, param.tp, repr(value), str(exc)
             ) from None
 
+    def _missing(self, consumer: str, input_name: str, index: int) -> errors.MissingUpstreamError:
+        hint = "airflow tasks test <dag_id> <task_id> <run_id>"
+        return errors.missing_upstream(consumer, input_name, self.describe(index), hint)
+
     def _output(self, index: int, output: str, consumer: str, input_name: str) -> Any:
         envelope = self._envelopes.get(index)
         if envelope is None:
             envelope = self.fetch(index)
             if envelope is None:
-                raise errors.missing_upstream(consumer, input_name, self.describe(index), self.rerun_hint)
+                raise self.missing(consumer, input_name, index)
             self._envelopes[index] = envelope
         producer = self.spec.entity(self.spec.nodes[index]).interface.outputs[output]
         if not isinstance(envelope, Mapping) or output not in envelope:
@@ -159,13 +165,18 @@ def workflow_resolver(
     def fetch(index: int) -> Any:
         return ti.xcom_pull(task_ids=sources[index])
 
+    def describe(index: int) -> str:
+        return f"upstream task '{sources[index]}'"
+
     return Resolver(
         spec=wf.spec,
         payloads=payloads,
         fetch=fetch,
-        describe=lambda index: f"upstream task '{sources[index]}'",
+        describe=describe,
         locate=lambda index: location(ti.dag_id, run_id, sources[index]),
         params=dict(context["params"]),
         input_params=wf.interface.inputs,
-        rerun_hint=f"airflow tasks test {ti.dag_id} {ti.task_id} <run_id>",
+        missing=lambda consumer, name, index: errors.missing_upstream(
+            consumer, name, describe(index), f"airflow tasks test {ti.dag_id} {ti.task_id} <run_id>"
+        ),
     )

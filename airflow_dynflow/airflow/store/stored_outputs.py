@@ -35,6 +35,17 @@ class StoredOutputs:
 
     def read(self, generation_start: int) -> tuple[int, dict[str, Any]] | None:
         """(the try that stored it, the instance's signed value), if stored in this generation."""
+        found = self._stored()
+        if found is None or found[0] < generation_start:
+            return None
+        return found
+
+    def stored_before(self, generation_start: int) -> bool:
+        """Whether an earlier generation stored outputs: the instance succeeded, then was cleared."""
+        found = self._stored()
+        return found is not None and found[0] < generation_start
+
+    def _stored(self) -> tuple[int, dict[str, Any]] | None:
         if not self.path.exists():
             return None
         signature, _, body = self.path.read_bytes().partition(b"\n")
@@ -44,7 +55,7 @@ class StoredOutputs:
         # A file without "pushed" was written before instance values were signed as a whole
         # (per-output signatures under "nodes"): its value would be refused downstream, so the
         # node runs again, as it may (at least once).
-        if data["try"] < generation_start or "pushed" not in data:
+        if "pushed" not in data:
             return None
         return data["try"], data["pushed"]
 

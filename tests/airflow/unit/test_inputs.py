@@ -61,7 +61,6 @@ def resolver(spec: Spec, payloads: Payloads, upstream: Upstream | None = None, *
         fetch=upstream.fetch,
         describe=lambda index: f"node n{index}",
         locate=locate,
-        rerun_hint="airflow tasks test wf bindings.nodes <run_id>",
         **kwargs,
     )
 
@@ -131,7 +130,7 @@ def test_a_missing_upstream_output_names_the_consumer_the_input_and_how_to_rerun
         resolver(BINDINGS, payloads).inputs(2, "bindings.nodes[n2]")
     message = str(caught.value)
     assert message.startswith("bindings.nodes[n2]: input 'x' needs the output of node n1,")
-    assert message.endswith("airflow tasks test wf bindings.nodes <run_id>")
+    assert message.endswith("airflow tasks test <dag_id> <task_id> <run_id>")
 
 
 def test_an_output_of_another_node_passed_off_as_this_one_s_is_refused(payloads):

@@ -63,6 +63,26 @@ def test_a_cleared_instance_starts_a_new_generation_that_ignores_older_outputs(s
     assert stored.read(generation_start=3) is None
 
 
+def test_outputs_of_an_earlier_generation_say_the_instance_succeeded_before_it_was_cleared(stored):
+    stored.write(2, NODES)
+    assert stored.stored_before(generation_start=3)
+
+
+def test_outputs_of_this_generation_are_not_from_before_the_clear(stored):
+    stored.write(3, NODES)
+    assert not stored.stored_before(generation_start=3)
+
+
+def test_an_instance_that_never_succeeded_stored_nothing_before(stored):
+    assert not stored.stored_before(generation_start=3)
+
+
+def test_a_planted_file_is_refused_by_the_look_back_too(stored, store):
+    store.write_bytes(stored.path, b'hmac-sha256:00\n{"try": 1, "pushed": {}}')
+    with refused():
+        stored.stored_before(generation_start=3)
+
+
 def test_a_new_write_replaces_the_old_one(stored):
     stored.write(1, NODES)
     again = {"sig": "hmac-sha256:02", "nodes": {"n4": {"o0": {"v": 17}}}}
