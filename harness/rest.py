@@ -99,6 +99,9 @@ class AirflowClient:
         _raise_for_status(response)
         return response.json()
 
+    def delete(self, path: str) -> None:
+        _raise_for_status(self._request("DELETE", path))
+
     def _pages(self, path: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
         """Yield every item of a paginated collection; mapped tasks easily exceed one page."""
         offset = 0

@@ -105,3 +105,33 @@ def test_tasks_test_against_an_existing_run_resolves_upstream_outputs(seed_run):
     out = airflow("tasks", "test", "wf", "outputs", seed_run.run_id, "-t", inputs)
     assert "new_state=success" in out.stdout, out.stdout[-3000:]
     assert "MissingUpstreamError" not in out.stdout
+
+
+def test_tasks_test_on_a_generated_node_runs_its_function_though_outputs_are_stored(seed_run):
+    inputs = json.dumps({"s1": "Pear", "s2": "Earth"})
+    node = ("count_characters.nodes", seed_run.run_id, "--map-index", "18")
+    out = airflow("tasks", "test", "wf", *node, "-t", inputs)
+    text = out.stdout + out.stderr
+    assert "n18 derive_count: airflow tasks test runs the function; the outputs try 1 stored" in text
+    assert "running derive_count[n18]" in text
+    assert "not running the function again" not in text
+
+
+def test_tasks_test_reuses_stored_outputs_when_told_to_and_says_so(seed_run):
+    inputs = json.dumps({"s1": "Pear", "s2": "Earth"})
+    out = airflow(
+        "tasks",
+        "test",
+        "wf",
+        "count_characters.nodes",
+        seed_run.run_id,
+        "--map-index",
+        "18",
+        "-t",
+        inputs,
+        "--env-vars",
+        json.dumps({"AIRFLOW__DYNFLOW__TASKS_TEST_REUSES_OUTPUTS": "True"}),
+    )
+    text = out.stdout + out.stderr
+    assert "reuses the outputs stored by try 1 of this run; not running the function again" in text
+    assert "running derive_count[n18]" not in text

@@ -137,6 +137,58 @@ def test_a_hand_made_runner_conf_is_refused_before_anything_in_it_is_read(attack
     assert not marker.exists()
 
 
+# ---------------------------------------------------------------- child runs: their ids and who made them
+
+
+def _trigger_as(attack: Attack, dag_id: str, run_id: str, conf: dict[str, Any]) -> str:
+    attack.api.wait_for_dag(dag_id)
+    attack.api.patch(f"/api/v2/dags/{dag_id}", {"is_paused": False})
+    body = {"dag_run_id": run_id, "logical_date": None, "conf": conf}
+    attack.api.post(f"/api/v2/dags/{dag_id}/dagRuns", body)
+    return run_id
+
+
+def _child_of(attack: Attack, dag_id: str, run_id: str) -> str:
+    (child,) = [
+        r["dag_run_id"]
+        for r in attack.api.runs(f"{dag_id}__dynflow")
+        if r["conf"].get("parent", {}).get("run_id") == run_id
+    ]
+    return str(child)
+
+
+def test_places_whose_names_join_alike_get_their_own_child_runs_and_results(attack):
+    # Joined with "__", run "<date>" with node "n0 inner__manual" and run "manual__<date>" with
+    # node "n0 inner" named one child run: the second run took the first one's result.
+    first = _trigger_as(attack, "collide", "2026-12-03T08:00:00+00:00", {"which": "inner__manual", "x": 666})
+    assert attack.api.wait_for_run("collide", first) == "success"
+    second = _trigger_as(attack, "collide", "manual__2026-12-03T08:00:00+00:00", {"which": "inner", "x": 1})
+    assert attack.api.wait_for_run("collide", second) == "success"
+    assert attack.api.xcom("collide", first, "outputs") == 666
+    assert attack.api.xcom("collide", second, "outputs") == 1
+    assert _child_of(attack, "collide", first) != _child_of(attack, "collide", second)
+
+
+def test_a_run_squatting_a_child_run_id_is_neither_reset_nor_read(attack):
+    _, marker = attack.new_paths()
+    parent = attack.start("collide", {"which": "inner", "x": 5})
+    assert attack.api.wait_for_run("collide", parent) == "success"
+    child = _child_of(attack, "collide", parent)
+    # Someone who saw the id deletes the child and makes a run of their own under it.
+    attack.api.delete(f"/api/v2/dags/collide__dynflow/dagRuns/{child}")
+    forged = _runner_confs(attack, marker)["a dynamic loaded from a file path"]
+    _trigger_as(attack, "collide__dynflow", child, forged)
+    attack.api.clear_instance("collide", parent, "choose.nodes", 0)
+    assert attack.api.wait_for_run("collide", parent) == "failed"
+    node = attack.api.task_instance("collide", parent, "choose.nodes", 0)
+    assert node is not None and node["state"] == "failed" and node["try_number"] == 2, "one try, no retry"
+    log = attack.api.task_log("collide", parent, "choose.nodes", try_number=2, map_index=0)
+    assert f"a run {child} of collide__dynflow exists under this node's child-run id" in log
+    squatter = attack.api.task_instance("collide__dynflow", child, "compile")
+    assert squatter is not None and squatter["try_number"] == 1, "never reset by the parent"
+    assert not marker.exists()
+
+
 # ---------------------------------------------------------------- XComs edited through the REST API
 
 

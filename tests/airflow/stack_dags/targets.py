@@ -185,3 +185,30 @@ def effect_chain(n: int, folder: str, hold: int, pause: float) -> int:
 @workflow
 def effects(folder: str, n: int = 6, hold: int = -1, pause: float = 0.5) -> int:
     return effect_chain(n=n, folder=folder, hold=hold, pause=pause)
+
+
+@task
+def answer(x: int) -> int:
+    return x
+
+
+@dynamic
+def inner(x: int) -> int:
+    return answer(x=x)
+
+
+@dynamic
+def inner__manual(x: int) -> int:
+    return answer(x=x)
+
+
+@dynamic
+def choose(which: str, x: int) -> int:
+    """A nested dynamic labelled ``n0 inner`` or ``n0 inner__manual``: with the run ids
+    ``manual__<date>`` and ``<date>``, the names that once joined into one child run id."""
+    return inner(x=x) if which == "inner" else inner__manual(x=x)
+
+
+@workflow
+def collide(which: str, x: int) -> int:
+    return choose(which=which, x=x)
