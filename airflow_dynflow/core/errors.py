@@ -31,8 +31,13 @@ class PromiseError(TypeError, ValueError):
     """
 
 
-class TypeMismatchError(TypeError):
-    """A value, or a promise's declared type, does not fit the declared type of an input or output."""
+class TypeMismatchError(TypeError, AssertionError, ValueError):
+    """A value, or a promise's declared type, does not fit the declared type of an input or output.
+
+    Also an AssertionError and a ValueError, as flytekit's ``TypeTransformerFailedError`` is (and
+    flytekit raises a plain AssertionError when a promise cannot be bound), so code written against
+    flytekit, ``except ValueError`` or ``pytest.raises(AssertionError)``, catches it unchanged.
+    """
 
 
 class InterfaceError(TypeError):
