@@ -11,7 +11,9 @@ conditions for ``conditional(...)``, whose own truth value is refused the same w
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import functools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Self
 
 from airflow_dynflow.core import errors
 from airflow_dynflow.core.conditions import Condition
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
     from airflow_dynflow.core.resources import Resources
     from airflow_dynflow.core.tracing import Trace
 
-__all__ = ["Promise"]
+__all__ = ["Promise", "call_result"]
 
 
 def _comparison(op: str) -> Any:
@@ -173,3 +175,41 @@ class Promise:
     __xor__ = __rxor__ = _refused("'^'")
     __lshift__ = __rlshift__ = _refused("'<<'")
     __rrshift__ = _refused("'>>' with a plain value on the left")
+
+
+def call_result(output_tuple: type | None, values: Sequence[Any]) -> Any:
+    """What a call returns while tracing: its one promise, or its NamedTuple of promises.
+
+    The tuple's class is a subclass of the call's own (the user's NamedTuple, or
+    ``DefaultNamedTupleOutput``), so it unpacks, prints and passes ``isinstance`` as that class does;
+    like the tuple flytekit returns, it also takes ``with_overrides`` and ``>>``, so that
+    ``x, y = t(a=a).with_overrides(retries=2)`` works.
+    """
+    if output_tuple is None:
+        (value,) = values
+        return value
+    return _promise_tuple(output_tuple)(*values)
+
+
+class _CallOutputs(tuple[Any, ...]):
+    """What a tuple of one call's promises can do besides being a tuple."""
+
+    __slots__ = ()
+
+    def with_overrides(self, **options: Any) -> Self:
+        """Override the options of the node that gives these outputs (one call, so one node: the
+        first output's, as flytekit's tuple does)."""
+        self[0].with_overrides(**options)
+        return self
+
+    def __rshift__(self, other: Any) -> Any:
+        """``t() >> b``: b waits for the call; returns b."""
+        self[0]._trace.order(self, other)
+        return other
+
+
+@functools.lru_cache(maxsize=128)
+def _promise_tuple(output_tuple: type) -> type:
+    """One subclass per output class, not one per call (calls are traced by the thousand in a
+    dynamic); bounded, because a conditional makes a new output class each time it is traced."""
+    return type(output_tuple.__name__, (output_tuple, _CallOutputs), {"__slots__": ()})

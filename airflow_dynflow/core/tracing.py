@@ -20,7 +20,7 @@ from airflow_dynflow.core import errors
 from airflow_dynflow.core.converters import converter_for
 from airflow_dynflow.core.interface import Interface, Param, check_value
 from airflow_dynflow.core.options import checked_options
-from airflow_dynflow.core.promise import Promise
+from airflow_dynflow.core.promise import Promise, call_result
 from airflow_dynflow.core.protocols import Entity, NodeEntity
 from airflow_dynflow.core.spec import (
     Binding,
@@ -139,7 +139,7 @@ class Trace:
         }
         if not promises:
             return Promise(Ref(index, ""), type(None), entity.name, self)
-        return interface.join_result(promises)
+        return call_result(interface.output_tuple, list(promises.values()))
 
     def bind(self, entity: str, param: Param, value: Any, role: str = "input") -> Binding:
         """Turn one argument (or returned output) into a binding, checking its type now."""
@@ -298,7 +298,8 @@ def _nodes_of(value: Any) -> tuple[int, ...]:
             raise errors.order_on_input()
         else:
             found.append(promise._ref.node)
-    return tuple(found)
+    # The outputs of one call share its node: each node once.
+    return tuple(dict.fromkeys(found))
 
 
 def _topological(

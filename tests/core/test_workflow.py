@@ -56,6 +56,47 @@ def test_with_overrides_returns_the_promise():
     assert seen[0][0] is seen[0][1]
 
 
+def test_with_overrides_on_a_call_of_several_outputs_still_unpacks():
+    """As flytekit's create_task_output (promise.py): the tuple of a multi-output call takes
+    with_overrides, applies it to the call's node and returns itself."""
+
+    @workflow
+    def wf(x: int) -> str:
+        _, s = ex.split(x=x).with_overrides(retries=2, name="halves")
+        return ex.shout(s=s)
+
+    first, _ = wf.spec.nodes
+    assert (first.options.retries, first.options.name) == (2, "halves")
+    assert wf(x=3) == "3"
+
+
+def test_a_named_tuple_call_result_with_overrides_keeps_its_class_and_fields():
+    seen = []
+
+    @workflow
+    def wf(values: list[int]) -> float:
+        result = ex.stats(values=values)
+        seen.append((result, result.with_overrides(retries=1)))
+        return result.mean
+
+    result, overridden = seen[0]
+    assert overridden is result
+    assert isinstance(result, ex.Stats)
+    assert repr(result).startswith("Stats(count=Promise(stats.count")
+    assert wf(values=[1, 2]) == 1.5
+
+
+def test_rshift_from_a_call_of_several_outputs_orders_the_next_call():
+    @workflow
+    def wf(x: int) -> int:
+        pair = ex.split(x=x)
+        later = ex.double(x=x)
+        pair >> later
+        return later
+
+    assert wf.spec.nodes[1].after == (0,)
+
+
 def test_with_overrides_refuses_unknown_options():
     with pytest.raises(TypeError, match="unexpected option"):
 
