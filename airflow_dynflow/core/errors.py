@@ -269,13 +269,6 @@ def condition_failed(name: str, message: str) -> ConditionFailedError:
     return ConditionFailedError(f"{message} (conditional '{name}' took its else_().fail(...) case)")
 
 
-def cases_differ_in_outputs(name: str, first: int, other: int) -> TypeMismatchError:
-    return TypeMismatchError(
-        f"conditional '{name}': its first case gives {first} value(s) but another gives {other}; "
-        "every case must give the same outputs"
-    )
-
-
 def case_type_mismatch(name: str, output: str, expected: Any, actual: Any, source: str) -> TypeMismatchError:
     return type_mismatch(
         f"conditional '{name}'",

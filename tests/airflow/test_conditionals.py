@@ -105,3 +105,9 @@ def test_a_map_task_in_a_case_is_skipped_whole_when_not_taken(run_dag, bump, exp
         if skipped
         else {"split": ["success"], "collect": ["success"]}
     )
+
+
+@pytest.mark.parametrize(("x", "expected"), [(2, 1), (0, 0)])
+def test_cases_giving_different_numbers_of_outputs_pass_on_the_shared_one(run_dag, x, expected):
+    """flytekit's ConditionalSection.compute_output_vars keeps the outputs every case gives."""
+    assert run_dag("shared_outputs", x=x).result == expected

@@ -229,6 +229,74 @@ def test_cases_must_give_values_of_the_first_case_type():
             return conditional("c").if_(x > 1).then(ex.double(x=x)).else_().then(ex.shout(s="a"))
 
 
+class SumDivSub(typing.NamedTuple):
+    sum: int
+    div: int
+    sub: int
+
+
+class SumSub(typing.NamedTuple):
+    sum: int
+    sub: int
+
+
+@task
+def sum_div_sub(a: int, b: int) -> SumDivSub:
+    return SumDivSub(a + b, a // b, a - b)
+
+
+@task
+def sum_sub(a: int, b: int) -> SumSub:
+    return SumSub(a + b, a - b)
+
+
+def test_cases_giving_different_numbers_of_values_give_the_outputs_they_share():
+    """flytekit's ConditionalSection.compute_output_vars (condition.py) keeps the output names every
+    case gives: here ``o0``, taken from whichever case runs."""
+
+    @workflow
+    def wf(x: int) -> int:
+        return conditional("c").if_(x > 1).then(ex.double(x=x)).else_().then(ex.split(x=x))
+
+    assert (wf(x=3), wf(x=1)) == (6, 1)
+
+
+def test_an_output_only_some_cases_give_is_left_out_by_name():
+    """flytekit's test_conditions.py::test_condition_sub_workflows: "Flyte will only make `sum` and
+    `sub` available as outputs because they are common between all branches"."""
+
+    @workflow
+    def wf(a: int, b: int) -> tuple[int, int]:
+        total, difference = (
+            conditional("c").if_(a > b).then(sum_div_sub(a=a, b=b)).else_().then(sum_sub(a=a, b=b))
+        )
+        return total, difference
+
+    assert tuple(wf(a=6, b=2)) == (8, 4)
+    assert tuple(wf(a=1, b=2)) == (3, -1)
+
+
+def test_cases_of_different_sizes_sharing_no_output_name_give_nothing():
+    """As flytekit's compute_output_vars: no common output name, so the conditional's result is void."""
+    with pytest.raises(TypeMismatchError, match="got the result of c_result, which returns nothing"):
+
+        @workflow
+        def wf(x: int) -> int:
+            result = conditional("c").if_(x > 1).then(ex.stats(values=[x])).else_().then(ex.double(x=x))
+            return ex.double(x=result)
+
+
+def test_cases_giving_as_many_values_fill_the_first_case_outputs_by_position():
+    """As flytekit's local runs (LocalExecutedConditionalSection zips names and values), so a
+    workflow input, which names no output, can be a case's value."""
+
+    @workflow
+    def wf(x: int) -> int:
+        return conditional("c").if_(x > 1).then(ex.double(x=x)).else_().then(x)
+
+    assert (wf(x=3), wf(x=1)) == (6, 1)
+
+
 def test_a_dangling_if_inside_a_dynamic_is_refused_when_it_compiles():
     @task
     def one(x: int) -> int:
