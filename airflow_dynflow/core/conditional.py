@@ -29,7 +29,7 @@ from airflow_dynflow.core.converters import converter_for
 from airflow_dynflow.core.interface import Interface, Param
 from airflow_dynflow.core.options import NO_OPTIONS, Options
 from airflow_dynflow.core.origin import Origin
-from airflow_dynflow.core.promise import Promise
+from airflow_dynflow.core.promise import Known, Promise
 from airflow_dynflow.core.spec import Binding, Ref, TaskEntry
 from airflow_dynflow.core.tracing import Trace, current_frame
 from airflow_dynflow.core.type_relations import is_assignable
@@ -160,9 +160,12 @@ class ConditionalSection:
 
     def _operand(self, value: Any, where: str) -> dict[str, Any]:
         if isinstance(value, Promise):
-            if value._ref.node is not None and self.decide is not None and value._ref.node >= self.decide:
+            ref = value._ref
+            if isinstance(ref, Known):  # known while tracing: compared as the constant it is
+                return self._operand(ref.const.value, where)
+            if ref.node is not None and self.decide is not None and ref.node >= self.decide:
                 raise errors.condition_uses_branch_promise(self.name, where, value._source)
-            name = self._operand_names.setdefault(value._ref, f"x{len(self._operand_names)}")
+            name = self._operand_names.setdefault(ref, f"x{len(self._operand_names)}")
             self.operands[name] = value
             return {"in": name}
         if not isinstance(value, _PRIMITIVES):

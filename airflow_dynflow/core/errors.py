@@ -168,6 +168,13 @@ def override_on_input(source: str) -> PromiseError:
     return PromiseError(f"with_overrides applies to task calls, not to the input {source}")
 
 
+def override_on_known(source: str, output: str) -> PromiseError:
+    return PromiseError(
+        f"with_overrides applies to task calls; output '{output}' of {source} is a constant its body "
+        "returns, which no task computes"
+    )
+
+
 def order_needs_calls(value: Any) -> PromiseError:
     return PromiseError(f"'>>' orders task calls; got {type(value).__qualname__}")
 

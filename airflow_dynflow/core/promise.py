@@ -7,17 +7,22 @@ to one output of one node, optionally narrowed by an index/attribute path (``p[0
 (truth, arithmetic, ``len``, iteration, formatting) raises ``PromiseError`` at once, naming the task
 and the fix, instead of silently building the wrong graph. Comparisons (``==``, ``<`` ...) build
 conditions for ``conditional(...)``, whose own truth value is refused the same way.
+
+A sub-workflow called in a body is inlined, and its body may return a constant: that output is then
+a promise of a ``Known`` value, passed on as that constant, so the call behaves like any other
+(flytekit's sub-workflow call is a node, and always gives promises).
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
 from airflow_dynflow.core import errors
 from airflow_dynflow.core.conditions import Condition
-from airflow_dynflow.core.spec import Ref
+from airflow_dynflow.core.spec import Const, Ref, walk_path
 from airflow_dynflow.core.type_relations import member_type
 
 if TYPE_CHECKING:
@@ -26,7 +31,18 @@ if TYPE_CHECKING:
     from airflow_dynflow.core.resources import Resources
     from airflow_dynflow.core.tracing import Trace
 
-__all__ = ["Promise", "call_result"]
+__all__ = ["Known", "Promise", "call_result"]
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What a promise refers to when its value was known while tracing: output ``output`` of an
+    inlined sub-workflow whose body returned a constant. No node computes it, so wherever the
+    promise is used it is bound as ``const`` (narrowed by ``path``, which is kept for messages)."""
+
+    output: str
+    const: Const
+    path: tuple[str | int, ...] = ()
 
 
 def _comparison(op: str) -> Any:
@@ -51,14 +67,17 @@ class Promise:
 
     __slots__ = ("_ref", "_source", "_span", "_trace", "_type")
 
-    _ref: Ref
+    _ref: Ref | Known
     _type: Any
     _source: str
     _trace: Trace
     _span: tuple[int, ...]
 
-    def __init__(self, ref: Ref, tp: Any, source: str, trace: Trace, span: tuple[int, ...] = ()) -> None:
-        """``span``: for the void result of a sub-workflow, every node it added, which ``>>`` orders."""
+    def __init__(
+        self, ref: Ref | Known, tp: Any, source: str, trace: Trace, span: tuple[int, ...] = ()
+    ) -> None:
+        """``span``: for a sub-workflow's void or ``Known`` result, every node it added, which ``>>``
+        orders."""
         object.__setattr__(self, "_ref", ref)
         object.__setattr__(self, "_type", tp)
         object.__setattr__(self, "_source", source)
@@ -84,14 +103,17 @@ class Promise:
 
     def _narrow(self, key: str | int) -> Promise:
         self._require_value("indexing")
+        ref = self._ref
         try:
             tp = member_type(self._type, key)
-        except LookupError as exc:
-            raise errors.promise_unresolvable(
-                self._source, self._ref.output, key, self._type, str(exc)
-            ) from None
-        ref = Ref(self._ref.node, self._ref.output, (*self._ref.path, key))
-        return Promise(ref, tp, self._source, self._trace)
+            path = (*ref.path, key)
+            if isinstance(ref, Known):
+                narrowed: Ref | Known = Known(ref.output, Const(walk_path(ref.const.value, (key,))), path)
+            else:
+                narrowed = Ref(ref.node, ref.output, path)
+        except (LookupError, AttributeError) as exc:
+            raise errors.promise_unresolvable(self._source, ref.output, key, self._type, str(exc)) from None
+        return Promise(narrowed, tp, self._source, self._trace, self._span)
 
     def with_overrides(
         self,
@@ -104,6 +126,8 @@ class Promise:
         **airflow_options: Any,
     ) -> Promise:
         """Override the options of the node that produces this promise, for that node only."""
+        if isinstance(self._ref, Known):
+            raise errors.override_on_known(self._source, self._ref.output)
         self._trace.override(
             self._ref.node,
             self._source,
@@ -134,7 +158,7 @@ class Promise:
         return self == None  # noqa: E711
 
     def _require_value(self, operation: str) -> None:
-        if not self._ref.output:
+        if isinstance(self._ref, Ref) and not self._ref.output:
             raise errors.void_promise_used(self._source, operation)
 
     def _misuse(self, operation: str) -> errors.PromiseError:

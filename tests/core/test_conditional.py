@@ -317,3 +317,60 @@ def test_a_constant_condition_from_an_inlined_workflow_is_decided_like_any_other
     # A workflow called inside a dynamic with plain values compares plain values: a bool.
     spec = ex.signs.compile(xs=[2])
     assert json.loads(spec.to_json())["tasks"]["sign"]["conditions"][0] == {"v": True}
+
+
+class Sample(typing.NamedTuple):
+    b: int
+    c: str
+
+
+@task
+def sample() -> Sample:
+    return Sample(5, "foo")
+
+
+@workflow
+def constant_sample() -> Sample:
+    return Sample(3, "bar")
+
+
+@workflow
+def three() -> int:
+    return 3
+
+
+@workflow
+def four() -> int:
+    return 4
+
+
+def test_a_sub_workflow_returning_a_constant_can_be_a_case():
+    """flytekit's test_conditions.py::test_subworkflow_condition_named_tuple."""
+
+    @workflow
+    def branching(x: int) -> Sample:
+        return conditional("test").if_(x == 2).then(sample()).else_().then(constant_sample())
+
+    assert branching(x=2) == (5, "foo")
+    assert branching(x=3) == (3, "bar")
+
+
+@dynamic
+def constant_cases(x: int) -> int:
+    return conditional("c").if_(x == 2).then(four()).else_().then(three())
+
+
+@pytest.mark.parametrize(("x", "expected"), [(2, 4), (3, 3)])
+def test_a_dynamic_whose_cases_are_all_constants_survives_the_spec_json(x, expected):
+    loaded = Spec.from_json(constant_cases.compile(x=x).to_json())
+    assert run_spec(loaded, {}) == {"o0": expected}
+
+
+def test_a_constant_from_a_sub_workflow_in_a_condition_is_compared_as_a_constant():
+    @workflow
+    def wf(x: int) -> int:
+        return conditional("c").if_(three() > 2).then(ex.double(x=x)).else_().then(ex.add(a=x, b=1))
+
+    decide = json.loads(wf.spec.to_json())["tasks"]["c"]
+    assert decide["conditions"][0] == {"cmp": ">", "l": {"v": 3}, "r": {"v": 2}}
+    assert wf(x=5) == 10
