@@ -29,7 +29,7 @@ from airflow_dynflow.core.converters import converter_for
 from airflow_dynflow.core.interface import Interface, Param
 from airflow_dynflow.core.options import NO_OPTIONS, Options
 from airflow_dynflow.core.origin import Origin
-from airflow_dynflow.core.promise import Promise
+from airflow_dynflow.core.promise import Known, Promise
 from airflow_dynflow.core.spec import Binding, Ref, TaskEntry
 from airflow_dynflow.core.tracing import Trace, current_frame
 from airflow_dynflow.core.type_relations import is_assignable
@@ -160,9 +160,12 @@ class ConditionalSection:
 
     def _operand(self, value: Any, where: str) -> dict[str, Any]:
         if isinstance(value, Promise):
-            if value._ref.node is not None and self.decide is not None and value._ref.node >= self.decide:
+            ref = value._ref
+            if isinstance(ref, Known):  # known while tracing: compared as the constant it is
+                return self._operand(ref.const.value, where)
+            if ref.node is not None and self.decide is not None and ref.node >= self.decide:
                 raise errors.condition_uses_branch_promise(self.name, where, value._source)
-            name = self._operand_names.setdefault(value._ref, f"x{len(self._operand_names)}")
+            name = self._operand_names.setdefault(ref, f"x{len(self._operand_names)}")
             self.operands[name] = value
             return {"in": name}
         if not isinstance(value, _PRIMITIVES):
@@ -181,11 +184,13 @@ class ConditionalSection:
         self.trace.open_conditionals.remove(self)
         assert self.decide is not None
         self.trace.replace_node(self.decide, self._decide(), dict(self.operands))
-        select = Select.for_cases(self.name, self.results)
+        cases = _named_values(self.results)
+        select = Select.for_cases(self.name, cases)
         bound: dict[str, Any] = {"branch": Promise(Ref(self.decide, "branch"), int, self.name, self.trace)}
-        for case, promises in enumerate(self.results):
-            for name, promise in zip(select.interface.outputs, promises or (), strict=False):
-                bound[select_input(case, name)] = promise
+        # Only the else case can fail, so the cases giving values are numbered as the decide's.
+        for case, values in enumerate(cases):
+            for name in select.interface.outputs:
+                bound[select_input(case, name)] = values[name]
         after = tuple(i for span in self.spans for i in span)
         index = self.trace.add_node(select, bound, after=after, sees_cases=True)
         return self.trace.outputs_of(index, select)
@@ -289,9 +294,10 @@ def _check_tree(name: str, tree: Any, inputs: set[str]) -> None:
 class Select:
     """The select node's entity: the outputs of the case taken, under one set of promises.
 
-    Its outputs are named and typed after the first case's result; every other case must give as
-    many values, each assignable to the first case's type. ``cases`` counts the cases that give
-    values: all of them, or all but an else ending in ``fail()``.
+    Its outputs are those every case gives, in the first case's order and with its types (cases may
+    give different numbers of values: see ``_named_values``). Every other case's value must be
+    assignable to the first case's type. ``cases`` counts the cases that give values: all of them,
+    or all but an else ending in ``fail()``.
     """
 
     name: str
@@ -315,21 +321,17 @@ class Select:
         return cls(name=name, cases=cases, interface=interface)
 
     @classmethod
-    def for_cases(cls, name: str, results: Sequence[tuple[Promise, ...] | None]) -> Select:
-        given = [r for r in results if r is not None]
-        first = given[0] if given else ()
-        if any(not r for r in given):
-            first = ()  # one case returns nothing: the conditional returns nothing, as in flytekit
-        names = _output_names(first)
-        for promises in given:
-            if first and len(promises) != len(first):
-                raise errors.cases_differ_in_outputs(name, len(first), len(promises))
-            for out, promise, want in zip(names, promises, first, strict=False):
+    def for_cases(cls, name: str, cases: Sequence[Mapping[str, Promise]]) -> Select:
+        """The select of the cases that give values, each by output name (``_named_values``).
+        A case that returns nothing leaves no output in common: the conditional returns nothing."""
+        first = cases[0] if cases else {}
+        common = [n for n in first if all(n in case for case in cases)]
+        for case in cases[1:]:
+            for out in common:
+                want, promise = first[out], case[out]
                 if not is_assignable(promise._type, want._type):
                     raise errors.case_type_mismatch(name, out, want._type, promise._type, promise._source)
-        types = {n: p._type for n, p in zip(names, first, strict=True)}
-        # Only the else case can fail, so the cases giving values are numbered as the decide's.
-        return cls.create(f"{name}_result", len(given), types)
+        return cls.create(f"{name}_result", len(cases), {n: first[n]._type for n in common})
 
     def resolve(self, bindings: Mapping[str, Binding], value: Callable[[str], Any]) -> dict[str, Any]:
         """The select's inputs, resolved by ``value(name)``: ``branch`` first, then only the values
@@ -351,10 +353,28 @@ class Select:
         return {"cases": self.cases}
 
 
-def _output_names(promises: Sequence[Promise]) -> list[str]:
-    """The first case's output names (``o0``, or a NamedTuple's fields); by position if they clash."""
+def _named_values(results: Sequence[tuple[Promise, ...] | None]) -> list[dict[str, Promise]]:
+    """The values of each case that gives some (not a ``fail()``), by the output name they fill.
+
+    Cases that give as many values as each other fill the first case's outputs position by
+    position (as flytekit's local runs do, and so a workflow input can be a case's value). Cases
+    that give different numbers are matched by name, as flytekit's ``compute_output_vars``:
+    ``(sum, div, sub)`` and ``(sum, sub)`` give ``sum`` and ``sub``.
+    """
+    given = [r for r in results if r is not None]
+    first = _by_name(given[0]) if given else {}
+    if len({len(r) for r in given}) == 1:
+        return [dict(zip(first, r, strict=True)) for r in given]
+    return [_by_name(r) for r in given]
+
+
+def _by_name(promises: Sequence[Promise]) -> dict[str, Promise]:
+    """Values by output name (``o0``, or a NamedTuple's fields); by position (``o0``, ``o1`` ...)
+    when names clash, as in ``then((t1(), t2()))`` of two single-output calls."""
     names = [p._ref.output for p in promises]
-    return names if len(set(names)) == len(names) else [f"o{i}" for i in range(len(names))]
+    if len(set(names)) != len(names):
+        names = [f"o{i}" for i in range(len(names))]
+    return dict(zip(names, promises, strict=True))
 
 
 def _built_in_entry(key: str, entity: Decide | Select) -> TaskEntry:

@@ -176,8 +176,7 @@ class Workflow:
         start = len(trace.nodes)
         with trace.group(self.name):
             result = self.fn(**bound)
-        trace.bind_outputs(self.interface, result)
-        return result if self.interface.outputs else trace.void(self.name, start)
+        return trace.inlined_result(self.interface, result, start)
 
 
 def trace_workflow(fn: Callable[..., Any], interface: Interface, origin: Origin) -> Spec:

@@ -31,8 +31,13 @@ class PromiseError(TypeError, ValueError):
     """
 
 
-class TypeMismatchError(TypeError):
-    """A value, or a promise's declared type, does not fit the declared type of an input or output."""
+class TypeMismatchError(TypeError, AssertionError, ValueError):
+    """A value, or a promise's declared type, does not fit the declared type of an input or output.
+
+    Also an AssertionError and a ValueError, as flytekit's ``TypeTransformerFailedError`` is (and
+    flytekit raises a plain AssertionError when a promise cannot be bound), so code written against
+    flytekit, ``except ValueError`` or ``pytest.raises(AssertionError)``, catches it unchanged.
+    """
 
 
 class InterfaceError(TypeError):
@@ -163,6 +168,13 @@ def override_on_input(source: str) -> PromiseError:
     return PromiseError(f"with_overrides applies to task calls, not to the input {source}")
 
 
+def override_on_known(source: str, output: str) -> PromiseError:
+    return PromiseError(
+        f"with_overrides applies to task calls; output '{output}' of {source} is a constant its body "
+        "returns, which no task computes"
+    )
+
+
 def order_needs_calls(value: Any) -> PromiseError:
     return PromiseError(f"'>>' orders task calls; got {type(value).__qualname__}")
 
@@ -262,13 +274,6 @@ def then_needs_promises(name: str, value: Any) -> ConditionalError:
 
 def condition_failed(name: str, message: str) -> ConditionFailedError:
     return ConditionFailedError(f"{message} (conditional '{name}' took its else_().fail(...) case)")
-
-
-def cases_differ_in_outputs(name: str, first: int, other: int) -> TypeMismatchError:
-    return TypeMismatchError(
-        f"conditional '{name}': its first case gives {first} value(s) but another gives {other}; "
-        "every case must give the same outputs"
-    )
 
 
 def case_type_mismatch(name: str, output: str, expected: Any, actual: Any, source: str) -> TypeMismatchError:

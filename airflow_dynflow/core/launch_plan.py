@@ -23,11 +23,10 @@ from typing import Any
 from airflow_dynflow.core import errors, runtimes
 from airflow_dynflow.core.entities import Workflow, checked_inputs, dispatch, input_schemas
 from airflow_dynflow.core.interface import Interface, check_value
-from airflow_dynflow.core.local_runner import walk_path
 from airflow_dynflow.core.options import warn_not_honoured
 from airflow_dynflow.core.origin import Origin
 from airflow_dynflow.core.schedules import Schedule
-from airflow_dynflow.core.spec import Binding, Collection, Const, Owner, Ref
+from airflow_dynflow.core.spec import Binding, Collection, Const, Owner, Ref, walk_path
 from airflow_dynflow.core.tracing import Trace
 from airflow_dynflow.core.type_relations import is_assignable
 

@@ -14,7 +14,7 @@ from airflow_dynflow.core.context import executing
 from airflow_dynflow.core.errors import add_node_path
 from airflow_dynflow.core.hashing import output_hashes
 from airflow_dynflow.core.protocols import NodeEntity
-from airflow_dynflow.core.spec import Binding, Const, Node, Ref, Spec
+from airflow_dynflow.core.spec import Binding, Const, Node, Ref, Spec, walk_path
 
 __all__ = ["NOT_RUN", "binding_value", "case_taken", "run_spec", "walk_path"]
 
@@ -91,10 +91,3 @@ def binding_value(binding: Binding, results: Sequence[Mapping[str, Any]], inputs
         return walk_path(source[binding.output], binding.path)
     items = ((k, binding_value(b, results, inputs)) for k, b in binding.items)
     return dict(items) if binding.kind == "dict" else [v for _, v in items]
-
-
-def walk_path(value: Any, path: Sequence[str | int]) -> Any:
-    """Apply a promise's ``[i]`` / ``["k"]`` / ``.field`` path to a real value."""
-    for key in path:
-        value = value[key] if isinstance(key, int) or isinstance(value, Mapping) else getattr(value, key)
-    return value

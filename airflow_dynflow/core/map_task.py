@@ -124,13 +124,17 @@ def element_count(name: str, lists: Mapping[str, list[Any]]) -> int:
 def map_task(
     target: Task | functools.partial[Any],
     concurrency: int | None = None,
-    min_success_ratio: float = 1.0,
+    min_success_ratio: float | None = 1.0,
 ) -> MapTask:
     """Apply ``target`` to each element of its list inputs (flytekit's ``map_task``).
 
     Inputs bound with ``functools.partial`` are the same for every element: a constant, or a
     promise (a workflow input or a task output), which the map node then takes as one value.
+    ``min_success_ratio=None`` means what it means to flytekit (its ``ArrayNodeMapTask`` reads an
+    unset ratio as "all of them"): every element must succeed, a failed one fails the map with its
+    own error, and the output stays ``List[T]``, exactly as with 1.0.
     """
+    ratio = 1.0 if min_success_ratio is None else min_success_ratio
     bound_values: dict[str, Any] = {}
     task: Any = target
     if isinstance(target, functools.partial):
@@ -144,7 +148,7 @@ def map_task(
             raise errors.unexpected_argument(task.name, key, task.interface.inputs)
     pending = {k: v for k, v in bound_values.items() if isinstance(v, Promise)}
     constants = {k: task.interface.check_input(k, v) for k, v in bound_values.items() if k not in pending}
-    return build_map_task(task, constants, tuple(pending), concurrency, min_success_ratio, pending)
+    return build_map_task(task, constants, tuple(pending), concurrency, ratio, pending)
 
 
 def build_map_task(

@@ -7,15 +7,22 @@ to one output of one node, optionally narrowed by an index/attribute path (``p[0
 (truth, arithmetic, ``len``, iteration, formatting) raises ``PromiseError`` at once, naming the task
 and the fix, instead of silently building the wrong graph. Comparisons (``==``, ``<`` ...) build
 conditions for ``conditional(...)``, whose own truth value is refused the same way.
+
+A sub-workflow called in a body is inlined, and its body may return a constant: that output is then
+a promise of a ``Known`` value, passed on as that constant, so the call behaves like any other
+(flytekit's sub-workflow call is a node, and always gives promises).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Self
 
 from airflow_dynflow.core import errors
 from airflow_dynflow.core.conditions import Condition
-from airflow_dynflow.core.spec import Ref
+from airflow_dynflow.core.spec import Const, Ref, walk_path
 from airflow_dynflow.core.type_relations import member_type
 
 if TYPE_CHECKING:
@@ -24,7 +31,18 @@ if TYPE_CHECKING:
     from airflow_dynflow.core.resources import Resources
     from airflow_dynflow.core.tracing import Trace
 
-__all__ = ["Promise"]
+__all__ = ["Known", "Promise", "call_result"]
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What a promise refers to when its value was known while tracing: output ``output`` of an
+    inlined sub-workflow whose body returned a constant. No node computes it, so wherever the
+    promise is used it is bound as ``const`` (narrowed by ``path``, which is kept for messages)."""
+
+    output: str
+    const: Const
+    path: tuple[str | int, ...] = ()
 
 
 def _comparison(op: str) -> Any:
@@ -49,14 +67,17 @@ class Promise:
 
     __slots__ = ("_ref", "_source", "_span", "_trace", "_type")
 
-    _ref: Ref
+    _ref: Ref | Known
     _type: Any
     _source: str
     _trace: Trace
     _span: tuple[int, ...]
 
-    def __init__(self, ref: Ref, tp: Any, source: str, trace: Trace, span: tuple[int, ...] = ()) -> None:
-        """``span``: for the void result of a sub-workflow, every node it added, which ``>>`` orders."""
+    def __init__(
+        self, ref: Ref | Known, tp: Any, source: str, trace: Trace, span: tuple[int, ...] = ()
+    ) -> None:
+        """``span``: for a sub-workflow's void or ``Known`` result, every node it added, which ``>>``
+        orders."""
         object.__setattr__(self, "_ref", ref)
         object.__setattr__(self, "_type", tp)
         object.__setattr__(self, "_source", source)
@@ -82,14 +103,17 @@ class Promise:
 
     def _narrow(self, key: str | int) -> Promise:
         self._require_value("indexing")
+        ref = self._ref
         try:
             tp = member_type(self._type, key)
-        except LookupError as exc:
-            raise errors.promise_unresolvable(
-                self._source, self._ref.output, key, self._type, str(exc)
-            ) from None
-        ref = Ref(self._ref.node, self._ref.output, (*self._ref.path, key))
-        return Promise(ref, tp, self._source, self._trace)
+            path = (*ref.path, key)
+            if isinstance(ref, Known):
+                narrowed: Ref | Known = Known(ref.output, Const(walk_path(ref.const.value, (key,))), path)
+            else:
+                narrowed = Ref(ref.node, ref.output, path)
+        except (LookupError, AttributeError) as exc:
+            raise errors.promise_unresolvable(self._source, ref.output, key, self._type, str(exc)) from None
+        return Promise(narrowed, tp, self._source, self._trace, self._span)
 
     def with_overrides(
         self,
@@ -102,6 +126,8 @@ class Promise:
         **airflow_options: Any,
     ) -> Promise:
         """Override the options of the node that produces this promise, for that node only."""
+        if isinstance(self._ref, Known):
+            raise errors.override_on_known(self._source, self._ref.output)
         self._trace.override(
             self._ref.node,
             self._source,
@@ -132,7 +158,7 @@ class Promise:
         return self == None  # noqa: E711
 
     def _require_value(self, operation: str) -> None:
-        if not self._ref.output:
+        if isinstance(self._ref, Ref) and not self._ref.output:
             raise errors.void_promise_used(self._source, operation)
 
     def _misuse(self, operation: str) -> errors.PromiseError:
@@ -173,3 +199,41 @@ class Promise:
     __xor__ = __rxor__ = _refused("'^'")
     __lshift__ = __rlshift__ = _refused("'<<'")
     __rrshift__ = _refused("'>>' with a plain value on the left")
+
+
+def call_result(output_tuple: type | None, values: Sequence[Any]) -> Any:
+    """What a call returns while tracing: its one promise, or its NamedTuple of promises.
+
+    The tuple's class is a subclass of the call's own (the user's NamedTuple, or
+    ``DefaultNamedTupleOutput``), so it unpacks, prints and passes ``isinstance`` as that class does;
+    like the tuple flytekit returns, it also takes ``with_overrides`` and ``>>``, so that
+    ``x, y = t(a=a).with_overrides(retries=2)`` works.
+    """
+    if output_tuple is None:
+        (value,) = values
+        return value
+    return _promise_tuple(output_tuple)(*values)
+
+
+class _CallOutputs(tuple[Any, ...]):
+    """What a tuple of one call's promises can do besides being a tuple."""
+
+    __slots__ = ()
+
+    def with_overrides(self, **options: Any) -> Self:
+        """Override the options of the node that gives these outputs (one call, so one node: the
+        first output's, as flytekit's tuple does)."""
+        self[0].with_overrides(**options)
+        return self
+
+    def __rshift__(self, other: Any) -> Any:
+        """``t() >> b``: b waits for the call; returns b."""
+        self[0]._trace.order(self, other)
+        return other
+
+
+@functools.lru_cache(maxsize=128)
+def _promise_tuple(output_tuple: type) -> type:
+    """One subclass per output class, not one per call (calls are traced by the thousand in a
+    dynamic); bounded, because a conditional makes a new output class each time it is traced."""
+    return type(output_tuple.__name__, (output_tuple, _CallOutputs), {"__slots__": ()})

@@ -20,7 +20,7 @@ topological order and a spec can never hold a cycle.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -44,6 +44,7 @@ __all__ = [
     "TaskEntry",
     "node_id",
     "nodes_read",
+    "walk_path",
 ]
 
 SPEC_FORMAT = "dynflow.spec/1"
@@ -63,6 +64,13 @@ class Ref:
     node: int | None
     output: str
     path: tuple[str | int, ...] = ()
+
+
+def walk_path(value: Any, path: Sequence[str | int]) -> Any:
+    """Apply a promise's ``[i]`` / ``["k"]`` / ``.field`` path to a real value."""
+    for key in path:
+        value = value[key] if isinstance(key, int) or isinstance(value, Mapping) else getattr(value, key)
+    return value
 
 
 @dataclass(frozen=True, slots=True)

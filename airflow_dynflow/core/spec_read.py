@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any, cast
+from typing import Any
 
 from airflow_dynflow.core import errors
 from airflow_dynflow.core.conditional import Decide, Select, select_input
@@ -172,7 +172,7 @@ class SpecReader:
             self._check_guard(where, guard, index)
         entry = self.tasks[n.t]
         if isinstance(entry.entity, Select):
-            self.tasks[n.t] = replace(entry, entity=self._typed_select(where, entry.entity, inputs))
+            self.tasks[n.t] = replace(entry, entity=self._typed_select(entry.entity, inputs))
         options = n.o.options() if n.o else Options()
         return Node(task=n.t, inputs=inputs, options=options, after=tuple(n.a), group=n.g, guard=guard)
 
@@ -183,18 +183,15 @@ class SpecReader:
         if not isinstance(entity, Decide) or not 0 <= case < len(entity.cases):
             raise errors.spec_bad_guard(where, decide, case)
 
-    def _typed_select(self, where: str, select: Select, inputs: Mapping[str, Binding]) -> Select:
+    def _typed_select(self, select: Select, inputs: Mapping[str, Binding]) -> Select:
         """A select's outputs have the types of its first case's values, found from the nodes that
-        produce them (types are Python objects; the spec only names where they come from)."""
-        names = list(select.interface.outputs)
-        for case in range(select.cases):
-            bound = [inputs.get(select_input(case, o)) for o in names]
-            if all(isinstance(b, Ref) for b in bound):
-                types = {o: self._type_of(cast("Ref", b)) for o, b in zip(names, bound, strict=True)}
-                return Select.create(select.name, select.cases, types)
-        if names:
-            raise errors.spec_unbound_inputs(where, select.name, [select_input(0, names[0])])
-        return select
+        produce them (types are Python objects; the spec only names where they come from). A value
+        the first case gives as a constant (a sub-workflow's output its body returned as one) names
+        no node, so that output is ``Any``: a later case's type could be narrower than the constant's.
+        """
+        bound = {o: inputs[select_input(0, o)] for o in select.interface.outputs}
+        types = {o: self._type_of(b) if isinstance(b, Ref) else Any for o, b in bound.items()}
+        return Select.create(select.name, select.cases, types)
 
     def _type_of(self, ref: Ref) -> Any:
         if ref.node is None:

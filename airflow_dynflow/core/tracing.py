@@ -20,7 +20,7 @@ from airflow_dynflow.core import errors
 from airflow_dynflow.core.converters import converter_for
 from airflow_dynflow.core.interface import Interface, Param, check_value
 from airflow_dynflow.core.options import checked_options
-from airflow_dynflow.core.promise import Promise
+from airflow_dynflow.core.promise import Known, Promise, call_result
 from airflow_dynflow.core.protocols import Entity, NodeEntity
 from airflow_dynflow.core.spec import (
     Binding,
@@ -139,7 +139,7 @@ class Trace:
         }
         if not promises:
             return Promise(Ref(index, ""), type(None), entity.name, self)
-        return interface.join_result(promises)
+        return call_result(interface.output_tuple, list(promises.values()))
 
     def bind(self, entity: str, param: Param, value: Any, role: str = "input") -> Binding:
         """Turn one argument (or returned output) into a binding, checking its type now."""
@@ -157,19 +157,23 @@ class Trace:
             for (name, param), value in zip(interface.outputs.items(), values, strict=True)
         }
 
-    def _bind_promise(self, entity: str, param: Param, promise: Promise, role: str) -> Ref:
+    def _bind_promise(self, entity: str, param: Param, promise: Promise, role: str) -> Ref | Const:
         if promise._trace is not self:
             raise errors.promise_from_other_body(entity, role, param.name, promise._source)
-        node = promise._ref.node
+        ref = promise._ref
+        if isinstance(ref, Known):
+            # Checked as the value it is, exactly as if the constant had been passed here.
+            return Const(check_value(entity, role, param, ref.const.value))
+        node = ref.node
         if node is not None and not self._binding_cases and not self.visible(node):
             raise errors.promise_outside_case(entity, role, param.name, promise._source, self._case_of(node))
-        if not promise._ref.output:
+        if not ref.output:
             raise errors.void_promise_mismatch(entity, role, param.name, param.tp, promise._source)
         if not is_assignable(promise._type, param.tp):
             raise errors.promise_type_mismatch(
                 entity, role, param.name, param.tp, promise._type, promise._source
             )
-        return promise._ref
+        return ref
 
     def _bind_collection(
         self, entity: str, param: Param, value: Any, path: tuple[Any, ...], role: str
@@ -238,10 +242,27 @@ class Trace:
             if missing:
                 self.nodes[index] = replace(node, after=(*node.after, *missing))
 
-    def void(self, source: str, start: int) -> Promise:
-        """The result of a sub-workflow that returns nothing: the nodes it added since ``start``."""
+    def inlined_result(self, interface: Interface, result: Any, start: int) -> Any:
+        """What a sub-workflow call returns once its body ran inline, adding nodes from ``start``.
+
+        The same as a task call's: a promise per output (a NamedTuple of them for several), or a
+        void promise. An output the body gave as a promise is that promise; one it gave as a
+        constant is a promise of that ``Known`` value, so ``then()``, ``>>`` and passing it on
+        work as for any call (a flytekit sub-workflow call is a node and gives promises).
+        """
+        bindings = self.bind_outputs(interface, result)
         span = tuple(range(start, len(self.nodes)))
-        return Promise(Ref(span[-1] if span else None, ""), type(None), source, self, span)
+        if not interface.outputs:
+            return Promise(Ref(span[-1] if span else None, ""), type(None), interface.entity, self, span)
+        values = []
+        for (name, param), value in zip(
+            interface.outputs.items(), interface.result_values(result), strict=True
+        ):
+            binding = bindings[name]
+            if isinstance(binding, Const):
+                value = Promise(Known(name, binding), param.tp, interface.entity, self, span)
+            values.append(value)
+        return call_result(interface.output_tuple, values)
 
     def finish(self, owner: Owner, inputs: Mapping[str, Any], result: Any) -> Spec:
         """Bind the body's ``result`` to the owner's outputs and freeze the record into a Spec."""
@@ -292,13 +313,14 @@ def _promises_in(value: Any) -> list[Promise]:
 def _nodes_of(value: Any) -> tuple[int, ...]:
     found: list[int] = []
     for promise in _promises_in(value):
-        if promise._span:
+        if promise._span or isinstance(promise._ref, Known):
             found.extend(promise._span)
         elif promise._ref.node is None:
             raise errors.order_on_input()
         else:
             found.append(promise._ref.node)
-    return tuple(found)
+    # The outputs of one call share its node: each node once.
+    return tuple(dict.fromkeys(found))
 
 
 def _topological(

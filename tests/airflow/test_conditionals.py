@@ -105,3 +105,22 @@ def test_a_map_task_in_a_case_is_skipped_whole_when_not_taken(run_dag, bump, exp
         if skipped
         else {"split": ["success"], "collect": ["success"]}
     )
+
+
+@pytest.mark.parametrize(("x", "expected"), [(2, 1), (3, -1)])
+def test_a_case_whose_result_is_a_sub_workflow_constant_passes_it_on(run_dag, x, expected):
+    """flytekit's test_conditions.py::test_subworkflow_condition_named_tuple, on Airflow: the select
+    task passes on the sub-workflow's constant when its case is taken."""
+    run = run_dag("constant_case", x=x)
+    assert run.state == "success"
+    assert run.result == expected
+
+
+def test_a_sub_workflow_constant_as_a_case_in_a_dynamic_gives_the_local_result(run_dag):
+    assert run_dag("constant_case_dynamic", xs=[2, 3]).result == [1, -1]
+
+
+@pytest.mark.parametrize(("x", "expected"), [(2, 1), (0, 0)])
+def test_cases_giving_different_numbers_of_outputs_pass_on_the_shared_one(run_dag, x, expected):
+    """flytekit's ConditionalSection.compute_output_vars keeps the outputs every case gives."""
+    assert run_dag("shared_outputs", x=x).result == expected

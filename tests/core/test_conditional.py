@@ -229,6 +229,74 @@ def test_cases_must_give_values_of_the_first_case_type():
             return conditional("c").if_(x > 1).then(ex.double(x=x)).else_().then(ex.shout(s="a"))
 
 
+class SumDivSub(typing.NamedTuple):
+    sum: int
+    div: int
+    sub: int
+
+
+class SumSub(typing.NamedTuple):
+    sum: int
+    sub: int
+
+
+@task
+def sum_div_sub(a: int, b: int) -> SumDivSub:
+    return SumDivSub(a + b, a // b, a - b)
+
+
+@task
+def sum_sub(a: int, b: int) -> SumSub:
+    return SumSub(a + b, a - b)
+
+
+def test_cases_giving_different_numbers_of_values_give_the_outputs_they_share():
+    """flytekit's ConditionalSection.compute_output_vars (condition.py) keeps the output names every
+    case gives: here ``o0``, taken from whichever case runs."""
+
+    @workflow
+    def wf(x: int) -> int:
+        return conditional("c").if_(x > 1).then(ex.double(x=x)).else_().then(ex.split(x=x))
+
+    assert (wf(x=3), wf(x=1)) == (6, 1)
+
+
+def test_an_output_only_some_cases_give_is_left_out_by_name():
+    """flytekit's test_conditions.py::test_condition_sub_workflows: "Flyte will only make `sum` and
+    `sub` available as outputs because they are common between all branches"."""
+
+    @workflow
+    def wf(a: int, b: int) -> tuple[int, int]:
+        total, difference = (
+            conditional("c").if_(a > b).then(sum_div_sub(a=a, b=b)).else_().then(sum_sub(a=a, b=b))
+        )
+        return total, difference
+
+    assert tuple(wf(a=6, b=2)) == (8, 4)
+    assert tuple(wf(a=1, b=2)) == (3, -1)
+
+
+def test_cases_of_different_sizes_sharing_no_output_name_give_nothing():
+    """As flytekit's compute_output_vars: no common output name, so the conditional's result is void."""
+    with pytest.raises(TypeMismatchError, match="got the result of c_result, which returns nothing"):
+
+        @workflow
+        def wf(x: int) -> int:
+            result = conditional("c").if_(x > 1).then(ex.stats(values=[x])).else_().then(ex.double(x=x))
+            return ex.double(x=result)
+
+
+def test_cases_giving_as_many_values_fill_the_first_case_outputs_by_position():
+    """As flytekit's local runs (LocalExecutedConditionalSection zips names and values), so a
+    workflow input, which names no output, can be a case's value."""
+
+    @workflow
+    def wf(x: int) -> int:
+        return conditional("c").if_(x > 1).then(ex.double(x=x)).else_().then(x)
+
+    assert (wf(x=3), wf(x=1)) == (6, 1)
+
+
 def test_a_dangling_if_inside_a_dynamic_is_refused_when_it_compiles():
     @task
     def one(x: int) -> int:
@@ -249,3 +317,60 @@ def test_a_constant_condition_from_an_inlined_workflow_is_decided_like_any_other
     # A workflow called inside a dynamic with plain values compares plain values: a bool.
     spec = ex.signs.compile(xs=[2])
     assert json.loads(spec.to_json())["tasks"]["sign"]["conditions"][0] == {"v": True}
+
+
+class Sample(typing.NamedTuple):
+    b: int
+    c: str
+
+
+@task
+def sample() -> Sample:
+    return Sample(5, "foo")
+
+
+@workflow
+def constant_sample() -> Sample:
+    return Sample(3, "bar")
+
+
+@workflow
+def three() -> int:
+    return 3
+
+
+@workflow
+def four() -> int:
+    return 4
+
+
+def test_a_sub_workflow_returning_a_constant_can_be_a_case():
+    """flytekit's test_conditions.py::test_subworkflow_condition_named_tuple."""
+
+    @workflow
+    def branching(x: int) -> Sample:
+        return conditional("test").if_(x == 2).then(sample()).else_().then(constant_sample())
+
+    assert branching(x=2) == (5, "foo")
+    assert branching(x=3) == (3, "bar")
+
+
+@dynamic
+def constant_cases(x: int) -> int:
+    return conditional("c").if_(x == 2).then(four()).else_().then(three())
+
+
+@pytest.mark.parametrize(("x", "expected"), [(2, 4), (3, 3)])
+def test_a_dynamic_whose_cases_are_all_constants_survives_the_spec_json(x, expected):
+    loaded = Spec.from_json(constant_cases.compile(x=x).to_json())
+    assert run_spec(loaded, {}) == {"o0": expected}
+
+
+def test_a_constant_from_a_sub_workflow_in_a_condition_is_compared_as_a_constant():
+    @workflow
+    def wf(x: int) -> int:
+        return conditional("c").if_(three() > 2).then(ex.double(x=x)).else_().then(ex.add(a=x, b=1))
+
+    decide = json.loads(wf.spec.to_json())["tasks"]["c"]
+    assert decide["conditions"][0] == {"cmp": ">", "l": {"v": 3}, "r": {"v": 2}}
+    assert wf(x=5) == 10

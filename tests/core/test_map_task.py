@@ -1,10 +1,11 @@
 """map_task: list inputs, partial constants, tolerated failures."""
 
 import functools
+import typing
 
 import pytest
 
-from airflow_dynflow import Spec, map_task, workflow
+from airflow_dynflow import Spec, TypeMismatchError, map_task, workflow
 from airflow_dynflow.core.local_runner import run_spec
 from tests.core import examples as ex
 
@@ -40,6 +41,30 @@ def test_min_success_ratio_tolerates_failures_as_none():
     assert "Optional" in str(m.interface.outputs["o0"].tp)
 
 
+def test_min_success_ratio_none_keeps_the_plain_element_type():
+    """flytekit's test_map_task.py::test_map_task_min_success_ratio: None gives List[int]."""
+    m = map_task(ex.double, min_success_ratio=None)
+
+    @workflow
+    def wf(xs: list[int]) -> list[int]:
+        return m(x=xs)
+
+    assert m.interface.outputs["o0"].tp == typing.List[int]
+    assert wf(xs=[1, 2]) == [2, 4]
+
+
+def test_min_success_ratio_none_fails_the_map_with_the_element_error():
+    """flytekit's test_array_node_map_task.py::test_raw_execute_with_min_success_ratio, case None:
+    one failed element fails the workflow with that element's ValueError."""
+
+    @workflow
+    def wf(xs: list[int]) -> list[int | None]:
+        return map_task(functools.partial(ex.fail_on, bad=2), min_success_ratio=None)(x=xs)
+
+    with pytest.raises(ValueError, match="refusing 2"):
+        wf(xs=[1, 2, 3, 4])
+
+
 def test_too_many_failures_fail_the_map():
     m = map_task(functools.partial(ex.fail_on, bad=2), min_success_ratio=0.9)
     with pytest.raises(RuntimeError, match="2 of 3 elements succeeded, below min_success_ratio=0.9"):
@@ -62,10 +87,18 @@ def test_positional_partial_is_refused():
 
 
 def test_partial_value_is_type_checked():
-    from airflow_dynflow import TypeMismatchError
-
     with pytest.raises(TypeMismatchError, match="add: input 'b' expects int"):
         map_task(functools.partial(ex.add, b="1"))
+
+
+def test_a_list_bound_by_partial_to_a_scalar_input_fails_as_in_flytekit():
+    """flytekit's test_array_node_map_task.py::test_partials_local_execute expects ValueError here
+    (its TypeTransformerFailedError is also a TypeError and an AssertionError); ours is all four."""
+    with pytest.raises(TypeMismatchError, match="add: input 'b' expects int, got list") as info:
+        map_task(functools.partial(ex.add, b=[1, 2, 3]))(a=[1, 2, 3])
+    assert isinstance(info.value, TypeError)
+    assert isinstance(info.value, ValueError)
+    assert isinstance(info.value, AssertionError)
 
 
 def test_map_node_in_spec_records_its_settings():

@@ -119,6 +119,16 @@ def test_promise_of_a_void_task_cannot_be_passed_on():
             return ex.double(x=ex.side_effect(x=x))
 
 
+def test_passing_on_the_result_of_a_void_task_is_an_assertion_error_as_in_flytekit():
+    """flytekit's test_promise.py::test_translate_inputs_to_literals_with_wrong_types expects an
+    AssertionError for a VoidPromise passed to a task (promise.py raises one when binding it)."""
+    with pytest.raises(AssertionError, match="double: input 'x' expects int, got the result of side_effect"):
+
+        @workflow
+        def wf(x: int) -> int:
+            return ex.double(x=ex.side_effect(x=x))
+
+
 def test_promise_from_another_workflow_is_refused():
     leaked = []
 

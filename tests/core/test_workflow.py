@@ -4,7 +4,8 @@ import typing
 
 import pytest
 
-from airflow_dynflow import task, workflow
+from airflow_dynflow import Promise, PromiseError, TypeMismatchError, task, workflow
+from airflow_dynflow.core.spec import Const
 from tests.core import examples as ex
 
 
@@ -54,6 +55,47 @@ def test_with_overrides_returns_the_promise():
         return p
 
     assert seen[0][0] is seen[0][1]
+
+
+def test_with_overrides_on_a_call_of_several_outputs_still_unpacks():
+    """As flytekit's create_task_output (promise.py): the tuple of a multi-output call takes
+    with_overrides, applies it to the call's node and returns itself."""
+
+    @workflow
+    def wf(x: int) -> str:
+        _, s = ex.split(x=x).with_overrides(retries=2, name="halves")
+        return ex.shout(s=s)
+
+    first, _ = wf.spec.nodes
+    assert (first.options.retries, first.options.name) == (2, "halves")
+    assert wf(x=3) == "3"
+
+
+def test_a_named_tuple_call_result_with_overrides_keeps_its_class_and_fields():
+    seen = []
+
+    @workflow
+    def wf(values: list[int]) -> float:
+        result = ex.stats(values=values)
+        seen.append((result, result.with_overrides(retries=1)))
+        return result.mean
+
+    result, overridden = seen[0]
+    assert overridden is result
+    assert isinstance(result, ex.Stats)
+    assert repr(result).startswith("Stats(count=Promise(stats.count")
+    assert wf(values=[1, 2]) == 1.5
+
+
+def test_rshift_from_a_call_of_several_outputs_orders_the_next_call():
+    @workflow
+    def wf(x: int) -> int:
+        pair = ex.split(x=x)
+        later = ex.double(x=x)
+        pair >> later
+        return later
+
+    assert wf.spec.nodes[1].after == (0,)
 
 
 def test_with_overrides_refuses_unknown_options():
@@ -186,3 +228,97 @@ def test_rshift_before_a_sub_workflow_holds_back_every_node_of_it():
         first >> sub()
 
     assert [node.after for node in wf.spec.nodes] == [(), (0,), (0,)]
+
+
+@workflow
+def seven() -> int:
+    return 7
+
+
+class Pair(typing.NamedTuple):
+    b: int
+    c: str
+
+
+@workflow
+def constant_pair() -> Pair:
+    return Pair(3, "bar")
+
+
+def test_a_sub_workflow_returning_a_constant_gives_its_caller_a_promise():
+    """As a flytekit sub-workflow call, which is a node and gives promises whatever its body returns."""
+    seen = []
+
+    @workflow
+    def wf() -> int:
+        seen.append(seven())
+        return seen[0]
+
+    assert isinstance(seen[0], Promise)
+    assert wf() == 7
+
+
+def test_a_constant_from_a_sub_workflow_is_passed_on_as_that_constant():
+    @workflow
+    def wf() -> int:
+        return ex.double(x=seven())
+
+    (node,) = wf.spec.nodes
+    assert node.inputs == {"x": Const(7)}
+    assert wf() == 14
+
+
+def test_a_constant_from_a_sub_workflow_is_checked_as_the_value_it_is():
+    @workflow
+    def ratio() -> float:
+        return 2.5
+
+    with pytest.raises(TypeMismatchError, match=r"double: input 'x' expects int, got float \(2.5\)"):
+
+        @workflow
+        def wf() -> int:
+            return ex.double(x=ratio())
+
+
+def test_a_sub_workflow_named_tuple_of_constants_unpacks_into_promises():
+    @workflow
+    def wf() -> tuple[int, str]:
+        b, c = constant_pair()
+        return ex.double(x=b), ex.shout(s=c)
+
+    assert tuple(wf()) == (6, "BAR")
+
+
+def test_an_item_of_a_constant_from_a_sub_workflow_is_that_item():
+    @workflow
+    def primes() -> list[int]:
+        return [2, 3, 5]
+
+    @workflow
+    def wf() -> int:
+        return ex.double(x=primes()[1])
+
+    assert wf.spec.nodes[0].inputs == {"x": Const(3)}
+
+
+def test_rshift_after_a_sub_workflow_returning_a_constant_waits_for_its_nodes():
+    @workflow
+    def sub(x: int) -> int:
+        ex.side_effect(x=x)
+        return 1
+
+    @workflow
+    def wf(x: int) -> int:
+        later = ex.double(x=x)
+        sub(x=x) >> later
+        return later
+
+    assert wf.spec.nodes[1].after == (0,)
+
+
+def test_with_overrides_on_a_constant_from_a_sub_workflow_is_refused():
+    with pytest.raises(PromiseError, match="output 'o0' of seven is a constant its body returns"):
+
+        @workflow
+        def wf() -> int:
+            return seven().with_overrides(retries=2)
