@@ -61,6 +61,17 @@ def get_provider_info() -> dict[str, Any]:
                         "example": "33554432",
                         "default": "33554432",
                     },
+                    "tasks_test_reuses_outputs": {
+                        "description": (
+                            "Whether `airflow tasks test` on a generated node pushes the outputs an earlier "
+                            "try stored instead of running the node's function. Off: a test runs the "
+                            "function and says that stored outputs were not used."
+                        ),
+                        "version_added": "0.3.0",
+                        "type": "boolean",
+                        "example": "True",
+                        "default": "False",
+                    },
                     "xcom_max_bytes": {
                         "description": (
                             "Outputs whose JSON is larger than this go to the blob store, with only a "
