@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from airflow_dynflow.airflow.errors import IntegrityError
-from airflow_dynflow.airflow.runtime.expansion import Expansion, node_location
+from airflow_dynflow.airflow.errors import IntegrityError, MissingUpstreamError
+from airflow_dynflow.airflow.runtime.expansion import Expansion, missing_node, node_location
 from airflow_dynflow.airflow.store.payloads import location
 from airflow_dynflow.core.signing import Signer
 from tests.airflow.unit import entities as e
@@ -161,3 +161,11 @@ def test_batched_labels_give_the_node_range_and_its_size():
     assert labels[0] == "n0-n2 (3 nodes)"
     assert labels[-1] == "n24-n24 (1 nodes)"
     assert len(labels) == 9
+
+
+def test_a_missing_node_output_names_the_instance_to_clear_by_label_and_map_index():
+    spec = e.chain.compile(n=3)
+    error = missing_node(spec, plan(3), "chain.nodes")("chain.nodes[n2]", "a", 1)
+    assert isinstance(error, MissingUpstreamError)
+    assert "needs the output of generated node add[n1], which has no output in this run" in str(error)
+    assert "Clear n1 add (chain.nodes, map index 1) in this run" in str(error)
