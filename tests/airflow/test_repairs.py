@@ -177,3 +177,22 @@ def test_clearing_a_nested_node_that_succeeded_runs_its_child_run_again(stack, t
     assert effects(tmp_path) == Counter({"leaf0": 2, "leaf1": 2, "inner_total": 2, "double": 1})
     keys = {parts[1] for parts in lines(tmp_path) if parts[0] == "leaf0"}
     assert len(keys) == 2, "a new generation of the child: the leaf's idempotency key changed"
+
+
+def test_clearing_the_failed_node_with_downstream_also_runs_the_nodes_that_failed_for_it(stack, failed_fan):
+    run_id, folder = failed_fan
+    (folder / "fail-b3").unlink()
+    stack.api.clear_instance("repair_fan", run_id, FAN_NODES, 7)
+    assert stack.api.wait_for_run("repair_fan", run_id, timeout=300) == "success"
+    assert stack.api.xcom("repair_fan", run_id, "outputs") == sum(10 * i for i in range(6))
+    assert effects(folder)["total"] == 1 and effects(folder)["b3"] == 1 and effects(folder)["a3"] == 1
+
+
+def test_clearing_the_failed_nested_node_with_downstream_resumes_its_child_run(stack, failed_nested):
+    run_id, folder = failed_nested
+    (folder / "fail-leaf1").unlink()
+    stack.api.clear_instance("repair_nested", run_id, OUTER_NODES, 0)
+    assert stack.api.wait_for_run("repair_nested", run_id, timeout=300) == "success"
+    assert stack.api.xcom("repair_nested", run_id, "outputs") == 2 * (1 + 2 + 3)
+    assert attempts(folder) == Counter({"leaf0": 1, "leaf1": 2, "leaf2": 1})
+    assert effects(folder)["double"] == 1

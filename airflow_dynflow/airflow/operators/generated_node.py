@@ -33,6 +33,7 @@ from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_id
 from airflow_dynflow.airflow.runtime.inputs import Resolver
 from airflow_dynflow.airflow.runtime.labels import set_label, succeeded
 from airflow_dynflow.airflow.runtime.log_lines import node_log_lines, shown
+from airflow_dynflow.airflow.runtime.not_run import NOT_RUN_KEY, not_run_record
 from airflow_dynflow.airflow.runtime.polling import INLINE_LIMIT, poll_delays
 from airflow_dynflow.airflow.runtime.upstream import UpstreamEnvelopes
 from airflow_dynflow.airflow.runtime.waiting import DependencyStatus, dependency_status
@@ -132,6 +133,8 @@ class GeneratedNodeOperator(BaseOperator):
             end = errors.dependency_dead(self.item, run.label_of_instance(dead), state)
             # Outside any log group, at WARNING: the first thing a reader of such a node needs.
             self.log.warning("%s", end)
+            if isinstance(end, errors.DependencyFailedError):
+                run.record_not_run(dead)
             raise end
         stored = run.stored()
         if stored is not None:
@@ -170,6 +173,18 @@ class NodeRun:
             path=self.folder / f"{version}.json",
             where=f"{self.where}/{version}",
         )
+
+    def record_not_run(self, dependency: int) -> None:
+        """For the repair listener: a clear of ``dependency`` clears this instance too."""
+        record = not_run_record(
+            self.payloads.signer,
+            self.op.dag_id,
+            self.context["run_id"],
+            self.op.task_id,
+            self.map_index,
+            dependency,
+        )
+        self.ti.xcom_push(key=NOT_RUN_KEY, value=record)
 
     def label_of_instance(self, map_index: int) -> str:
         return self.expansion.label_of(map_index, self.spec)
