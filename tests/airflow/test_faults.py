@@ -86,6 +86,18 @@ def test_a_node_whose_task_process_is_killed_runs_again_and_its_effect_appears_o
     assert killed is not None and killed["try_number"] == 2
 
 
+def test_a_node_that_returned_is_not_run_again_when_its_instance_is_killed_after_it(stack, tmp_path):
+    # Two nodes per instance: node 0 returns and its outputs are stored at once; node 1 is killed.
+    stack.api.wait_for_dag("packed_effects")
+    run_id = stack.api.trigger("packed_effects", {"folder": str(tmp_path), "n": 4, "hold": 1})
+    os.kill(int(wait_for_file(tmp_path / "held-1")), signal.SIGKILL)
+    assert stack.api.wait_for_run("packed_effects", run_id) == "success"
+    assert stack.api.xcom("packed_effects", run_id, "outputs") == 0 + 1 + 2 + 3
+    assert writes_of(tmp_path) == 4, "node 0 stored its outputs when it returned: the retry reused them"
+    log = stack.api.task_log("packed_effects", run_id, "packed_chain.nodes", try_number=2, map_index=0)
+    assert "try 2 reuses what try 1 stored of n0 before it ended" in log
+
+
 def test_a_run_survives_the_scheduler_killed_mid_dynamic(stack, tmp_path):
     run_id = stack.api.trigger("effects", {"folder": str(tmp_path), "n": 6})
     wait_for_effect(tmp_path, 1)

@@ -164,6 +164,7 @@ class NodeRun:
         self.tasks_test = compat.is_tasks_test()
         # This process's own nodes' envelopes, unsigned until the instance's value is (``_store``).
         self.done: dict[int, Any] = {}
+        self.pushed: dict[str, Any] | None = None
         self.folder = self.store.run_path(op.dag_id, context["run_id"], op.task_id, str(self.map_index))
         self.where = location(op.dag_id, context["run_id"], op.task_id, self.map_index)
         version = self.expansion.digest[-16:]
@@ -271,10 +272,14 @@ class NodeRun:
         self.upstream.prefetch(
             d for i in self.nodes for d in self.spec.nodes[i].depends_on() if d not in self.nodes
         )
+        kept = self._kept()
         for index in self.nodes:
             node = self.spec.nodes[index]
             entity = self.spec.entity(node)
             label = self.spec.label(index)
+            if node_id(index) in kept:
+                self.done[index] = kept[node_id(index)]
+                continue
             key = set_idempotency_key(
                 self.context, f"{self.op.task_id}/{node_id(index)}", self.generation_start()
             )
@@ -297,8 +302,32 @@ class NodeRun:
             self.done[index] = self.payloads.encode_outputs(
                 entity.interface, outputs, self.folder / node_id(index), self._location(index), signed=False
             )
+            self._keep()
             self.op.log.info("%s: output %s", label, shown(outputs))
         return self._store()
+
+    def _kept(self) -> dict[str, Any]:
+        """Nodes of this instance that an unfinished try of this generation completed and stored:
+        their functions returned, so they do not run again."""
+        try_number, kept = self.outputs.progress(self.generation_start())
+        if kept:
+            self.op.log.info(
+                "%s: try %d reuses what try %d stored of %s before it ended; not running those again",
+                self.op.item,
+                self.ti.try_number,
+                try_number,
+                ", ".join(sorted(kept)),
+            )
+        return kept
+
+    def _keep(self) -> None:
+        """Store what is done the moment a node's function returns, before its output is logged and
+        before the next node runs: the instance's value once every node is done, else its progress.
+        Nothing that ``airflow tasks test`` made: a real retry must not take a test's outputs."""
+        if len(self.done) == len(self.nodes):
+            self._store()
+        elif not self.tasks_test:
+            self.outputs.write_progress(self.ti.try_number, {node_id(i): v for i, v in self.done.items()})
 
     def _case_taken(self, index: int, resolver: Resolver) -> bool:
         """A node inside a conditional's case runs only when its decide node chose that case. Alone
@@ -350,12 +379,14 @@ class NodeRun:
             self.op.log.info("%s: cache %s", label, "hit: the function is not run" if hit else "miss")
 
     def _store(self) -> dict[str, Any]:
-        """Sign the instance's value once, store it for a later try of this generation, push it.
-        Not what ``airflow tasks test`` made: a real retry must not take a test's outputs."""
-        pushed = self.payloads.sign_instance({node_id(i): self.done[i] for i in self.nodes}, self.where)
-        if not self.tasks_test:
-            self.outputs.write(self.ti.try_number, pushed)
-        return pushed
+        """Sign the instance's value once, store it for a later try of this generation, push it."""
+        if self.pushed is None:
+            self.pushed = self.payloads.sign_instance(
+                {node_id(i): self.done[i] for i in self.nodes}, self.where
+            )
+            if not self.tasks_test:
+                self.outputs.write(self.ti.try_number, self.pushed)
+        return self.pushed
 
     def _call(
         self,

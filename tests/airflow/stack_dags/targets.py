@@ -212,3 +212,17 @@ def choose(which: str, x: int) -> int:
 @workflow
 def collide(which: str, x: int) -> int:
     return choose(which=which, x=x)
+
+
+@dynamic(nodes_per_instance=2)
+def packed_chain(n: int, folder: str, hold: int, pause: float) -> int:
+    """``effect_chain`` two nodes per instance: node 0 returns before node 1 (held) is killed."""
+    value = 0
+    for i in range(n):
+        value = step(i=i, previous=value, folder=folder, hold=hold, pause=pause)
+    return value
+
+
+@workflow
+def packed_effects(folder: str, n: int = 4, hold: int = -1, pause: float = 0.5) -> int:
+    return packed_chain(n=n, folder=folder, hold=hold, pause=pause)

@@ -83,6 +83,30 @@ def test_a_planted_file_is_refused_by_the_look_back_too(stored, store):
         stored.stored_before(generation_start=3)
 
 
+def test_nodes_an_unfinished_try_stored_are_its_progress_for_a_later_try(stored, store):
+    stored.write_progress(2, {"n4": {"o0": {"v": 16}}})
+    later = stored_outputs(store)
+    assert later.progress(generation_start=1) == (2, {"n4": {"o0": {"v": 16}}})
+    assert later.read(generation_start=1) is None, "unfinished: nothing to push yet"
+
+
+def test_progress_of_an_earlier_generation_is_not_reused(stored, store):
+    stored.write_progress(2, {"n4": {"o0": {"v": 16}}})
+    assert stored_outputs(store).progress(generation_start=3) == (0, {})
+
+
+def test_an_unfinished_earlier_generation_did_not_succeed_before_the_clear(stored, store):
+    stored.write_progress(2, {"n4": {"o0": {"v": 16}}})
+    assert not stored_outputs(store).stored_before(generation_start=3)
+
+
+def test_the_finished_value_replaces_the_progress(stored, store):
+    stored.write_progress(2, {"n4": {"o0": {"v": 16}}})
+    stored.write(2, NODES)
+    later = stored_outputs(store)
+    assert later.read(generation_start=1) == (2, NODES) and later.progress(generation_start=1) == (0, {})
+
+
 def test_a_new_write_replaces_the_old_one(stored):
     stored.write(1, NODES)
     again = {"sig": "hmac-sha256:02", "nodes": {"n4": {"o0": {"v": 17}}}}
@@ -130,7 +154,7 @@ def test_an_edited_file_is_refused(stored, store):
     assert b'"try": 9' in edited
     store.write_bytes(stored.path, edited)
     with refused():
-        stored.read(generation_start=1)
+        stored_outputs(store).read(generation_start=1)  # the later try that reads it
 
 
 def test_a_file_stored_for_another_instance_is_refused(store):
