@@ -42,7 +42,7 @@ def verified_wire(text: str, digest: str, signer: Signer, key: str) -> dict[str,
     try:
         data = verified_spec_json(text, signer)
     except SpecError:
-        raise errors.forged_futures_spec(key) from None
+        raise errors.forged_futures_spec(key, signer.mismatch(digest)) from None
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
         raise errors.bad_spec_reference(key)
     return data

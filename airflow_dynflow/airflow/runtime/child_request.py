@@ -49,7 +49,7 @@ def verified_request(signer: Signer, conf: object, runner_dag_id: str, run_id: s
         raise errors.bad_child_request_shape(runner_dag_id, run_id)
     body = canonical_json({part: conf[part] for part in _PARTS})
     if not signer.verify(conf["sig"], "child-request", runner_dag_id, run_id, body):
-        raise errors.forged_child_request(runner_dag_id, run_id)
+        raise errors.forged_child_request(runner_dag_id, run_id, signer.mismatch(conf["sig"]))
     dynamic, inputs = conf["dynamic"], conf["inputs"]
     well_formed = (
         isinstance(dynamic, dict)

@@ -37,9 +37,10 @@ class StoredOutputs:
         """(the try that stored it, the instance's signed value), if stored in this generation."""
         if not self.path.exists():
             return None
-        signature, _, body = self.path.read_bytes().partition(b"\n")
-        if not self.signer.verify(signature.decode(errors="replace"), "stored-outputs", self.where, body):
-            raise errors.forged_stored_outputs(self.where, self.path)
+        first, _, body = self.path.read_bytes().partition(b"\n")
+        signature = first.decode(errors="replace")
+        if not self.signer.verify(signature, "stored-outputs", self.where, body):
+            raise errors.forged_stored_outputs(self.where, self.path, self.signer.mismatch(signature))
         data = json.loads(body)
         # A file without "pushed" was written before instance values were signed as a whole
         # (per-output signatures under "nodes"): its value would be refused downstream, so the
