@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from airflow_dynflow.core.labels import printable
+
 __all__ = [
     "AGGREGATE_ABOVE",
     "Aggregate",
@@ -173,7 +175,7 @@ def build_dynamic(
     tasks = wire.get("tasks") or {}
     nodes = []
     for i, raw in enumerate(wire.get("nodes") or ()):
-        task = (raw.get("o") or {}).get("name") or raw["t"]
+        task = printable((raw.get("o") or {}).get("name") or raw["t"])
         kind = (tasks.get(raw["t"]) or {}).get("kind", "task")
         map_index = i // batch
         inst = instances.get(map_index, Instance(None))
