@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from tests.airflow.test_static_runs import local
 
@@ -40,7 +41,8 @@ def test_the_spec_is_in_the_blob_store_and_only_a_reference_in_xcom(run_dag):
     assert set(ref) == {"key", "digest", "count", "batch", "sig"}
     assert ref["count"] == 19 and ref["batch"] == 1
     assert ref["key"].startswith(f"runs/wf/{run.run_id.replace(':', '_').replace('+', '_')}/")
-    assert ref["digest"].startswith("hmac-sha256:") and ref["sig"].startswith("hmac-sha256:")
+    signed_by = f"hmac-sha256@{deployment_signer().fingerprint}:"
+    assert ref["digest"].startswith(signed_by) and ref["sig"].startswith(signed_by)
     stored = BlobStore().read_bytes(ref["key"])
     assert stored.endswith(f'"digest":"{ref["digest"]}"}}'.encode())
 
