@@ -130,12 +130,13 @@ class Dynamic(Task):
 
         return compile_and_run
 
-    def compile(self, limits: CompileLimits | None = None, /, **inputs: Any) -> Spec:
-        """Run the body with these inputs, recording every call: the futures spec, nothing run.
+    def compile(self, /, **inputs: Any) -> Spec:
+        """Run the body with these inputs, recording every call: the futures spec, nothing run."""
+        return self.compile_within(None, **inputs)
 
-        ``limits`` (positional, so that no input name can collide with it) bounds the compile while
-        the body runs; a runtime that compiles with inputs from untrusted users passes them.
-        """
+    def compile_within(self, limits: CompileLimits | None, /, **inputs: Any) -> Spec:
+        """``compile``, bounded while the body runs by ``limits`` (positional only, so that no input
+        name can collide with it): what a runtime compiling with untrusted users' inputs calls."""
         values = checked_inputs(self.interface, self.interface.bind((), inputs))
         trace = Trace(self.name, limits)
         with entered(trace):

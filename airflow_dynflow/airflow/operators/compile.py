@@ -51,7 +51,7 @@ class CompileOperator(BaseOperator):
     def execute(self, context: Context) -> list[str]:
         dynamic, inputs = self.dynamic_and_inputs(context)
         try:
-            spec = dynamic.compile(compile_limits(), **checked_inputs(dynamic.interface, inputs))
+            spec = dynamic.compile_within(compile_limits(), **checked_inputs(dynamic.interface, inputs))
         except CompileLimitError as exc:
             raise errors.compile_limit(exc) from None
         signer = deployment_signer()
