@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from airflow_dynflow.airflow import compat
 from airflow_dynflow.airflow.dynamic_group import runner_dag_id
 from airflow_dynflow.airflow.errors import IntegrityError
 from airflow_dynflow.airflow.runtime.child_request import verified_request
@@ -54,5 +55,5 @@ def child_runs(
         except IntegrityError:
             continue
         if parent.get("dag_id") == dag_id and parent.get("run_id") == run_id:
-            state = str(getattr(row.state, "value", row.state)) if row.state is not None else None
+            state = compat.state_name(row.state)
             yield ChildRunRow(runner, row.run_id, state, parent["task_id"], parent["map_index"])

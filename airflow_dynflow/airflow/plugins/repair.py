@@ -36,6 +36,7 @@ def on_dag_run_success(dag_run: Any, msg: str) -> None:
     from airflow.models.taskinstance import TaskInstance
     from sqlalchemy import select
 
+    from airflow_dynflow.airflow import compat
     from airflow_dynflow.airflow.dynamic_group import RUNNER_SUFFIX
     from airflow_dynflow.airflow.errors import IntegrityError
     from airflow_dynflow.airflow.runtime.child_request import verified_request
@@ -56,7 +57,7 @@ def on_dag_run_success(dag_run: Any, msg: str) -> None:
             TaskInstance.map_index == parent["map_index"],
         )
     )
-    if node is None or _state(node.state) != "failed":
+    if node is None or compat.state_name(node.state) != "failed":
         return
     log.info(
         "child run %s of %s succeeded; its parent node %s[%d] had failed: clearing the failed "
@@ -125,7 +126,7 @@ def _clear_dependents_of_cleared_nodes(session: Any, dag_run: Any) -> None:
                 place not in cleared
                 and upstream in cleared
                 and ti is not None
-                and _state(ti.state) == "failed"
+                and compat.state_name(ti.state) == "failed"
             ):
                 cleared.add(place)
                 found.append(ti)
@@ -144,6 +145,7 @@ def _resume_failed_children(session: Any, dag_run: Any) -> None:
     from airflow.models.taskinstance import TaskInstance
     from sqlalchemy import select
 
+    from airflow_dynflow.airflow import compat
     from airflow_dynflow.airflow.child_runs import child_runs
 
     for child in list(child_runs(session, dag_run.dag_id, dag_run.run_id, dag_run.run_after, ["failed"])):
@@ -155,7 +157,7 @@ def _resume_failed_children(session: Any, dag_run: Any) -> None:
                 TaskInstance.map_index == child.map_index,
             )
         )
-        if _state(node_state) is not None:
+        if compat.state_name(node_state) is not None:
             continue
         log.info(
             "run %s of %s was cleared with node %s[%d]: clearing the failed instances of its child "
@@ -191,7 +193,3 @@ def _session_of(dag_run: Any) -> Any:
     session = object_session(dag_run)
     assert session is not None, "Airflow hands listeners runs attached to its session"
     return session
-
-
-def _state(state: Any) -> str | None:
-    return None if state is None else str(getattr(state, "value", state))

@@ -174,12 +174,17 @@ def step(i: int, previous: int, folder: str, hold: int, pause: float) -> int:
     return previous + i
 
 
-@dynamic
-def effect_chain(n: int, folder: str, hold: int, pause: float) -> int:
+def _steps(n: int, folder: str, hold: int, pause: float) -> int:
+    """``step`` 0 .. n-1, each taking the previous one's value: the chain both dynamics below run."""
     value = 0
     for i in range(n):
         value = step(i=i, previous=value, folder=folder, hold=hold, pause=pause)
     return value
+
+
+@dynamic
+def effect_chain(n: int, folder: str, hold: int, pause: float) -> int:
+    return _steps(n, folder, hold, pause)
 
 
 @workflow
@@ -217,10 +222,7 @@ def collide(which: str, x: int) -> int:
 @dynamic(nodes_per_instance=2)
 def packed_chain(n: int, folder: str, hold: int, pause: float) -> int:
     """``effect_chain`` two nodes per instance: node 0 returns before node 1 (held) is killed."""
-    value = 0
-    for i in range(n):
-        value = step(i=i, previous=value, folder=folder, hold=hold, pause=pause)
-    return value
+    return _steps(n, folder, hold, pause)
 
 
 @workflow
