@@ -88,7 +88,8 @@ def test_more_nodes_than_max_map_length_share_instances(run_dag, monkeypatch):
     # through airflow.sdk.conf, the execution API (which refuses a longer expansion) through
     # airflow.configuration.conf. Under dag.test() both run in this process and see this setting.
     from airflow.configuration import conf as core_conf
-    from airflow.sdk import conf as sdk_conf
+
+    from airflow_dynflow.airflow.compat import conf as sdk_conf
 
     monkeypatch.setenv("AIRFLOW__CORE__MAX_MAP_LENGTH", "10")
     assert core_conf.getint("core", "max_map_length") == sdk_conf.getint("core", "max_map_length") == 10

@@ -28,7 +28,7 @@ def test_required_input_has_no_default(dagbag):
 
 
 def test_conf_of_the_wrong_type_is_refused_with_airflows_param_error(dagbag):
-    from airflow.sdk.exceptions import ParamValidationError
+    from airflow_dynflow.airflow.compat import ParamValidationError
 
     with pytest.raises(ParamValidationError, match="5 is not of type 'string'"):
         dagbag.get_dag("wf").test(run_conf={"s1": 5, "s2": "x"})

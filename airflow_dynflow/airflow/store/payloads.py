@@ -51,9 +51,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import cloudpickle
-from airflow.sdk import ObjectStoragePath, conf
+from airflow.sdk import ObjectStoragePath
 
 from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow.compat import conf
 from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.files import BlobFiles

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
+from airflow_dynflow.airflow.compat import AirflowFailException, AirflowSkipException
 from airflow_dynflow.airflow.errors import DependencyFailedError, dependency_dead
 
 

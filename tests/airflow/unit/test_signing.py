@@ -7,8 +7,8 @@ import hashlib
 import hmac
 
 import pytest
-from airflow.sdk import conf
 
+from airflow_dynflow.airflow.compat import conf
 from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.core.signing import Signer
 
