@@ -10,7 +10,8 @@ the official providers' ``version_compat.py``, each flag is named for the versio
   reschedule, trigger a DAG run, a bad param), ``TaskInstanceKey`` or the serde module: they
   live in Airflow core there (``airflow.configuration``, ``airflow.exceptions``, ``airflow.models``,
   ``airflow.serialization``). 3.2 moved them into the task SDK; the worker catches the SDK's classes.
-* ``DagRunTriggerException(note=)`` arrived in 3.2: on 3.1 a child run gets no note (logged once).
+* ``DagRunTriggerException(note=)`` arrived in 3.2: on 3.1 a child run gets no note (logged once
+  per process).
 
 Airflow 3.3 (task SDK 1.3) gives a running task no public way to read its siblings' states, to
 look up another DAG run, or to tell ``dag.test()`` from a real worker. The names that can are
@@ -21,6 +22,7 @@ on the caller; every helper returns the plain lower-case string (``"success"``).
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -72,6 +74,7 @@ __all__ = [
     "ParamValidationError",
     "TaskInstanceKey",
     "conf",
+    "dag_bag",
     "dag_run_exists",
     "dag_run_state",
     "deserialize",
@@ -99,16 +102,34 @@ def deserialize(raw: Any) -> Any:
     return decode(raw)
 
 
+def dag_bag(dag_folder: str, *, safe_mode: bool | None = None) -> Any:
+    """Airflow's own parse of a DAGs folder, as the tests and benchmarks read it (``DagBag`` moved
+    from ``airflow.models`` to ``airflow.dag_processing`` in 3.2)."""
+    if TYPE_CHECKING or AIRFLOW_V_3_2_PLUS:
+        from airflow.dag_processing.dagbag import DagBag
+    else:
+        from airflow.models.dagbag import DagBag
+    if safe_mode is None:
+        return DagBag(dag_folder=dag_folder)
+    return DagBag(dag_folder=dag_folder, safe_mode=safe_mode)
+
+
 def trigger_dag_run(*, note: str | None, **request: Any) -> DagRunTriggerException:
     """The exception that makes the worker trigger (and wait for) a child run, with ``note`` shown
     on that run where the Airflow can (3.2+); 3.1 triggers the same run without one."""
     if AIRFLOW_V_3_2_PLUS:
         return DagRunTriggerException(note=note, **request)
     if note is not None:
-        from airflow_dynflow.airflow import errors
-
-        log.info(errors.not_on_this_airflow("a note on each child run", since="3.2"))
+        _say_missing("notes on child runs", since="3.2")
     return DagRunTriggerException(**request)
+
+
+@functools.cache
+def _say_missing(what: str, since: str) -> None:
+    """One log line per process for behaviour this Airflow lacks; the run goes on without it."""
+    from airflow_dynflow.airflow import errors
+
+    log.info(errors.not_on_this_airflow(what, since=since))
 
 
 def state_name(state: Any) -> str | None:

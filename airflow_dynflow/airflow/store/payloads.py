@@ -95,7 +95,9 @@ class Payloads:
         outputs): files and folders are then decoded as their stored copies, without local ones."""
         self.store = store
         self.signer = signer or deployment_signer()
-        self.max_bytes = max_bytes if max_bytes is not None else conf.getint("dynflow", "xcom_max_bytes")
+        self.max_bytes = (
+            max_bytes if max_bytes is not None else conf.getint("dynflow", "xcom_max_bytes", fallback=65536)
+        )
         self.download = download
 
     def encode(
