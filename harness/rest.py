@@ -69,20 +69,26 @@ class AirflowClient:
         return self._token
 
     def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """One request; a GET or PATCH that meets a server error is tried again a few times.
+        """One request; a GET or PATCH that meets a server error or a time-out is tried again a few
+        times.
 
-        On SQLite a busy stack answers the odd request with "500 Database error" (a locked database);
-        those two methods are idempotent, so trying again is safe, where a POST might act twice.
+        On SQLite a busy stack answers the odd request with "500 Database error" (a locked database),
+        and on a loaded 2-core machine (a component just restarted, a scheduler catching up) the
+        api-server can take longer than the client's 30 s to answer. Those two methods are idempotent,
+        so trying again is safe, where a POST might act twice.
         """
         headers = {"Authorization": f"Bearer {self.token()}", **kwargs.pop("headers", {})}
         retries = _IDEMPOTENT_RETRIES if method in ("GET", "PATCH") else 0
-        response = self._client.request(method, path, headers=headers, **kwargs)
         for attempt in range(1, retries + 1):
-            if response.status_code < 500:
-                break
+            try:
+                response = self._client.request(method, path, headers=headers, **kwargs)
+            except httpx.TimeoutException:
+                pass
+            else:
+                if response.status_code < 500:
+                    return response
             time.sleep(_POLL_SECONDS * attempt)
-            response = self._client.request(method, path, headers=headers, **kwargs)
-        return response
+        return self._client.request(method, path, headers=headers, **kwargs)
 
     def get(self, path: str, **params: Any) -> Any:
         response = self._request("GET", path, params=params)

@@ -1,8 +1,9 @@
 """Every user-facing error of the Airflow runtime, built in one place (the twin of ``core.errors``).
 
 Each helper names the task or node, what was wrong and, where there is one, the fix. Errors that
-retrying cannot mend (a missing upstream, a node past its own retries) are ``AirflowFailException``
-subclasses, so they fail the task instance for good instead of burning its retries.
+retrying cannot mend (a missing upstream, a node past its own retries, every integrity and
+configuration failure) are ``AirflowFailException`` subclasses, so they fail the task instance for
+good instead of burning its retries.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from airflow_dynflow.airflow.compat import AirflowFailException, AirflowSkipException
+from airflow_dynflow.core.errors import CompileLimitError, signed_with_another_key
+from airflow_dynflow.core.signing import KeyMismatch
 
 __all__ = [
     "BadFuturesSpecError",
+    "ConfigurationError",
     "DependencyFailedError",
     "ForeignChildRunError",
     "IntegrityError",
@@ -20,10 +24,12 @@ __all__ = [
     "NodeFailedError",
     "bad_child_request",
     "bad_futures_spec",
+    "blank_signing_key",
     "case_not_taken",
     "child_run_failed",
     "child_run_not_ours",
     "child_run_without_result",
+    "compile_limit",
     "dependency_dead",
     "fixed_inputs_in_conf",
     "futures_spec_replaced",
@@ -41,6 +47,7 @@ __all__ = [
     "spec_too_large",
     "unknown_conf_keys",
     "unknown_dag_options",
+    "weak_signing_key",
 ]
 
 
@@ -80,11 +87,28 @@ class BadFuturesSpecError(AirflowFailException):
     """The futures spec cannot be used (malformed, tampered, or its code changed): retrying cannot help."""
 
 
-def integrity(check: str, what: str) -> IntegrityError:
-    """``check`` names the failed check, ``what`` the object (which output of which task, which file)."""
+class ConfigurationError(AirflowFailException, ValueError):
+    """The task cannot run as configured: the deployment's settings (no signing key or a weak one, a
+    limit such as ``[dynflow] max_nodes_per_dynamic``) or the run's conf (an input the workflow does
+    not have). A retry reads the same configuration, so the task fails for good; a ValueError too,
+    as a bad value it is."""
+
+
+def integrity(check: str, what: str, mismatch: KeyMismatch | None = None) -> IntegrityError:
+    """``check`` names the failed check, ``what`` the object (which output of which task, which file);
+    ``mismatch``, when the signature names a key this component does not hold, both keys."""
+    if mismatch is not None:
+        why = (
+            f"{signed_with_another_key(mismatch)}: every Airflow component must have the same "
+            "[dynflow] signing_key (each logs its key's fingerprint when it starts)"
+        )
+    else:
+        why = (
+            "it was not written by airflow-dynflow under this deployment's [dynflow] signing_key, "
+            "or it was changed since"
+        )
     return IntegrityError(
-        f"integrity check failed ({check}) for {what}: it was not written by airflow-dynflow under this "
-        "deployment's [dynflow] signing_key, or it was changed since. Nothing of it was decoded; "
+        f"integrity check failed ({check}) for {what}: {why}. Nothing of it was decoded; "
         "the task fails without retrying"
     )
 
@@ -97,8 +121,8 @@ def bad_value_shape(where: str) -> IntegrityError:
     return integrity("envelope shape", f"the value of {where}")
 
 
-def forged_value(where: str) -> IntegrityError:
-    return integrity("signature", f"the value of {where}")
+def forged_value(where: str, mismatch: KeyMismatch | None = None) -> IntegrityError:
+    return integrity("signature", f"the value of {where}", mismatch)
 
 
 def pickled_inline(where: str) -> IntegrityError:
@@ -126,8 +150,8 @@ def bad_instance_outputs(where: str) -> IntegrityError:
     return integrity("envelope shape", f"the outputs of the generated-node instance {where}")
 
 
-def forged_instance_outputs(where: str) -> IntegrityError:
-    return integrity("signature", f"the outputs of the generated-node instance {where}")
+def forged_instance_outputs(where: str, mismatch: KeyMismatch | None = None) -> IntegrityError:
+    return integrity("signature", f"the outputs of the generated-node instance {where}", mismatch)
 
 
 def bad_element_shape(map_index: int | None, split_id: str) -> IntegrityError:
@@ -138,20 +162,20 @@ def bad_spec_reference(where: str) -> IntegrityError:
     return integrity("envelope shape", f"the futures-spec reference {where}")
 
 
-def forged_spec_reference(where: str) -> IntegrityError:
-    return integrity("signature", f"the futures-spec reference {where}")
+def forged_spec_reference(where: str, mismatch: KeyMismatch | None = None) -> IntegrityError:
+    return integrity("signature", f"the futures-spec reference {where}", mismatch)
 
 
-def forged_futures_spec(key: str) -> IntegrityError:
-    return integrity("signature", f"the futures spec at {key}")
+def forged_futures_spec(key: str, mismatch: KeyMismatch | None = None) -> IntegrityError:
+    return integrity("signature", f"the futures spec at {key}", mismatch)
 
 
-def forged_cache_entry(key: str) -> IntegrityError:
-    return integrity("signature", f"the cache entry {key}")
+def forged_cache_entry(key: str, mismatch: KeyMismatch | None = None) -> IntegrityError:
+    return integrity("signature", f"the cache entry {key}", mismatch)
 
 
-def forged_stored_outputs(where: str, path: object) -> IntegrityError:
-    return integrity("signature", f"the stored outputs of {where} ({path})")
+def forged_stored_outputs(where: str, path: object, mismatch: KeyMismatch | None = None) -> IntegrityError:
+    return integrity("signature", f"the stored outputs of {where} ({path})", mismatch)
 
 
 def _child_request(runner_dag_id: str, run_id: str) -> str:
@@ -164,15 +188,17 @@ def bad_child_request_shape(runner_dag_id: str, run_id: str) -> IntegrityError:
     return integrity("child-run request shape", _child_request(runner_dag_id, run_id))
 
 
-def forged_child_request(runner_dag_id: str, run_id: str) -> IntegrityError:
-    return integrity("child-run request signature", _child_request(runner_dag_id, run_id))
+def forged_child_request(
+    runner_dag_id: str, run_id: str, mismatch: KeyMismatch | None = None
+) -> IntegrityError:
+    return integrity("child-run request signature", _child_request(runner_dag_id, run_id), mismatch)
 
 
-def child_request_not_a_dynamic(runner_dag_id: str, ref: str) -> ValueError:
+def child_request_not_a_dynamic(runner_dag_id: str, ref: str) -> ConfigurationError:
     return bad_child_request(runner_dag_id, f"a dynamic at {ref}")
 
 
-def child_request_unknown_inputs(runner_dag_id: str, dynamic: str) -> ValueError:
+def child_request_unknown_inputs(runner_dag_id: str, dynamic: str) -> ConfigurationError:
     return bad_child_request(runner_dag_id, f"inputs of {dynamic} only")
 
 
@@ -180,19 +206,50 @@ def bad_futures_spec(compile_id: str, cause: BaseException) -> BadFuturesSpecErr
     return BadFuturesSpecError(f"the futures spec of {compile_id} cannot be used: {cause}")
 
 
-def spec_too_large(dynamic: str, size: int, limit: int) -> ValueError:
-    return ValueError(
+def spec_too_large(dynamic: str, size: int, limit: int) -> ConfigurationError:
+    return ConfigurationError(
         f"{dynamic}: the compiled futures spec is {size:,} bytes, over [dynflow] max_spec_bytes = "
         f"{limit:,}. Pass large data between tasks as outputs (they go to the blob store), not as "
         "constants in the dynamic's body, or raise the limit"
     )
 
 
-def no_signing_key() -> RuntimeError:
-    return RuntimeError(
-        "airflow-dynflow has no key to sign plans and payloads with: set [dynflow] signing_key "
-        "(AIRFLOW__DYNFLOW__SIGNING_KEY) to the same secret on every Airflow component, or set "
+# What the compile bounds of ``core.tracing.CompileLimits`` are called in the [dynflow] section.
+_COMPILE_LIMIT_SETTINGS = {"max_nodes": "max_nodes_per_dynamic", "max_seconds": "max_compile_seconds"}
+
+
+def compile_limit(exc: CompileLimitError) -> ConfigurationError:
+    setting = _COMPILE_LIMIT_SETTINGS[exc.limit]
+    return ConfigurationError(
+        f"{exc} ([dynflow] {setting} = {exc.value:g}). A run's inputs decide how large the body grows: "
+        f"check them, or raise AIRFLOW__DYNFLOW__{setting.upper()} if the dynamic really is this large"
+    )
+
+
+_KEY_ADVICE = (
+    "set [dynflow] signing_key (AIRFLOW__DYNFLOW__SIGNING_KEY) to the same long random secret on every "
+    "Airflow component, e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+)
+
+
+def no_signing_key() -> ConfigurationError:
+    return ConfigurationError(
+        f"airflow-dynflow has no key to sign plans and payloads with: {_KEY_ADVICE}; or set "
         "[core] fernet_key or [api_auth] jwt_secret, from which one is derived"
+    )
+
+
+def blank_signing_key() -> ConfigurationError:
+    """A value of only commas and blanks is a mistake, never a wish for the derived key."""
+    return ConfigurationError(f"[dynflow] signing_key is set but holds no key: {_KEY_ADVICE}")
+
+
+def weak_signing_key(position: int, count: int, size: int, minimum: int) -> ConfigurationError:
+    which = (
+        "[dynflow] signing_key" if count == 1 else f"key {position} of the {count} in [dynflow] signing_key"
+    )
+    return ConfigurationError(
+        f"{which} is {size} bytes, under the {minimum} a signing key needs to resist guessing: {_KEY_ADVICE}"
     )
 
 
@@ -214,9 +271,9 @@ def missing_upstream_node(
     )
 
 
-def unknown_conf_keys(workflow: str, unknown: Iterable[str], inputs: Iterable[str]) -> ValueError:
+def unknown_conf_keys(workflow: str, unknown: Iterable[str], inputs: Iterable[str]) -> ConfigurationError:
     """Airflow accepts unknown conf keys; a typo in an input name must not pass silently."""
-    return ValueError(
+    return ConfigurationError(
         f"{workflow}: unknown input(s) in the run's conf: {', '.join(unknown)}; "
         f"the workflow's inputs are: {', '.join(inputs) or 'none'}"
     )
@@ -241,19 +298,19 @@ def unknown_dag_options(workflow: str, unknown: Iterable[str]) -> TypeError:
     return TypeError(f"@workflow({workflow}): unknown DAG option(s): {', '.join(sorted(unknown))}")
 
 
-def map_too_long(map_name: str, size: int, limit: int) -> ValueError:
-    return ValueError(
+def map_too_long(map_name: str, size: int, limit: int) -> ConfigurationError:
+    return ConfigurationError(
         f"{map_name}: {size} elements exceed [core] max_map_length = {limit}; raise it, e.g. "
         f"AIRFLOW__CORE__MAX_MAP_LENGTH={size} for every Airflow component"
     )
 
 
-def nothing_to_collect(map_name: str, split_id: str) -> RuntimeError:
-    return RuntimeError(f"{map_name}: {split_id} did not run, so there is nothing to collect")
+def nothing_to_collect(map_name: str, split_id: str) -> MissingUpstreamError:
+    return MissingUpstreamError(f"{map_name}: {split_id} did not run, so there is nothing to collect")
 
 
-def no_futures_spec(compile_id: str) -> RuntimeError:
-    return RuntimeError(f"{compile_id} has no futures spec in this run; run it first")
+def no_futures_spec(compile_id: str) -> MissingUpstreamError:
+    return MissingUpstreamError(f"{compile_id} has no futures spec in this run; run it first")
 
 
 def futures_spec_replaced(key: str) -> BadFuturesSpecError:
@@ -270,8 +327,8 @@ def bad_spec_slice(key: str, map_index: int) -> BadFuturesSpecError:
     )
 
 
-def bad_child_request(runner_dag_id: str, missing: str) -> ValueError:
-    return ValueError(f"{runner_dag_id} runs nested dynamics for their parent; conf lacks {missing}")
+def bad_child_request(runner_dag_id: str, missing: str) -> ConfigurationError:
+    return ConfigurationError(f"{runner_dag_id} runs nested dynamics for their parent; conf lacks {missing}")
 
 
 _DEAD_STATES = {

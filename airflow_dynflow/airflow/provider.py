@@ -47,7 +47,7 @@ def get_provider_info() -> dict[str, Any]:
                         "version_added": "0.2.0",
                         "type": "string",
                         "sensitive": True,
-                        "example": "a-long-random-string",
+                        "example": "(python -c 'import secrets; print(secrets.token_urlsafe(32))')",
                         "default": "",
                     },
                     "max_spec_bytes": {
@@ -71,6 +71,27 @@ def get_provider_info() -> dict[str, Any]:
                         "type": "boolean",
                         "example": "True",
                         "default": "False",
+                    },
+                    "max_nodes_per_dynamic": {
+                        "description": (
+                            "Most nodes one dynamic's body may generate. Compiling stops at the first "
+                            "node past it and fails the compile task once, naming this setting: a run's "
+                            "inputs (a count, a list) decide how many a body generates."
+                        ),
+                        "version_added": "0.2.0",
+                        "type": "integer",
+                        "example": "100000",
+                        "default": "100000",
+                    },
+                    "max_compile_seconds": {
+                        "description": (
+                            "Most seconds a dynamic's body may take to compile, checked as it adds "
+                            "nodes. Past it the compile task fails once, naming this setting."
+                        ),
+                        "version_added": "0.2.0",
+                        "type": "float",
+                        "example": "300",
+                        "default": "300",
                     },
                     "xcom_max_bytes": {
                         "description": (

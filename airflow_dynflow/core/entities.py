@@ -22,7 +22,7 @@ from airflow_dynflow.core.origin import Origin
 from airflow_dynflow.core.promise import Promise
 from airflow_dynflow.core.protocols import Entity
 from airflow_dynflow.core.spec import Owner, Ref, Spec, TaskEntry
-from airflow_dynflow.core.tracing import Trace, current_frame, entered
+from airflow_dynflow.core.tracing import CompileLimits, Trace, current_frame, entered
 
 __all__ = ["Dynamic", "Task", "Workflow", "dispatch", "input_schemas"]
 
@@ -130,10 +130,15 @@ class Dynamic(Task):
 
         return compile_and_run
 
-    def compile(self, **inputs: Any) -> Spec:
+    def compile(self, /, **inputs: Any) -> Spec:
         """Run the body with these inputs, recording every call: the futures spec, nothing run."""
+        return self.compile_within(None, **inputs)
+
+    def compile_within(self, limits: CompileLimits | None, /, **inputs: Any) -> Spec:
+        """``compile``, bounded while the body runs by ``limits`` (positional only, so that no input
+        name can collide with it): what a runtime compiling with untrusted users' inputs calls."""
         values = checked_inputs(self.interface, self.interface.bind((), inputs))
-        trace = Trace(self.name)
+        trace = Trace(self.name, limits)
         with entered(trace):
             result = self.fn(**values)
         return trace.finish(Owner(self.origin, self.interface), {}, result)

@@ -8,9 +8,13 @@ two different messages or two different exception types in two code paths.
 from __future__ import annotations
 
 import typing
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from airflow_dynflow.core.signing import KeyMismatch
 
 __all__ = [
+    "CompileLimitError",
     "ConditionFailedError",
     "ConditionalError",
     "InterfaceError",
@@ -55,6 +59,19 @@ class ConditionalError(AssertionError):
 
 class ConditionFailedError(ValueError):
     """The ``else_().fail(message)`` case of a conditional was taken; a ValueError, as in flytekit."""
+
+
+class CompileLimitError(RuntimeError):
+    """Compiling a dynamic passed one of the bounds its runtime set (``tracing.CompileLimits``).
+
+    ``limit`` is the bound's field name and ``value`` its setting, so a runtime can name the
+    setting its users change.
+    """
+
+    def __init__(self, message: str, limit: str, value: float) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.value = value
 
 
 class InvalidValue(Exception):
@@ -550,6 +567,22 @@ def stale_code(ref: str, compiled: str, current: str) -> SpecError:
     )
 
 
+def too_many_nodes(dynamic: str, limit: int) -> CompileLimitError:
+    return CompileLimitError(
+        f"{dynamic}: compiling stopped at node {limit + 1:,}: a dynamic may generate at most {limit:,} nodes",
+        "max_nodes",
+        limit,
+    )
+
+
+def compile_too_long(dynamic: str, seconds: float) -> CompileLimitError:
+    return CompileLimitError(
+        f"{dynamic}: compiling stopped after {seconds:g} s, the most a dynamic's body may take",
+        "max_seconds",
+        seconds,
+    )
+
+
 def no_keys() -> ValueError:
     return ValueError("a Signer needs at least one non-empty key")
 
@@ -566,7 +599,17 @@ def spec_bad_binding(where: str) -> SpecError:
     return spec_malformed(where, "a binding is an index, or an object with one key of n, i, v, c, list, dict")
 
 
-def spec_tampered() -> SpecError:
+def signed_with_another_key(mismatch: KeyMismatch) -> str:
+    """The one wording of a key mismatch, for specs here and every signed object in the runtime."""
+    return (
+        f"it was signed with another key (fingerprint {mismatch.signed_with}) than the one(s) this "
+        f"process holds ({', '.join(mismatch.held)})"
+    )
+
+
+def spec_tampered(mismatch: KeyMismatch | None = None) -> SpecError:
+    if mismatch is not None:
+        return SpecError(f"the spec's digest does not hold: {signed_with_another_key(mismatch)}")
     return SpecError(
         "the spec was modified after it was written, or signed with another key (digest mismatch)"
     )

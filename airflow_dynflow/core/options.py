@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from airflow_dynflow.core import errors
+from airflow_dynflow.core.labels import printable
 from airflow_dynflow.core.resources import Resources
 
 __all__ = ["NO_OPTIONS", "Options", "checked_options", "seconds", "warn_not_honoured"]
@@ -77,6 +78,8 @@ def checked_options(owner: str, given: Mapping[str, Any]) -> Options:
     for name in ("requests", "limits"):
         if name in values and not isinstance(values[name], Resources):
             raise errors.bad_resources(owner, name, values[name])
+    if isinstance(values.get("name"), str):
+        values["name"] = printable(values["name"])
     return Options(**values)
 
 

@@ -37,7 +37,7 @@ from airflow_dynflow.core.type_relations import member_type
 __all__ = ["SpecReader", "load_spec", "spec_digest", "verified_json", "verified_spec_json"]
 
 # The digest always closes the text: ``...,"digest":"sha256:..."}``.
-_DIGEST_AT_END = re.compile(r',"digest":"([a-z0-9-]+:[0-9a-f]{64})"\}\Z')
+_DIGEST_AT_END = re.compile(r',"digest":"([a-z0-9-]+(?:@[0-9a-f]{8})?:[0-9a-f]{64})"\}\Z')
 
 
 def spec_digest(text: str) -> str | None:
@@ -55,12 +55,13 @@ def verified_spec_json(text: str | bytes, signer: Signer | None = None) -> Any:
             return signer.verify(given, "spec", body)
         return hmac.compare_digest(digest(body.encode()), given)
 
-    return verified_json(text, holds)
+    return verified_json(text, holds, signer)
 
 
-def verified_json(text: str | bytes, holds: Callable[[str, str], bool]) -> Any:
+def verified_json(text: str | bytes, holds: Callable[[str, str], bool], signer: Signer | None) -> Any:
     """JSON that ends in its digest, parsed only once ``holds(digest, body)`` is true of the raw
-    text (``body`` is the text with the digest left out): the one check specs and slices share."""
+    text (``body`` is the text with the digest left out): the one check specs and slices share.
+    ``signer``, when the digest is an HMAC, names the keys on both sides of a key mismatch."""
     try:
         raw = text.decode() if isinstance(text, bytes) else text
     except UnicodeDecodeError as exc:
@@ -69,7 +70,7 @@ def verified_json(text: str | bytes, holds: Callable[[str, str], bool]) -> Any:
     if found is None:
         raise errors.spec_without_digest()
     if not holds(found.group(1), raw[: found.start()] + "}"):
-        raise errors.spec_tampered()
+        raise errors.spec_tampered(None if signer is None else signer.mismatch(found.group(1)))
     try:
         return json.loads(raw)
     except json.JSONDecodeError as exc:

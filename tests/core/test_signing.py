@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from airflow_dynflow.core.signing import SIGNATURE_PREFIX, Signer
+from airflow_dynflow.core.signing import SIGNATURE_PREFIX, KeyMismatch, Signer, fingerprint
 
 KEY = Signer([b"key"])
 SIG = KEY.sign("value", "wf/run/t/-1/o0", "[1,2,3]")
@@ -78,3 +78,34 @@ def test_a_truncated_signature_is_refused():
 def test_a_signer_without_a_usable_key_is_refused(keys):
     with pytest.raises(ValueError, match="at least one non-empty key"):
         Signer(keys)
+
+
+def test_a_signature_names_the_fingerprint_of_the_key_that_signed():
+    assert SIG.startswith(f"hmac-sha256@{KEY.fingerprint}:")
+
+
+def test_a_fingerprint_is_short_stable_and_differs_between_keys():
+    assert fingerprint(b"key") == fingerprint(b"key") == KEY.fingerprint
+    assert len(fingerprint(b"key")) == 8 and fingerprint(b"key") != fingerprint(b"other")
+    assert b"key".hex() not in fingerprint(b"key")
+
+
+def test_a_signature_under_a_key_not_held_names_both_sides():
+    held = Signer([b"new", b"newer"])
+    assert held.mismatch(SIG) == KeyMismatch(KEY.fingerprint, held.fingerprints)
+
+
+def test_a_changed_signature_under_a_held_key_is_no_key_mismatch():
+    assert KEY.mismatch(SIG[:-1] + ("0" if SIG[-1] != "0" else "1")) is None
+
+
+def test_a_signature_written_before_fingerprints_still_verifies():
+    old_format = "hmac-sha256:" + SIG.rsplit(":", 1)[1]
+    assert KEY.verify(old_format, "value", "wf/run/t/-1/o0", "[1,2,3]")
+    assert Signer([b"other"]).mismatch(old_format) is None
+
+
+def test_the_named_fingerprint_is_only_a_hint_and_never_replaces_the_key():
+    relabelled = SIG.replace(KEY.fingerprint, "00000000")
+    assert KEY.verify(relabelled, "value", "wf/run/t/-1/o0", "[1,2,3]")
+    assert not Signer([b"other"]).verify(relabelled, "value", "wf/run/t/-1/o0", "[1,2,3]")

@@ -127,8 +127,25 @@ def test_signed_spec_needs_the_key():
     assert Spec.from_json(text, Signer([b"secret"])).name == "chain"
     with pytest.raises(SpecError, match="digest mismatch"):
         Spec.from_json(text)
-    with pytest.raises(SpecError, match="digest mismatch"):
+    with pytest.raises(SpecError, match="signed with another key"):
         Spec.from_json(text, Signer([b"another"]))
+
+
+def test_a_spec_under_another_key_names_both_keys_fingerprints():
+    signer, other = Signer([b"secret"]), Signer([b"another", b"older"])
+    text = ex.chain.compile(n=2).to_json(signer)
+    held = ", ".join(other.fingerprints)
+    expected = f"another key (fingerprint {signer.fingerprint}) than the one(s) this process holds ({held})"
+    with pytest.raises(SpecError) as caught:
+        Spec.from_json(text, other)
+    assert expected in str(caught.value)
+
+
+def test_a_changed_spec_under_this_key_is_not_blamed_on_another_key():
+    signer = Signer([b"secret"])
+    text = ex.chain.compile(n=2).to_json(signer).replace('"b":1', '"b":7')
+    with pytest.raises(SpecError, match="modified after it was written"):
+        Spec.from_json(text, signer)
 
 
 def test_a_spec_signed_under_an_old_key_still_loads_after_rotation():

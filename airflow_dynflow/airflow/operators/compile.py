@@ -22,10 +22,18 @@ from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.futures_spec import write_futures_spec, write_spec_slices
 from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.core.entities import Dynamic, Workflow, checked_inputs
+from airflow_dynflow.core.errors import CompileLimitError
 from airflow_dynflow.core.origin import import_entity
 from airflow_dynflow.core.spec import Spec, node_id
+from airflow_dynflow.core.tracing import CompileLimits
 
-__all__ = ["CompileOperator", "DynamicCompileOperator", "RunnerCompileOperator", "graph_lines"]
+__all__ = [
+    "CompileOperator",
+    "DynamicCompileOperator",
+    "RunnerCompileOperator",
+    "compile_limits",
+    "graph_lines",
+]
 
 _GRAPH_LINES = 200
 
@@ -43,7 +51,10 @@ class CompileOperator(BaseOperator):
 
     def execute(self, context: Context) -> list[str]:
         dynamic, inputs = self.dynamic_and_inputs(context)
-        spec = dynamic.compile(**checked_inputs(dynamic.interface, inputs))
+        try:
+            spec = dynamic.compile_within(compile_limits(), **checked_inputs(dynamic.interface, inputs))
+        except CompileLimitError as exc:
+            raise errors.compile_limit(exc) from None
         signer = deployment_signer()
         text = spec.to_json(signer)
         limit = conf.getint("dynflow", "max_spec_bytes", fallback=32 * 1024 * 1024)
@@ -115,6 +126,14 @@ class RunnerCompileOperator(CompileOperator):
         # For the parent node: this run serves its request (a run made by anyone else never gets here).
         context["ti"].xcom_push(key=REQUEST_KEY, value=request["parent"])
         return dynamic, inputs
+
+
+def compile_limits() -> CompileLimits:
+    """The bounds ``[dynflow]`` sets on a compile: a run's inputs may ask a body for any size."""
+    return CompileLimits(
+        max_nodes=conf.getint("dynflow", "max_nodes_per_dynamic", fallback=100_000),
+        max_seconds=conf.getfloat("dynflow", "max_compile_seconds", fallback=300.0),
+    )
 
 
 def graph_lines(spec: Spec) -> list[str]:

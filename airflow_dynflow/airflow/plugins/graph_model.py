@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from airflow_dynflow.core.labels import printable
+
 __all__ = [
     "AGGREGATE_ABOVE",
     "Aggregate",
@@ -97,7 +99,12 @@ class Aggregate:
 
 @dataclass(frozen=True, slots=True)
 class Dynamic:
-    """One compiled dynamic of a run: its task group, tasks, and generated nodes in spec order."""
+    """One compiled dynamic of a run: its task group, tasks, and generated nodes in spec order.
+
+    ``refused`` is why its spec reference or spec failed a check (forged, changed, or signed under a
+    key this api-server does not hold): then it has no nodes, and the page says so in its place
+    while showing the run's other dynamics as usual.
+    """
 
     group: str  # count_characters ("" for the runner DAG's own dynamic)
     compile_task: str
@@ -106,6 +113,7 @@ class Dynamic:
     nodes: tuple[GraphNode, ...]
     aggregates: tuple[Aggregate, ...] = field(default=())
     aggregate_edges: tuple[tuple[str, str], ...] = field(default=())
+    refused: str | None = None
 
     @property
     def aggregated(self) -> bool:
@@ -128,6 +136,7 @@ class Dynamic:
                 {"id": a.id, "task": a.task, "state": a.state, "count": a.count} for a in self.aggregates
             ],
             "aggregate_edges": [list(e) for e in self.aggregate_edges],
+            "refused": self.refused,
         }
 
 
@@ -173,7 +182,7 @@ def build_dynamic(
     tasks = wire.get("tasks") or {}
     nodes = []
     for i, raw in enumerate(wire.get("nodes") or ()):
-        task = (raw.get("o") or {}).get("name") or raw["t"]
+        task = printable((raw.get("o") or {}).get("name") or raw["t"])
         kind = (tasks.get(raw["t"]) or {}).get("kind", "task")
         map_index = i // batch
         inst = instances.get(map_index, Instance(None))

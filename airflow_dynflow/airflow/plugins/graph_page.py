@@ -4,7 +4,8 @@ Each generated node is a ``<g class="node" data-node="n7" data-state="success">`
 duration and try, a link to its log in the Airflow UI and, for a nested dynamic, a link down into
 its child run's graph. Past the aggregation threshold a dynamic is drawn as (task, state) boxes
 (``data-task``, ``data-state``, ``data-count``). The page polls the JSON twin while the run is not
-finished and updates states in place, so it shows the graph live.
+finished and updates states in place, so it shows the graph live. A dynamic whose spec failed a
+check is a ``<div class="refused">`` with the error, in its place among the others.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ svg{border:1px solid #e5e7eb;background:#fcfcfd} .node rect{stroke:#374151;strok
 .node text,.agg text{font-size:11px;fill:#111827} .edge{stroke:#9ca3af;fill:none}
 a text{fill:#1d4ed8;text-decoration:underline} .legend span{display:inline-block;margin-right:10px}
 .legend i{display:inline-block;width:10px;height:10px;border:1px solid #374151;margin-right:3px}
+.refused{background:#fef2f2;border:1px solid #fca5a5;padding:6px 8px;border-radius:4px}
 """
 
 
@@ -182,6 +184,13 @@ def render_page(graph: RunGraph) -> str:
     title = f"Dynamic graph: {graph.dag_id} / {graph.run_id}"
     sections = []
     for d in graph.dynamics:
+        if d.refused is not None:
+            sections.append(
+                f"<h2>{escape(d.group or graph.dag_id)}: not shown, its futures spec failed a check</h2>"
+                f'<div class="refused" data-dynamic="{escape(d.group)}" data-compile-task="'
+                f'{escape(d.compile_task)}">{escape(d.refused)}</div>'
+            )
+            continue
         counts = ", ".join(f"{s} {c}" for s, c in sorted(d.states().items()))
         mode = " (grouped by task and state)" if d.aggregated else ""
         sections.append(

@@ -3,8 +3,10 @@
 For each compile task of the run that pushed a futures-spec reference (XCom ``spec``), the reference
 is checked (``Expansion.from_xcom``: shape and signature), the spec's text is read from the blob
 store and its HMAC checked on the raw text before it is parsed, as every reader of a spec does
-(docs/security.md). Unlike a worker, the api-server never imports the user's code: the view needs
-only the wire JSON's tasks, nodes and bindings, not live entities.
+(docs/security.md). A dynamic whose reference or spec fails a check is shown refused, with the
+error naming the check and the object; the rest of the run is shown as usual. Unlike a worker, the
+api-server never imports the user's code: the view needs only the wire JSON's tasks, nodes and
+bindings, not live entities.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def verified_wire(text: str, digest: str, signer: Signer, key: str) -> dict[str,
     try:
         data = verified_spec_json(text, signer)
     except SpecError:
-        raise errors.forged_futures_spec(key) from None
+        raise errors.forged_futures_spec(key, signer.mismatch(digest)) from None
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
         raise errors.bad_spec_reference(key)
     return data
@@ -120,9 +122,16 @@ def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = No
             prefix = compile_task[: -len("compile")]
             nodes_task = f"{prefix}nodes"
             where = location(dag_id, run_id, compile_task) + "/spec"
-            expansion = Expansion.from_xcom(compat.stored_xcom_value(raw), signer, where)
-            text = store.read_bytes(expansion.key).decode(errors="replace")
-            wire = verified_wire(text, expansion.digest, signer, expansion.key)
+            try:
+                expansion = Expansion.from_xcom(compat.stored_xcom_value(raw), signer, where)
+                text = store.read_bytes(expansion.key).decode(errors="replace")
+                wire = verified_wire(text, expansion.digest, signer, expansion.key)
+            except (errors.IntegrityError, errors.BadFuturesSpecError) as refused:
+                # One forged reference must not take the whole page down: that dynamic shows the
+                # check it failed, every other one shows as usual.
+                group = prefix.rstrip(".")
+                dynamics.append(Dynamic(group, compile_task, nodes_task, 1, (), refused=str(refused)))
+                continue
             rows = session.execute(
                 select(
                     TaskInstance.map_index,

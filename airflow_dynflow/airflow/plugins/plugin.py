@@ -5,6 +5,8 @@ Airflow 3.3 mounts ``fastapi_apps`` on the api-server and shows ``external_views
 ``destination="dag_run"`` the view is a tab of every DAG run, its ``href`` placeholders filled in.
 Every component loads plugins, task runners included, so the FastAPI app is imported only when the
 api-server asks for it, and the listener module imports nothing of ours until a hook is called.
+Loading is where each component checks the deployment's signing key (``on_load``): a missing or
+weak key fails the plugin at start, naming the setting, and a good one logs its fingerprint.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ class DynflowPlugin(AirflowPlugin):
     name = "dynflow"
     external_views: list[Any] = [EXTERNAL_VIEW]  # noqa: RUF012 (AirflowPlugin's own shape)
     listeners: list[Any] = [repair]  # noqa: RUF012
+
+    @classmethod
+    def on_load(cls, *args: Any, **kwargs: Any) -> None:
+        from airflow_dynflow.airflow.signing import deployment_signer
+
+        deployment_signer()
 
     @property
     def fastapi_apps(self) -> list[Any]:  # type: ignore[override]

@@ -19,7 +19,7 @@ from typing import Any
 
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.store.payloads import canonical_json, location
-from airflow_dynflow.core.signing import SIGNATURE_PREFIX, Signer
+from airflow_dynflow.core.signing import Signer
 
 __all__ = [
     "REQUEST_KEY",
@@ -44,7 +44,7 @@ def request_identity(
     (DAG, run, task, map index, node), the dynamic (reference and source version) and its inputs'
     digest, under the deployment's key. Structured and length-prefixed, never joined by a separator."""
     body = canonical_json({"parent": parent, "dynamic": dynamic, "inputs": inputs_digest})
-    return signer.sign("child-run-id", runner_dag_id, body)[len(SIGNATURE_PREFIX) :][:_IDENTITY_HEX]
+    return signer.keyed_digest("child-run-id", runner_dag_id, body)[:_IDENTITY_HEX]
 
 
 def request_location(runner_dag_id: str, run_id: str) -> str:
@@ -75,7 +75,7 @@ def verified_request(signer: Signer, conf: object, runner_dag_id: str, run_id: s
         raise errors.bad_child_request_shape(runner_dag_id, run_id)
     body = canonical_json({part: conf[part] for part in _PARTS})
     if not signer.verify(conf["sig"], "child-request", runner_dag_id, run_id, body):
-        raise errors.forged_child_request(runner_dag_id, run_id)
+        raise errors.forged_child_request(runner_dag_id, run_id, signer.mismatch(conf["sig"]))
     dynamic, inputs = conf["dynamic"], conf["inputs"]
     well_formed = (
         isinstance(dynamic, dict)

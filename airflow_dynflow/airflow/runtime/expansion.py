@@ -59,7 +59,7 @@ class Expansion:
         if not (typed and type(count) is int and type(batch) is int and count >= 0 and batch >= 1):
             raise errors.bad_spec_reference(where)
         if not signer.verify(data["sig"], "expansion", where, key, digest, str(count), str(batch)):
-            raise errors.forged_spec_reference(where)
+            raise errors.forged_spec_reference(where, signer.mismatch(data["sig"]))
         return cls(key=key, digest=digest, count=count, batch=batch)
 
     def to_xcom(self, signer: Signer, where: str) -> dict[str, Any]:

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 from airflow.sdk import Context
 
+from airflow_dynflow.core.labels import printable
+
 __all__ = ["LABEL_TEMPLATE", "element_label", "set_label", "succeeded"]
 
 _T = TypeVar("_T")
@@ -26,7 +28,8 @@ _SHOWN = 30
 
 
 def set_label(context: Context, label: str) -> None:
-    context["dynflow_label"] = label  # type: ignore[typeddict-unknown-key]
+    """Every label the UI shows passes here, so it is made printable here, whatever made it."""
+    context["dynflow_label"] = printable(label)  # type: ignore[typeddict-unknown-key]
 
 
 def succeeded(context: Context, value: _T) -> _T:

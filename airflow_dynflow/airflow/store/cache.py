@@ -27,9 +27,10 @@ class BlobCache:
         path = self.store.cache_path(key)
         if not path.exists():
             return None
-        signature, _, text = path.read_bytes().partition(b"\n")
-        if not self.signer.verify(signature.decode(errors="replace"), "cache", key, text):
-            raise errors.forged_cache_entry(key)
+        first, _, text = path.read_bytes().partition(b"\n")
+        signature = first.decode(errors="replace")
+        if not self.signer.verify(signature, "cache", key, text):
+            raise errors.forged_cache_entry(key, self.signer.mismatch(signature))
         return text.decode()
 
     def put(self, key: str, text: str) -> None:

@@ -162,7 +162,7 @@ class Payloads:
             if signed and not self.signer.verify(
                 stored[_SIG], "value", where, canonical_json(stored["v"]), *extra
             ):
-                raise errors.forged_value(where)
+                raise errors.forged_value(where, self.signer.mismatch(stored[_SIG]))
             return converter.from_jsonable(stored["v"], files)
         if fields != _BLOB:
             raise errors.bad_value_shape(where)
@@ -172,7 +172,7 @@ class Payloads:
         if not all(isinstance(part, str) for part in (key, codec, sha)) or (
             signed and not self.signer.verify(stored[_SIG], "blob", where, key, codec, sha, *extra)
         ):
-            raise errors.forged_value(where)
+            raise errors.forged_value(where, self.signer.mismatch(stored.get(_SIG)))
         raw = self.store.read_bytes(key)
         if hashlib.sha256(raw).hexdigest() != sha:
             raise errors.blob_changed(where, key)
@@ -195,7 +195,7 @@ class Payloads:
             raise errors.bad_instance_outputs(where)
         nodes: dict[str, Any] = pushed["nodes"]
         if not self.signer.verify(pushed[_SIG], "instance", where, canonical_json(nodes)):
-            raise errors.forged_instance_outputs(where)
+            raise errors.forged_instance_outputs(where, self.signer.mismatch(pushed[_SIG]))
         return nodes
 
     @staticmethod

@@ -82,11 +82,10 @@ class StoredOutputs:
         if not self._read:
             self._read = True
             if self.path.exists():
-                signature, _, body = self.path.read_bytes().partition(b"\n")
-                if not self.signer.verify(
-                    signature.decode(errors="replace"), "stored-outputs", self.where, body
-                ):
-                    raise errors.forged_stored_outputs(self.where, self.path)
+                first, _, body = self.path.read_bytes().partition(b"\n")
+                signature = first.decode(errors="replace")
+                if not self.signer.verify(signature, "stored-outputs", self.where, body):
+                    raise errors.forged_stored_outputs(self.where, self.path, self.signer.mismatch(signature))
                 data = json.loads(body)
                 if "pushed" in data or "done" in data:
                     self._loaded = data

@@ -27,9 +27,9 @@ def identity(parent: dict | None = None, inputs: str = "digest-1", key: Signer =
     return request_identity(key, "wf__dynflow", parent or place(), DYNAMIC, inputs)
 
 
-def test_the_child_run_id_starts_with_the_parent_nodes_label():
+def test_the_child_run_id_is_the_parent_nodes_label_and_32_hex_digits():
     run_id = child_run_id("n0 middle", identity())
-    assert run_id.startswith("n0_middle__") and ALLOWED.match(run_id)
+    assert re.fullmatch("n0_middle__[0-9a-f]{32}", run_id) and ALLOWED.match(run_id)
 
 
 def test_odd_labels_become_allowed_characters_without_double_dots():

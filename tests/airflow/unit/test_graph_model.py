@@ -157,3 +157,9 @@ def test_a_spec_signed_with_another_key_or_edited_is_refused():
         verified_wire(edited, digest_of(edited) or "", Signer([b"k" * 32]), "runs/x/spec.json")
     with pytest.raises(BadFuturesSpecError):
         verified_wire(text, "hmac-sha256:" + "0" * 64, Signer([b"k" * 32]), "runs/x/spec.json")
+
+
+def test_the_graph_page_shows_a_node_name_without_its_bidi_override():
+    wire = {"tasks": {"inc": {"kind": "task"}}, "nodes": [{"t": "inc", "o": {"name": "\u202eevil"}}]}
+    [node] = build_dynamic("d", wire, batch=1, instances={}).nodes
+    assert (node.task, node.label) == ("evil", "n0 evil")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from airflow.sdk import DAG
 
+from airflow_dynflow import dynamic
+from airflow_dynflow.airflow.runtime.expansion import Expansion
 from airflow_dynflow.airflow.runtime.labels import LABEL_TEMPLATE, element_label, set_label
+from tests.airflow.unit import entities as e
 
 
 def test_the_template_renders_the_label_an_instance_set():
@@ -38,3 +42,27 @@ def test_a_longer_value_is_cut_to_thirty_characters():
     label = element_label({"xs": {"v": list(range(100))}})
     assert label == "xs=[0, 1, 2, 3, 4, 5, 6, 7, 8,..."
     assert len(label) == len("xs=") + 30
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u2066", "\u200f", "\u200b", "\ufeff", "\n", "\x1b", "\u2028"])
+def test_a_label_drops_bidi_format_and_control_characters(hidden):
+    context: dict = {}
+    set_label(context, f"n7 {hidden}evil")
+    assert context["dynflow_label"] == "n7 evil"
+
+
+def test_a_label_keeps_letters_of_every_script():
+    context: dict = {}
+    set_label(context, "n7 Zürich ✓ שלום")
+    assert context["dynflow_label"] == "n7 Zürich ✓ שלום"
+
+
+def test_a_node_named_from_an_input_is_labelled_without_its_bidi_override():
+    @dynamic
+    def named(s: str) -> int:
+        return e.double(x=1).with_overrides(name=s)
+
+    spec = named.compile(s="\u202eevil")
+    expansion = Expansion.plan("runs/wf/r/c/spec-0123456789abcdef.json", "hmac-sha256:ab", 1, 1024)
+    assert expansion.labels(spec) == ["n0 evil"]
+    assert spec.label(0) == "evil[n0]"
