@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,6 +15,8 @@ import pytest
 
 from harness.xcom import read_xcom
 from tests.conftest import DAGS_FOLDER
+
+_PARSING_CONTEXT = ("_AIRFLOW_PARSING_CONTEXT_DAG_ID", "_AIRFLOW_PARSING_CONTEXT_TASK_ID")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -38,6 +41,18 @@ def one_in_process_execution_api() -> None:
     from airflow.sdk.execution_time import supervisor
 
     supervisor.in_process_api_server = functools.lru_cache(maxsize=1)(supervisor.in_process_api_server)
+
+
+@pytest.fixture(autouse=True)
+def no_parsing_context_left_behind() -> Iterator[None]:
+    """Airflow 3.1's ``dag.test()`` parses inside ``_airflow_parsing_context_manager``, which sets
+    ``_AIRFLOW_PARSING_CONTEXT_DAG_ID`` and does not unset it: every later workflow defined in this
+    process would build only that DAG (``dag_builder``). Each test starts and ends without one."""
+    for name in _PARSING_CONTEXT:
+        os.environ.pop(name, None)
+    yield
+    for name in _PARSING_CONTEXT:
+        os.environ.pop(name, None)
 
 
 @pytest.fixture(scope="session")
