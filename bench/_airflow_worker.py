@@ -51,9 +51,9 @@ def _run_once(dag: Any) -> dict[str, Any]:
 
 def main(argv: list[str]) -> None:
     out, repeat, dag_ids = argv[0], int(argv[1]), argv[2:]
-    from airflow.dag_processing.dagbag import DagBag
+    from airflow_dynflow.airflow.compat import dag_bag
 
-    bag = DagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
+    bag = dag_bag(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
     if bag.import_errors:
         raise SystemExit(f"import errors: {bag.import_errors}")
     dags = {dag_id: bag.get_dag(dag_id) for dag_id in dag_ids}

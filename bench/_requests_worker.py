@@ -24,9 +24,9 @@ from typing import Any
 
 def main(argv: list[str]) -> None:
     out, dag_id, n = argv[0], argv[1], int(argv[2])
-    from airflow.dag_processing.dagbag import DagBag
     from airflow.sdk.execution_time.supervisor import ActivitySubprocess
 
+    from airflow_dynflow.airflow.compat import dag_bag
     from airflow_dynflow.airflow.operators.generated_node import GeneratedNodeOperator
 
     messages: collections.Counter[tuple[str, int, str]] = collections.Counter()
@@ -52,7 +52,7 @@ def main(argv: list[str]) -> None:
     GeneratedNodeOperator.execute = timed(GeneratedNodeOperator.execute)
     GeneratedNodeOperator.resume = timed(GeneratedNodeOperator.resume)
 
-    bag = DagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
+    bag = dag_bag(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
     dag = bag.get_dag(dag_id)
     if dag is None:
         raise SystemExit(f"no DAG {dag_id}: {bag.import_errors}")

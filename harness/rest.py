@@ -246,7 +246,7 @@ class AirflowClient:
         """
         # Imported on use: the rest of the client talks only HTTP and must not configure Airflow in the
         # caller's process just by being imported.
-        from airflow.sdk.serde import deserialize
+        from airflow_dynflow.airflow.compat import deserialize
 
         return deserialize(self.xcom_json(dag_id, run_id, task_id, key=key, map_index=map_index))
 

@@ -1,5 +1,8 @@
-"""The optional extras install together with Airflow 3.3.2 from ``requirements.lock``, and import.
+"""Ranges in ``pyproject.toml``, exact pins in the locks, and the extras install together and import.
 
+What users install declares ranges (``tests/test_packaging.py`` installs it into an Airflow that is
+already there); every lock (``requirements.lock`` for Airflow 3.3, ``requirements/airflow-3.X.lock``
+for the older minors) pins versions those ranges admit, and pins its minor's latest patch.
 ``pip install --dry-run`` resolves this project with every extra against the lock as constraints and
 reports what it would install: every package must be pinned in the lock at that version (nothing
 downloaded beyond it) and every pin must be used (the lock is exactly that resolution). Since the pins
@@ -12,11 +15,11 @@ from __future__ import annotations
 
 import importlib
 import json
-import re
 import subprocess
 import sys
 import tomllib
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
@@ -35,36 +38,60 @@ IMPORTS = {
 }
 
 
-def _lock() -> dict[str, str]:
+# Each supported minor, the patch its lock pins, and the lock.
+LOCKS = {
+    "3.1": ("3.1.8", REPO / "requirements" / "airflow-3.1.lock"),
+    "3.2": ("3.2.2", REPO / "requirements" / "airflow-3.2.lock"),
+    "3.3": ("3.3.2", REPO / "requirements.lock"),
+}
+
+
+def _lock(path: Path = REPO / "requirements.lock") -> dict[str, str]:
     pins = {}
-    for line in (REPO / "requirements.lock").read_text().splitlines():
+    for line in path.read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             name, _, pinned = line.partition("==")
             pins[canonicalize_name(name)] = pinned.strip()
     return pins
 
 
+PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+
+
 def _extras() -> dict[str, list[Requirement]]:
-    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    return {name: [Requirement(r) for r in reqs] for name, reqs in project["optional-dependencies"].items()}
+    return {name: [Requirement(r) for r in reqs] for name, reqs in PROJECT["optional-dependencies"].items()}
 
 
-def test_every_extra_is_declared_and_pinned_exactly():
-    extras = _extras()
-    assert set(EXTRAS) <= set(extras)
-    for name in EXTRAS:
-        for requirement in extras[name]:
-            assert re.fullmatch(r"==[\w.]+", str(requirement.specifier)), (
-                f"[{name}] {requirement} is not pinned"
-            )
+def _declared() -> list[Requirement]:
+    """Every requirement users or developers install: the dependencies and every extra, dev included."""
+    return [Requirement(r) for r in PROJECT["dependencies"]] + [
+        r for reqs in _extras().values() for r in reqs
+    ]
 
 
-def test_the_lock_pins_every_extra_at_its_declared_version():
-    lock = _lock()
-    for name in EXTRAS:
-        for requirement in _extras()[name]:
-            (spec,) = requirement.specifier
-            assert lock.get(canonicalize_name(requirement.name)) == spec.version, (name, requirement)
+def test_every_dependency_and_extra_is_a_range_with_a_floor():
+    assert set(EXTRAS) <= set(_extras())
+    for requirement in _declared():
+        operators = {spec.operator for spec in requirement.specifier}
+        assert "==" not in operators and "===" not in operators, f"{requirement} is a pin, not a range"
+        assert ">=" in operators, f"{requirement} has no lower bound"
+
+
+def test_airflow_is_declared_from_3_1_and_below_4():
+    (airflow,) = [r for r in _declared() if r.name == "apache-airflow"]
+    assert str(airflow.specifier) == "<4,>=3.1.0"
+
+
+@pytest.mark.parametrize("minor", LOCKS)
+def test_each_lock_pins_its_minors_latest_patch_inside_every_declared_range(minor):
+    patch, path = LOCKS[minor]
+    lock = _lock(path)
+    assert lock["apache-airflow"] == patch
+    for requirement in _declared():
+        if requirement.marker is None or requirement.marker.evaluate():
+            pinned = lock.get(canonicalize_name(requirement.name))
+            assert pinned is not None, f"{path.name} does not pin {requirement.name}"
+            assert requirement.specifier.contains(pinned, prereleases=True), (path.name, requirement, pinned)
 
 
 def test_python_dateutil_is_pinned_below_3_for_botocore():

@@ -1,6 +1,19 @@
-"""The one place that touches the task SDK's private names and knows how Airflow spells states.
+"""The one place that knows which Airflow is running: version flags, the names that moved between
+minors, the task SDK's private names, and how Airflow spells states.
 
-Airflow 3.3.2 (task SDK 1.3) gives a running task no public way to read its siblings' states, to
+Supported: Airflow 3.1, 3.2 and 3.3 (each tested at its latest patch, ``make test-compat``). As in
+the official providers' ``version_compat.py``, each flag is named for the version it tests
+(``AIRFLOW_V_3_2_PLUS``), and every other module imports what moved from here, never from
+``airflow.sdk`` or ``airflow.exceptions`` directly. What moved, and why a flag is needed:
+
+* Airflow 3.1's task SDK does not yet export ``conf``, the exceptions a task raises (fail, skip,
+  reschedule, trigger a DAG run, a bad param), ``TaskInstanceKey`` or the serde module: they
+  live in Airflow core there (``airflow.configuration``, ``airflow.exceptions``, ``airflow.models``,
+  ``airflow.serialization``). 3.2 moved them into the task SDK; the worker catches the SDK's classes.
+* ``DagRunTriggerException(note=)`` arrived in 3.2: on 3.1 a child run gets no note (logged once
+  per process).
+
+Airflow 3.3 (task SDK 1.3) gives a running task no public way to read its siblings' states, to
 look up another DAG run, or to tell ``dag.test()`` from a real worker. The names that can are
 private (``RuntimeTaskInstance``'s static helpers, ``InProcessSupervisorComms``); wrapping them here
 means an Airflow upgrade is mended in one module. States come back as enums or strings depending
@@ -9,14 +22,62 @@ on the caller; every helper returns the plain lower-case string (``"success"``).
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
-from airflow_dynflow.airflow import errors
+from packaging.version import Version
+
+
+def _airflow_version() -> tuple[int, int, int]:
+    """The running Airflow's release as (major, minor, patch), pre- and dev-releases included."""
+    from airflow import __version__
+
+    release = Version(__version__)
+    return release.major, release.minor, release.micro
+
+
+AIRFLOW_V_3_2_PLUS = _airflow_version() >= (3, 2, 0)
+AIRFLOW_V_3_3_PLUS = _airflow_version() >= (3, 3, 0)
+
+# The type checker reads the newest spelling (the one the default lock installs); 3.1 runs the other.
+if TYPE_CHECKING or AIRFLOW_V_3_2_PLUS:
+    from airflow.sdk import conf
+    from airflow.sdk.exceptions import (
+        AirflowFailException,
+        AirflowRescheduleException,
+        AirflowSkipException,
+        DagRunTriggerException,
+        ParamValidationError,
+    )
+    from airflow.sdk.types import TaskInstanceKey
+else:
+    from airflow.configuration import conf
+    from airflow.exceptions import (
+        AirflowFailException,
+        AirflowRescheduleException,
+        AirflowSkipException,
+        DagRunTriggerException,
+        ParamValidationError,
+    )
+    from airflow.models.taskinstancekey import TaskInstanceKey
 
 __all__ = [
+    "AIRFLOW_V_3_2_PLUS",
+    "AIRFLOW_V_3_3_PLUS",
+    "AirflowFailException",
+    "AirflowRescheduleException",
+    "AirflowSkipException",
+    "DagRunTriggerException",
+    "ParamValidationError",
+    "TaskInstanceKey",
+    "conf",
+    "dag_bag",
     "dag_run_exists",
     "dag_run_state",
+    "deserialize",
     "instance_url",
     "is_dag_test",
     "is_tasks_test",
@@ -26,7 +87,49 @@ __all__ = [
     "state_name",
     "stored_xcom_value",
     "task_states",
+    "trigger_dag_run",
 ]
+
+log = logging.getLogger(__name__)
+
+
+def deserialize(raw: Any) -> Any:
+    """A stored XCom value decoded with the serde workers use (``airflow.sdk.serde`` since 3.2)."""
+    if TYPE_CHECKING or AIRFLOW_V_3_2_PLUS:
+        from airflow.sdk.serde import deserialize as decode
+    else:
+        from airflow.serialization.serde import deserialize as decode
+    return decode(raw)
+
+
+def dag_bag(dag_folder: str, *, safe_mode: bool | None = None) -> Any:
+    """Airflow's own parse of a DAGs folder, as the tests and benchmarks read it (``DagBag`` moved
+    from ``airflow.models`` to ``airflow.dag_processing`` in 3.2)."""
+    if TYPE_CHECKING or AIRFLOW_V_3_2_PLUS:
+        from airflow.dag_processing.dagbag import DagBag
+    else:
+        from airflow.models.dagbag import DagBag
+    if safe_mode is None:
+        return DagBag(dag_folder=dag_folder)
+    return DagBag(dag_folder=dag_folder, safe_mode=safe_mode)
+
+
+def trigger_dag_run(*, note: str | None, **request: Any) -> DagRunTriggerException:
+    """The exception that makes the worker trigger (and wait for) a child run, with ``note`` shown
+    on that run where the Airflow can (3.2+); 3.1 triggers the same run without one."""
+    if AIRFLOW_V_3_2_PLUS:
+        return DagRunTriggerException(note=note, **request)
+    if note is not None:
+        _say_missing("notes on child runs", since="3.2")
+    return DagRunTriggerException(**request)
+
+
+@functools.cache
+def _say_missing(what: str, since: str) -> None:
+    """One log line per process for behaviour this Airflow lacks; the run goes on without it."""
+    from airflow_dynflow.airflow import errors
+
+    log.info(errors.not_on_this_airflow(what, since=since))
 
 
 def state_name(state: Any) -> str | None:
@@ -43,8 +146,6 @@ def stored_xcom_value(raw: Any) -> Any:
     serde workers use. ``XComModel.deserialize_value`` is not: it parses a *string* value as JSON
     once more, so a pushed ``"345"`` would read back as the int 345.
     """
-    from airflow.sdk.serde import deserialize
-
     return deserialize(raw)
 
 
@@ -61,8 +162,14 @@ def is_dag_test() -> bool:
 
 
 def is_tasks_test() -> bool:
-    """``airflow tasks test`` sets ``AIRFLOW_TEST_MODE`` for the task it runs (and nothing else does)."""
-    return os.environ.get("AIRFLOW_TEST_MODE") == "True"
+    """``airflow tasks test`` sets ``AIRFLOW_TEST_MODE`` for the task it runs (and nothing else does).
+
+    Before 3.3 it set that variable only when ``--env-vars`` was given; there the task runs in the
+    CLI's own process (in-process, as under ``dag.test()``), so its command line tells instead.
+    """
+    if os.environ.get("AIRFLOW_TEST_MODE") == "True":
+        return True
+    return not AIRFLOW_V_3_3_PLUS and sys.argv[1:3] == ["tasks", "test"] and is_dag_test()
 
 
 def run_task_states(dag_id: str, run_id: str, task_ids: list[str]) -> dict[tuple[str, int], str | None]:
@@ -84,8 +191,6 @@ def run_task_states(dag_id: str, run_id: str, task_ids: list[str]) -> dict[tuple
 
 def instance_url(dag_id: str, run_id: str, task_id: str, map_index: int) -> str:
     """The UI's page of one task instance (``[api] base_url``, as Airflow's own run links)."""
-    from airflow.sdk import conf
-
     base = conf.get("api", "base_url", fallback="/").rstrip("/")
     mapped = f"/mapped/{map_index}" if map_index >= 0 else ""
     return f"{base}/dags/{dag_id}/runs/{run_id}/tasks/{task_id}{mapped}"
@@ -122,6 +227,8 @@ def mapped_return_values(dag_id: str, run_id: str, task_id: str, stop: int) -> l
     from airflow.sdk.execution_time.comms import GetXComSequenceSlice, XComSequenceSliceResult
     from airflow.sdk.execution_time.task_runner import SUPERVISOR_COMMS
     from airflow.sdk.execution_time.xcom import XCom
+
+    from airflow_dynflow.airflow import errors
 
     reply = SUPERVISOR_COMMS.send(
         GetXComSequenceSlice(

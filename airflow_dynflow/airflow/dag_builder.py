@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from airflow.sdk import DAG, BaseOperator, Context, Param, TaskGroup, TriggerRule, conf, get_parsing_context
+from airflow.sdk import DAG, BaseOperator, Context, Param, TaskGroup, TriggerRule, get_parsing_context
 
 from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow.compat import conf
 from airflow_dynflow.airflow.dynamic_group import build_runner_dag, dynamic_group, runner_dag_id
 from airflow_dynflow.airflow.executor_config import executor_config
 from airflow_dynflow.airflow.operators.compile import DynamicCompileOperator

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from airflow.sdk import DAG, BaseOperator, TaskGroup, TriggerRule, conf
+from airflow.sdk import DAG, BaseOperator, TaskGroup, TriggerRule
 
+from airflow_dynflow.airflow.compat import conf
 from airflow_dynflow.airflow.operators.compile import RunnerCompileOperator
 from airflow_dynflow.airflow.operators.generated_node import GeneratedNodeOperator
 from airflow_dynflow.airflow.operators.result import DynamicResultOperator

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
-
+from airflow_dynflow.airflow.compat import AirflowFailException, AirflowSkipException
 from airflow_dynflow.core.errors import CompileLimitError, signed_with_another_key
 from airflow_dynflow.core.signing import KeyMismatch
 
@@ -42,6 +41,7 @@ __all__ = [
     "no_futures_spec",
     "no_signing_key",
     "node_failed_for_good",
+    "not_on_this_airflow",
     "nothing_to_collect",
     "outside_store",
     "spec_too_large",
@@ -387,3 +387,10 @@ def child_run_not_ours(label: str, run_id: str, runner_dag_id: str) -> ForeignCh
         "not started by this node (its request did not pass the signature check); it is left "
         "untouched. Delete that run, then clear this node"
     )
+
+
+def not_on_this_airflow(what: str, since: str) -> str:
+    """The log line for behaviour the running Airflow lacks: the rest of the run goes on without it."""
+    from airflow import __version__
+
+    return f"Airflow {__version__} has no {what} (Airflow {since}+): running without it"

@@ -27,9 +27,8 @@ import hmac
 import logging
 import re
 
-from airflow.sdk import conf
-
 from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow.compat import conf
 from airflow_dynflow.core.signing import Signer
 
 __all__ = ["MIN_KEY_BYTES", "deployment_signer"]

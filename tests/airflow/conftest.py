@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,6 +16,8 @@ import pytest
 from harness.xcom import read_xcom
 from tests.conftest import DAGS_FOLDER
 
+_PARSING_CONTEXT = ("_AIRFLOW_PARSING_CONTEXT_DAG_ID", "_AIRFLOW_PARSING_CONTEXT_TASK_ID")
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
@@ -22,6 +26,33 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.get_closest_marker("scheduler") or item.get_closest_marker("distributed")
         ):
             item.add_marker(pytest.mark.airflow)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_in_process_execution_api() -> None:
+    """``dag.test()`` runs each task against an in-process execution API. Airflow 3.3 builds that app
+    once per process (``functools.lru_cache`` on ``supervisor.in_process_api_server``); 3.1 and 3.2
+    build it again for every task instance, 1-3 s of CPU each, which made the Airflow suite several
+    times slower there. The tests cache it as 3.3 does; what a task sees of the API is unchanged."""
+    from airflow_dynflow.airflow import compat
+
+    if compat.AIRFLOW_V_3_3_PLUS:
+        return
+    from airflow.sdk.execution_time import supervisor
+
+    supervisor.in_process_api_server = functools.lru_cache(maxsize=1)(supervisor.in_process_api_server)
+
+
+@pytest.fixture(autouse=True)
+def no_parsing_context_left_behind() -> Iterator[None]:
+    """Airflow 3.1's ``dag.test()`` parses inside ``_airflow_parsing_context_manager``, which sets
+    ``_AIRFLOW_PARSING_CONTEXT_DAG_ID`` and does not unset it: every later workflow defined in this
+    process would build only that DAG (``dag_builder``). Each test starts and ends without one."""
+    for name in _PARSING_CONTEXT:
+        os.environ.pop(name, None)
+    yield
+    for name in _PARSING_CONTEXT:
+        os.environ.pop(name, None)
 
 
 @pytest.fixture(scope="session")
@@ -33,9 +64,9 @@ def airflow_db() -> None:
 
 @pytest.fixture(scope="session")
 def dagbag(airflow_db: None) -> Any:
-    from airflow.dag_processing.dagbag import DagBag
+    from airflow_dynflow.airflow.compat import dag_bag
 
-    return DagBag(dag_folder=str(DAGS_FOLDER))
+    return dag_bag(str(DAGS_FOLDER))
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from airflow_dynflow.airflow import compat
 from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from tests.airflow.test_static_runs import local
@@ -92,7 +93,8 @@ def test_more_nodes_than_max_map_length_share_instances(run_dag, monkeypatch):
     # through airflow.sdk.conf, the execution API (which refuses a longer expansion) through
     # airflow.configuration.conf. Under dag.test() both run in this process and see this setting.
     from airflow.configuration import conf as core_conf
-    from airflow.sdk import conf as sdk_conf
+
+    from airflow_dynflow.airflow.compat import conf as sdk_conf
 
     monkeypatch.setenv("AIRFLOW__CORE__MAX_MAP_LENGTH", "10")
     assert core_conf.getint("core", "max_map_length") == sdk_conf.getint("core", "max_map_length") == 10
@@ -276,7 +278,9 @@ def test_an_instance_that_succeeds_records_its_label_with_its_success(run_dag, m
 
         monkeypatch.setattr(TaskInstanceOperations, name, spy)
 
-    spying("set_rendered_map_index", sent)
+    # Airflow 3.1 has no request for a label alone: there it always travels with the state change.
+    if compat.AIRFLOW_V_3_2_PLUS:
+        spying("set_rendered_map_index", sent)
     spying("reschedule", rescheduled)
     spying("succeed", succeeded)
     run = run_dag("wf", s1="ab", s2="b")
@@ -284,7 +288,7 @@ def test_an_instance_that_succeeds_records_its_label_with_its_success(run_dag, m
     labels = [ti.rendered_map_index for ti in run.task_instances("count_characters.nodes")]
     assert labels[:2] == ["n0 return_index", "n1 update_list"] and len(labels) == 7
     assert len(succeeded) >= 7
-    assert len(sent) == len(rescheduled)
+    assert len(sent) == (len(rescheduled) if compat.AIRFLOW_V_3_2_PLUS else 0)
 
 
 def test_instances_without_a_nested_dynamic_store_no_child_run_link(run_dag):

@@ -22,10 +22,24 @@ def two_dynamics(run_dag: Any) -> Any:
 
 
 def _set_spec_reference(run: Any, compile_task: str, value: Any) -> None:
-    """What someone who may edit XComs can do (stored as the execution API stores a push)."""
+    """What someone who may edit XComs can do: the row's value replaced, stored as the execution API
+    stores a push (as is; ``XComModel.set`` would encode it once more on Airflow 3.1)."""
     from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import update
 
-    XComModel.set("spec", value, dag_id=run.dag_id, task_id=compile_task, run_id=run.run_id, serialize=False)
+    with create_session() as session:
+        session.execute(
+            update(XComModel)
+            .where(
+                XComModel.dag_id == run.dag_id,
+                XComModel.run_id == run.run_id,
+                XComModel.task_id == compile_task,
+                XComModel.map_index == -1,
+                XComModel.key == "spec",
+            )
+            .values(value=value)
+        )
 
 
 def test_a_forged_spec_reference_refuses_that_dynamic_and_shows_the_rest_of_the_run(two_dynamics):

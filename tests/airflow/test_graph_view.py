@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from airflow_dynflow.airflow import compat
 from harness.polling import poll_until
 from harness.stack import AirflowStack
 from tests.airflow.browser import visit
@@ -104,7 +105,9 @@ def test_child_runs_are_named_after_their_parent_node_and_noted(stack, nested):
     assert [re.sub("__[0-9a-f]{32}$", "", i) for i in ids] == ["n0_chain", "n0_middle", "n1_chain"]
     top = next(c for c in children if c["dag_run_id"].startswith("n0_middle__"))
     assert top["conf"]["parent"]["run_id"] == nested
-    assert top["note"] == f"child run of node n0 middle (nested:middle) in nested / {nested}"
+    # Airflow 3.1 triggers child runs without a note (compat.trigger_dag_run logs that it cannot).
+    note = f"child run of node n0 middle (nested:middle) in nested / {nested}"
+    assert top["note"] == (note if compat.AIRFLOW_V_3_2_PLUS else None)
 
 
 def test_the_nested_node_links_to_its_child_run(stack, nested):
@@ -185,13 +188,16 @@ def test_a_forged_spec_reference_shows_as_refused_not_as_an_http_500(stack):
     (dynamic,) = graph["dynamics"]
     assert dynamic["group"] == "count_characters" and dynamic["nodes"] == []
     where = f"wf/{run_id}/count_characters.compile"
+    # Airflow 3.1's REST API stores a patched value as a JSON string, which fails the envelope's
+    # shape before its signature is read; 3.2+ stores the object, whose signature fails.
+    check = "signature" if compat.AIRFLOW_V_3_2_PLUS else "envelope shape"
     assert dynamic["refused"].startswith(
-        f"integrity check failed (signature) for the futures-spec reference {where}"
+        f"integrity check failed ({check}) for the futures-spec reference {where}"
     )
     assert graph["state"] == "success" and graph["result"] == 3
     page = _page(stack, "wf", run_id)
     assert '<div class="refused" data-dynamic="count_characters"' in page
-    assert "integrity check failed (signature)" in page
+    assert f"integrity check failed ({check})" in page
     assert 'Result: <code id="result">3</code>' in page
 
 

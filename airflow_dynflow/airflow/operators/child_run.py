@@ -25,10 +25,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
 from airflow.sdk import BaseOperator, BaseOperatorLink, Context, ObjectStoragePath
-from airflow.sdk.exceptions import AirflowFailException, DagRunTriggerException
-from airflow.sdk.types import TaskInstanceKey
 
 from airflow_dynflow.airflow import compat, errors
+from airflow_dynflow.airflow.compat import AirflowFailException, DagRunTriggerException, TaskInstanceKey
 from airflow_dynflow.airflow.runtime.child_request import (
     REQUEST_KEY,
     request_identity,
@@ -242,7 +241,7 @@ class ChildRun:
                 parent=self.parent,
             )
         op = self.operator
-        return DagRunTriggerException(
+        return compat.trigger_dag_run(
             trigger_dag_id=self.runner_dag_id,
             dag_run_id=self.run_id,
             conf=conf,

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from airflow.sdk import BaseOperator, Context, conf
+from airflow.sdk import BaseOperator, Context
 
 from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow.compat import conf
 from airflow_dynflow.airflow.runtime.child_request import REQUEST_KEY, request_location, verified_request
 from airflow_dynflow.airflow.runtime.expansion import Expansion
 from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver

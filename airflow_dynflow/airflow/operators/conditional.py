@@ -12,8 +12,8 @@ from typing import Any
 
 from airflow.providers.standard.operators.branch import BranchMixIn
 from airflow.sdk import Context
-from airflow.sdk.exceptions import AirflowFailException
 
+from airflow_dynflow.airflow.compat import AirflowFailException
 from airflow_dynflow.airflow.operators.task import WorkflowNodeOperator
 from airflow_dynflow.airflow.runtime.inputs import Resolver
 from airflow_dynflow.airflow.runtime.log_lines import shown

@@ -17,15 +17,16 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from airflow.sdk import BaseOperator, Context, conf
-from airflow.sdk.exceptions import (
+from airflow.sdk import BaseOperator, Context
+
+from airflow_dynflow.airflow import compat, errors
+from airflow_dynflow.airflow.compat import (
     AirflowFailException,
     AirflowRescheduleException,
     AirflowSkipException,
     DagRunTriggerException,
+    conf,
 )
-
-from airflow_dynflow.airflow import compat, errors
 from airflow_dynflow.airflow.operators.child_run import ChildRun, ChildRunLink, link_only_for_child_runs
 from airflow_dynflow.airflow.runtime.calls import run_entity
 from airflow_dynflow.airflow.runtime.expansion import instance_spec, missing_node, node_location

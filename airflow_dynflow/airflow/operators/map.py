@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from airflow.sdk import BaseOperator, Context, conf
+from airflow.sdk import BaseOperator, Context
 
 from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow.compat import conf
 from airflow_dynflow.airflow.runtime.calls import run_entity
 from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
 from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver

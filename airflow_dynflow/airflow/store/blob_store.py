@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 import re
 
-from airflow.sdk import ObjectStoragePath, conf
+from airflow.sdk import ObjectStoragePath
 
 from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow.compat import conf
 
 __all__ = ["LOCAL_PROTOCOLS", "BlobStore", "configured_url"]
 

@@ -51,9 +51,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import cloudpickle
-from airflow.sdk import ObjectStoragePath, conf
+from airflow.sdk import ObjectStoragePath
 
 from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow.compat import conf
 from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.files import BlobFiles
@@ -94,7 +95,9 @@ class Payloads:
         outputs): files and folders are then decoded as their stored copies, without local ones."""
         self.store = store
         self.signer = signer or deployment_signer()
-        self.max_bytes = max_bytes if max_bytes is not None else conf.getint("dynflow", "xcom_max_bytes")
+        self.max_bytes = (
+            max_bytes if max_bytes is not None else conf.getint("dynflow", "xcom_max_bytes", fallback=65536)
+        )
         self.download = download
 
     def encode(

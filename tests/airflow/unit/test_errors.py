@@ -5,9 +5,9 @@ a generated node whose dependency ended badly becomes, so that Airflow's repairs
 from __future__ import annotations
 
 import pytest
-from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow.compat import AirflowFailException, AirflowSkipException
 from airflow_dynflow.airflow.errors import DependencyFailedError, dependency_dead
 from airflow_dynflow.core.errors import too_many_nodes
 from airflow_dynflow.core.signing import KeyMismatch

@@ -186,7 +186,8 @@ def dag_run(conf: dict | None):
         state=DagRunState.RUNNING,
         conf=conf,
         consumed_asset_events=[],
-        partition_key=None,
+        # Airflow 3.2 added the field, required and nullable.
+        **({"partition_key": None} if "partition_key" in DagRun.model_fields else {}),
     )
 
 

@@ -8,9 +8,8 @@ import hmac
 import logging
 
 import pytest
-from airflow.sdk import conf
-from airflow.sdk.exceptions import AirflowFailException
 
+from airflow_dynflow.airflow.compat import AirflowFailException, conf
 from airflow_dynflow.airflow.plugins.plugin import DynflowPlugin
 from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.core.signing import Signer, fingerprint
