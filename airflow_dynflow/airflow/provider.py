@@ -36,6 +36,26 @@ def get_provider_info() -> dict[str, Any]:
                         "example": "s3://aws_default@my-bucket/dynflow",
                         "default": "",
                     },
+                    "store_call_timeout": {
+                        "description": (
+                            "Seconds one call to a remote blob store (s3://, gs://) may take, its "
+                            "client's own retries included, before it counts as the store not answering."
+                        ),
+                        "version_added": "0.2.0",
+                        "type": "float",
+                        "example": "60",
+                        "default": "60",
+                    },
+                    "store_outage_seconds": {
+                        "description": (
+                            "How long a task waits out a remote blob store that cannot be reached "
+                            "(pauses of 1, 2, 4 ... 30 s, each logged) before its try fails."
+                        ),
+                        "version_added": "0.2.0",
+                        "type": "float",
+                        "example": "300",
+                        "default": "300",
+                    },
                     "signing_key": {
                         "description": (
                             "Secret key(s) for the HMAC-SHA256 signatures on futures specs, output "
