@@ -42,6 +42,10 @@ def _airflow_version() -> tuple[int, int, int]:
 AIRFLOW_V_3_2_PLUS = _airflow_version() >= (3, 2, 0)
 AIRFLOW_V_3_3_PLUS = _airflow_version() >= (3, 3, 0)
 
+# Waits between tries that double: 3.2 made ``retry_exponential_backoff`` a multiplier (a bool is
+# refused by its DAG serializer's type table), 3.1 takes True for the same doubling.
+EXPONENTIAL_BACKOFF: float | bool = 2.0 if AIRFLOW_V_3_2_PLUS else True
+
 # The type checker reads the newest spelling (the one the default lock installs); 3.1 runs the other.
 if TYPE_CHECKING or AIRFLOW_V_3_2_PLUS:
     from airflow.sdk import conf
@@ -67,6 +71,7 @@ else:
 __all__ = [
     "AIRFLOW_V_3_2_PLUS",
     "AIRFLOW_V_3_3_PLUS",
+    "EXPONENTIAL_BACKOFF",
     "AirflowFailException",
     "AirflowRescheduleException",
     "AirflowSkipException",

@@ -369,6 +369,10 @@ def node_failed_for_good(item: str, attempts: int, cause: BaseException) -> Node
     return NodeFailedError(f"{item} failed after {attempts} tries: {cause!r}")
 
 
+def body_failed_for_good(dynamic: str, attempts: int, cause: BaseException) -> NodeFailedError:
+    return NodeFailedError(f"the body of {dynamic} failed after {attempts} tries: {cause!r}")
+
+
 def child_run_without_result(item: str, run_id: str) -> NodeFailedError:
     return NodeFailedError(f"{item}: the child run {run_id} succeeded without a result (marked success?)")
 
