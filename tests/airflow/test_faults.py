@@ -193,3 +193,31 @@ def test_a_run_survives_a_celery_worker_killed_mid_node(stack, tmp_path):
     retried = stack.api.task_instance("effects", run_id, "effect_chain.nodes", 1)
     assert retried is not None and retried["try_number"] == 2
     assert retried["hostname"] != held["hostname"], "the retry ran on the worker that was killed"
+
+
+def test_a_run_survives_a_redis_restart(stack, tmp_path):
+    cluster = distributed(stack)
+    run_id = stack.api.trigger("effects", {"folder": str(tmp_path), "n": 6, "pause": 1.0})
+    wait_for_effect(tmp_path, 1)
+    cluster.redis.restart(down_for=10)
+    assert stack.api.wait_for_run("effects", run_id, timeout=300) == "success"
+    assert stack.api.xcom("effects", run_id, "outputs") == sum(range(6))
+    assert effects_of(tmp_path) == Counter(dict.fromkeys(range(6), 1))
+
+
+def test_a_run_survives_a_postgresql_restart(stack, tmp_path):
+    """Components that exit while the database is gone are started again, as their supervisor would."""
+    cluster = distributed(stack)
+    run_id = stack.api.trigger("effects", {"folder": str(tmp_path), "n": 6, "pause": 1.0})
+    wait_for_effect(tmp_path, 1)
+    cluster.postgres.restart(down_for=10)
+
+    def healthy_again() -> bool:
+        stack.revive()
+        health = stack.api.health()
+        return bool(health) and all(part.get("status") == "healthy" for part in health.values())
+
+    poll_until(healthy_again, timeout=180, describe="every component healthy after the restart")
+    assert stack.api.wait_for_run("effects", run_id, timeout=300) == "success"
+    assert stack.api.xcom("effects", run_id, "outputs") == sum(range(6))
+    assert effects_of(tmp_path) == Counter(dict.fromkeys(range(6), 1))
