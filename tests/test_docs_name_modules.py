@@ -1,6 +1,7 @@
 """The module maps cannot drift from the code: ``docs/architecture.md`` names every module of
 ``airflow_dynflow`` in its layer tree, ``harness/__init__.py`` every module of ``harness``, and
 neither names a module that does not exist (nor does a path the architecture page cites in its prose).
+Every module has a mirrored unit test module or a row in ``tests/README.md`` saying where it is tested.
 
 The tree is read as it is drawn: a line whose first word ends in ``/`` opens that folder inside the
 folder of the nearest less-indented line above it, and every ``name.py`` on a line belongs to the
@@ -18,6 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "airflow_dynflow"
 ARCHITECTURE = REPO / "docs" / "architecture.md"
 HARNESS = REPO / "harness"
+TESTS = REPO / "tests"
 
 _FENCE = re.compile(r"^```.*?^```", re.S | re.M)
 _MODULE = re.compile(r"[\w./]*\w\.py\b")
@@ -68,6 +70,28 @@ def harness_listed(init: Path = HARNESS / "__init__.py") -> set[str]:
 
 def harness_modules(folder: Path = HARNESS) -> set[str]:
     return {p.stem for p in folder.glob("*.py") if p.stem != "__init__"}
+
+
+def mirrored_test(module: str) -> Path:
+    """``core/x.py`` -> ``tests/core/test_x.py``; any ``airflow/.../x.py`` -> ``tests/airflow/unit/test_x.py``."""
+    layer, name = module.split("/", 1)[0], Path(module).stem
+    return TESTS / ("core" if layer == "core" else "airflow/unit") / f"test_{name}.py"
+
+
+def reasons_table(readme: Path = TESTS / "README.md") -> set[str]:
+    """The modules the table of ``tests/README.md`` gives a reason for (its first column)."""
+    return set(re.findall(r"^\| `([\w/]+\.py)` \|", readme.read_text(), re.M))
+
+
+def test_every_module_has_a_mirrored_unit_test_or_a_reason():
+    unmirrored = {m for m in package_modules() - {"__init__.py"} if not mirrored_test(m).exists()}
+    assert unmirrored - reasons_table() == set()
+
+
+def test_the_reasons_table_lists_only_modules_that_exist_and_lack_a_mirrored_test():
+    listed = reasons_table()
+    assert listed - package_modules() == set()
+    assert {m for m in listed if mirrored_test(m).exists()} == set()
 
 
 def test_the_architecture_tree_names_every_module_of_the_package():
