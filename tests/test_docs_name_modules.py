@@ -73,7 +73,7 @@ def harness_modules(folder: Path = HARNESS) -> set[str]:
 
 
 def mirrored_test(module: str) -> Path:
-    """``core/x.py`` -> ``tests/core/test_x.py``; any ``airflow/.../x.py`` -> ``tests/airflow/unit/test_x.py``."""
+    """``core/x.py`` -> ``tests/core/test_x.py``; ``airflow/.../x.py`` -> ``tests/airflow/unit/test_x.py``."""
     layer, name = module.split("/", 1)[0], Path(module).stem
     return TESTS / ("core" if layer == "core" else "airflow/unit") / f"test_{name}.py"
 
