@@ -5,9 +5,9 @@ An instance waits for its dependencies without holding a worker slot: a short bo
 worker, then deferral to ``DependenciesTrigger`` under a scheduler, or rescheduling under
 ``dag.test()`` (where triggers block). A dependency that can never succeed skips the node at once.
 A dependency that failed fails it too (``errors.DependencyFailedError``), so that "Clear failed"
-on the run clears it with the node that failed. Then it runs its nodes and stores their outputs
-(``store.stored_outputs``), so a later try of the same generation pushes them instead of running
-the functions again; ``airflow tasks test`` runs the functions unless told to reuse them.
+on the run clears it with the node that failed. Then ``runtime.node_run.NodeRun`` runs its nodes
+and stores their outputs, so a later try of the same generation pushes them instead of running the
+functions again. This module keeps only that life cycle: wait, defer, skip, hand over.
 """
 
 from __future__ import annotations
