@@ -17,6 +17,7 @@ from airflow_dynflow.core.entities import Dynamic, Task, Workflow
 from airflow_dynflow.core.errors import (
     ConditionalError,
     ConditionFailedError,
+    DynflowError,
     InterfaceError,
     PromiseError,
     SpecError,
@@ -40,6 +41,7 @@ __all__ = [
     "ConditionalError",
     "CronSchedule",
     "Dynamic",
+    "DynflowError",
     "FixedRate",
     "FlyteDirectory",
     "FlyteFile",

@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.version import Version
 
+from airflow_dynflow.airflow import messages
+
 
 def _airflow_version() -> tuple[int, int, int]:
     """The running Airflow's release as (major, minor, patch), pre- and dev-releases included."""
@@ -132,9 +134,7 @@ def trigger_dag_run(*, note: str | None, **request: Any) -> DagRunTriggerExcepti
 @functools.cache
 def _say_missing(what: str, since: str) -> None:
     """One log line per process for behaviour this Airflow lacks; the run goes on without it."""
-    from airflow_dynflow.airflow import errors
-
-    log.info(errors.not_on_this_airflow(what, since=since))
+    log.info(messages.not_on_this_airflow(what, since=since))
 
 
 def state_name(state: Any) -> str | None:
