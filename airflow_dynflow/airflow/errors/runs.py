@@ -14,8 +14,8 @@ from airflow_dynflow.core.errors import DynflowTypeError
 
 __all__ = [
     "bad_futures_spec",
-    "body_failed_for_good",
     "bad_spec_slice",
+    "body_failed_for_good",
     "case_not_taken",
     "child_run_failed",
     "child_run_not_ours",
