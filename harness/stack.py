@@ -175,12 +175,11 @@ class AirflowStack:
         self._wait_until_healthy(timeout=_START_TIMEOUT_SECONDS)
 
     def revive(self) -> list[str]:
-        """Start again every component that exited, as systemd or Kubernetes would; their names."""
+        """Start again every component that exited, as systemd or Kubernetes would; their names.
+        It does not wait: a caller polls until ``api.health()`` says all is well."""
         exited = sorted(name for name, proc in self._processes.items() if proc.poll() is not None)
         for name in exited:
             self._launch(name)
-        if exited:
-            self._wait_until_healthy(timeout=_START_TIMEOUT_SECONDS)
         return exited
 
     def _environment(self, passwords_file: Path) -> dict[str, str]:

@@ -60,7 +60,7 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
                 ensure_debian_packages()
             except Exception as missing:
                 pytest.skip(f"PostgreSQL/Redis missing and apt-get unavailable: {missing}")
-        started: AirflowStack = DistributedStack(dags_folder=dags, home=home, extra_env=env)
+        started: AirflowStack = DistributedStack(dags_folder=dags, home=home, schedulers=2, extra_env=env)
     else:
         env["AIRFLOW__DYNFLOW__STORE_URL"] = f"file://{home / 'store'}"
         started = AirflowStack(dags_folder=dags, home=home, extra_env=env)
@@ -219,5 +219,19 @@ def test_a_run_survives_a_postgresql_restart(stack, tmp_path):
 
     poll_until(healthy_again, timeout=180, describe="every component healthy after the restart")
     assert stack.api.wait_for_run("effects", run_id, timeout=300) == "success"
+    assert stack.api.xcom("effects", run_id, "outputs") == sum(range(6))
+    assert effects_of(tmp_path) == Counter(dict.fromkeys(range(6), 1))
+
+
+def test_a_run_survives_one_of_two_schedulers_killed(stack, tmp_path):
+    """The other scheduler adopts the dead one's tasks once it has missed its heartbeats."""
+    distributed(stack)
+    run_id = stack.api.trigger("effects", {"folder": str(tmp_path), "n": 6, "pause": 1.0})
+    wait_for_effect(tmp_path, 1)
+    stack.kill("scheduler")
+    try:
+        assert stack.api.wait_for_run("effects", run_id, timeout=300) == "success"
+    finally:
+        stack.restart("scheduler")
     assert stack.api.xcom("effects", run_id, "outputs") == sum(range(6))
     assert effects_of(tmp_path) == Counter(dict.fromkeys(range(6), 1))
