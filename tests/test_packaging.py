@@ -93,7 +93,7 @@ def test_the_wheel_carries_the_provider_and_plugin_entry_points(dist):
 def test_the_wheel_carries_the_graph_pages_script_and_style(dist):
     with zipfile.ZipFile(_wheel(dist)) as wheel:
         names = set(wheel.namelist())
-    for asset in ("graph.js", "graph.css"):
+    for asset in ("graph.js", "viewport.js", "graph.css"):
         assert f"airflow_dynflow/airflow/plugins/static/{asset}" in names
 
 

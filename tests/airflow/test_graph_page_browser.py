@@ -38,12 +38,16 @@ def _wire(n: int) -> dict[str, Any]:
     return {"tasks": TASKS, "nodes": nodes}
 
 
-def _page(folder: Path, name: str, n: int, label: str | None = None) -> str:
+def _page(folder: Path, name: str, n: int, label: str | None = None, failed_at: int | None = None) -> str:
     wire = _wire(n)
     if label is not None:
         wire["nodes"][0]["o"] = {"name": label}
     states = {i: Instance("success" if i < n * 0.6 else "running", 2.0, 1) for i in range(n)}
-    dynamic = build_dynamic("count", wire, batch=1, instances=states)
+    not_run = {}
+    if failed_at is not None:
+        states = {i: Instance("success" if i < failed_at else "failed", 2.0, 1) for i in range(n)}
+        not_run = {i: failed_at for i in range(failed_at + 1, n)}
+    dynamic = build_dynamic("count", wire, batch=1, instances=states, not_run=not_run)
     path = folder / f"{name}.html"
     path.write_text(render_page(RunGraph("wf", "run1", "success", [dynamic], 42)))
     return path.as_uri()
@@ -56,6 +60,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "small": _page(folder, "small", 19),
         "big": _page(folder, "big", 1000),
         "hostile": _page(folder, "hostile", 3, label='<img src=x onerror="document.title=1">'),
+        "failing": _page(folder, "failing", 400, failed_at=351),
     }
 
 
@@ -174,3 +179,18 @@ def test_a_hostile_label_is_drawn_as_text(browser, pages):
     page = browser(pages["hostile"])
     assert page.text_content('[data-node="n0"] b') == 'n0 <img src=x onerror="document.title=1">'
     assert page.locator("img").count() == 0
+
+
+def test_a_node_that_did_not_run_names_the_dependency_it_did_not_run_for(browser, pages):
+    page = browser(pages["failing"])
+    _search(page, "n360")
+    assert page.text_content('[data-node="n360"] .why') == "not run: n351 update_list failed"
+
+
+def test_the_header_points_to_the_first_failed_node_and_brings_it_into_view(browser, pages, shots):
+    page = browser(pages["failing"])
+    page.click("#first-failed button")
+    node = page.locator('[data-node="n351"]')
+    assert node.evaluate(IN_VIEW) and node.get_attribute("data-state") == "failed"
+    assert page.locator('[data-node="n351"] .why').count() == 0
+    page.screenshot(path=str(shots / "dynamic-graph-failed.png"))

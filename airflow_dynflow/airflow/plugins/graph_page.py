@@ -5,7 +5,7 @@ and redraws it from that twin until the run is final: one drawing path, so a pag
 fresh load of it agree. Each drawn node is an element with ``data-node`` (``n7``) and ``data-state``;
 a dynamic past ``group_above`` nodes opens as (task, state) groups that expand in place, a page of
 ``PAGE_SIZE`` nodes at a time, and the ``input[type=search]`` brings any node into view, opening its
-group. The script and style are package files (``static/``) inlined into the page, so the page is one
+group. The scripts and style are package files (``static/``) inlined into the page, so the page is one
 authenticated response and needs no second route.
 """
 
@@ -61,7 +61,9 @@ def _script_json(value: Any) -> str:
 
 
 def render_page(graph: RunGraph, group_above: int = AGGREGATE_ABOVE) -> str:
-    title = f"Dynamic graph: {graph.dag_id} / {graph.run_id}"
+    # A child run is named by the dynamic it runs, not by the shared runner DAG (``*__dynflow``).
+    named = f"{graph.dynamic} · " if graph.dynamic else ""
+    title = f"Dynamic graph: {named}{graph.dag_id} / {graph.run_id}"
     config = {
         "api": f"/dynflow/api/graph/{_q(graph.dag_id)}/{_q(graph.run_id)}",
         "group_above": group_above,
@@ -76,7 +78,8 @@ def render_page(graph: RunGraph, group_above: int = AGGREGATE_ABOVE) -> str:
         f"<style>{_asset('graph.css')}</style></head><body>"
         f"<h1>{escape(title)}</h1>"
         '<div class="meta">run state: <b id="run-state"></b></div>'
-        '<div class="meta" id="note"></div>'
+        '<div class="meta" id="parent"></div><div class="meta" id="note"></div>'
+        '<div class="meta" id="first-failed"></div>'
         '<div class="result" id="result-box" hidden>Result: <code id="result"></code></div>'
         '<div class="tools"><input type="search" id="search" placeholder="find a node: n537, a label or a '
         'map index, then Enter" aria-label="find a node"><select id="state-filter" aria-label="state '
@@ -84,5 +87,5 @@ def render_page(graph: RunGraph, group_above: int = AGGREGATE_ABOVE) -> str:
         f"<div class='legend'>{legend}</div><div id='dynamics'></div>"
         f'<script type="application/json" id="dynflow-graph">{_script_json(graph.to_json())}</script>'
         f'<script type="application/json" id="dynflow-config">{_script_json(config)}</script>'
-        f"<script>{_asset('graph.js')}</script></body></html>"
+        f"<script>{_asset('viewport.js')}</script><script>{_asset('graph.js')}</script></body></html>"
     )

@@ -167,3 +167,13 @@ def test_the_graph_page_shows_a_node_name_without_its_bidi_override():
     wire = {"tasks": {"inc": {"kind": "task"}}, "nodes": [{"t": "inc", "o": {"name": "\u202eevil"}}]}
     [node] = build_dynamic("d", wire, batch=1, instances={}).nodes
     assert (node.task, node.label) == ("evil", "n0 evil")
+
+
+def test_a_node_that_did_not_run_names_the_dependency_it_did_not_run_for():
+    g = build_dynamic("g", chain(4), batch=1, instances={}, not_run={2: 1, 3: 1})
+    assert [n.not_run_for for n in g.nodes] == [None, None, "n1 inc", "n1 inc"]
+
+
+def test_a_packed_instance_that_did_not_run_is_named_by_its_node_range():
+    g = build_dynamic("g", chain(6), batch=2, instances={}, not_run={2: 1})
+    assert g.nodes[4].not_run_for == "n2-n3 (map index 1)"

@@ -4,10 +4,11 @@
 "use strict";
 (() => {
   const CFG = JSON.parse(document.getElementById("dynflow-config").textContent);
-  const W = 184, H = 58, GX = 46, GY = 12, PAD = 16, COL_ROWS = 24, PANEL_COLS = 10, PANEL_HEAD = 30;
+  const W = 184, H = 72, GX = 46, GY = 12, PAD = 16, COL_ROWS = 24, PANEL_COLS = 10, PANEL_HEAD = 30;
   const PAGE = CFG.page_size;
+  const {apply, fit, controls} = window.DynflowViewport;
   let graph = JSON.parse(document.getElementById("dynflow-graph").textContent);
-  let stateFilter = "";
+  let stateFilter = "", hitId = null;
   const views = new Map(); // dynamic group -> {open: Map(box key -> page), s, tx, ty, placed}
 
   const color = (state) => CFG.colors[state] || "#ffffff";
@@ -33,10 +34,26 @@
     }
   }
 
+  // Airflow frames this page in a sandbox without allow-top-navigation, so a target=_top link
+  // cannot leave the frame; Airflow's UI is a single-page app on this same origin, so the link
+  // moves the top window's history and tells its router, as Airflow's own links do.
+  function openInAirflow(ev) {
+    if (window.top === window || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+    const url = new URL(ev.currentTarget.href);
+    if (url.origin !== location.origin) return;
+    ev.preventDefault();
+    const history = window.top.history;
+    const idx = (history.state && Number.isInteger(history.state.idx) ? history.state.idx : 0) + 1;
+    history.pushState({usr: null, key: Math.random().toString(36).slice(2, 10), idx}, "",
+                      url.pathname + url.search + url.hash);
+    window.top.dispatchEvent(new PopStateEvent("popstate", {state: history.state}));
+  }
+
   function link(cls, text, href) {
     const a = make("a", {class: cls, target: "_top"}, text);
     const safe = safeHref(href);
     if (safe) a.setAttribute("href", safe);
+    a.addEventListener("click", openInAirflow);
     return a;
   }
 
@@ -50,7 +67,7 @@
 
   function nodeEl(d, n) {
     const e = make("div", {
-      class: "node", "data-node": n.id, "data-state": n.state, "data-map-index": String(n.map_index),
+      class: n.id === hitId ? "node hit" : "node", "data-node": n.id, "data-state": n.state, "data-map-index": String(n.map_index),
       title: `${n.label}: ${detail(n)}`,
     });
     const bar = make("i", {class: "bar"});
@@ -64,6 +81,7 @@
     }
     if (n.deck_url) links.append(link("deck", "deck", n.deck_url));
     e.append(bar, make("b", {}, n.label), make("span", {class: "detail"}, detail(n)), links);
+    if (n.not_run_for) e.append(make("span", {class: "why"}, `not run: ${n.not_run_for} failed`));
     return e;
   }
 
@@ -213,55 +231,6 @@
     apply(view, port);
   }
 
-  function apply(view, port) {
-    const canvas = port.querySelector(".canvas");
-    if (canvas) canvas.style.transform = `translate(${view.tx}px,${view.ty}px) scale(${view.s})`;
-    port.closest("section").querySelector(".zoom-level").textContent = `${Math.round(view.s * 100)}%`;
-  }
-
-  // Fit the whole dynamic in its viewport; on first draw never below 50%, so labels stay readable
-  // and a large graph opens at its first layers (pan, zoom out or search to go further).
-  function fit(view, port, first) {
-    const s = Math.min(1, port.clientWidth / view.size.width, port.clientHeight / view.size.height);
-    view.s = first ? Math.max(s, 0.5) : Math.max(s, 0.02);
-    view.tx = 0; view.ty = 0;
-  }
-
-  function zoomAt(view, port, factor, cx, cy) {
-    const s = Math.min(4, Math.max(0.02, view.s * factor));
-    view.tx = cx - ((cx - view.tx) * s) / view.s;
-    view.ty = cy - ((cy - view.ty) * s) / view.s;
-    view.s = s;
-    apply(view, port);
-  }
-
-  function controls(d, section) {
-    const view = views.get(d.group), port = section.querySelector(".viewport");
-    const act = {
-      "zoom-in": () => zoomAt(view, port, 1.25, port.clientWidth / 2, port.clientHeight / 2),
-      "zoom-out": () => zoomAt(view, port, 0.8, port.clientWidth / 2, port.clientHeight / 2),
-      fit: () => { fit(view, port, false); apply(view, port); },
-    };
-    for (const [cls, fn] of Object.entries(act)) section.querySelector(`button.${cls}`).addEventListener("click", fn);
-    port.addEventListener("wheel", (ev) => {
-      ev.preventDefault();
-      const r = port.getBoundingClientRect();
-      zoomAt(view, port, ev.deltaY < 0 ? 1.15 : 1 / 1.15, ev.clientX - r.left, ev.clientY - r.top);
-    }, {passive: false});
-    let drag = null;
-    port.addEventListener("pointerdown", (ev) => {
-      if (ev.target.closest("a,button,.group:not(.open)")) return;
-      drag = {x: ev.clientX - view.tx, y: ev.clientY - view.ty};
-      port.setPointerCapture(ev.pointerId);
-    });
-    port.addEventListener("pointermove", (ev) => {
-      if (!drag) return;
-      view.tx = ev.clientX - drag.x; view.ty = ev.clientY - drag.y;
-      apply(view, port);
-    });
-    port.addEventListener("pointerup", () => { drag = null; });
-  }
-
   function summary() {
     document.getElementById("run-state").textContent = graph.state || "";
     const result = document.getElementById("result-box");
@@ -274,6 +243,21 @@
       result.hidden = true;
     }
     document.getElementById("note").textContent = graph.note || "";
+    const parent = document.getElementById("parent");
+    if (graph.parent) {
+      const p = graph.parent;
+      parent.replaceChildren("child run of ", link("parent", `node ${p.node} of ${p.dag_id} / ${p.run_id}`,
+        `/dags/${seg(p.dag_id)}/runs/${seg(p.run_id)}/plugin/dynamic-graph`));
+    }
+    // The node that failed first, in spec order, among those that ran: the others failed for it.
+    const failed = graph.dynamics.flatMap((d) => d.nodes).find((n) => n.state === "failed" && !n.not_run_for);
+    const first = document.getElementById("first-failed");
+    first.replaceChildren();
+    if (failed) {
+      const go = make("button", {type: "button", class: "first-failed"}, failed.label);
+      go.addEventListener("click", () => reveal(failed.id));
+      first.append("first failed node: ", go);
+    }
     const states = new Set(graph.dynamics.flatMap((d) => d.nodes.map((n) => n.state)));
     const select = document.getElementById("state-filter");
     const keep = select.value;
@@ -319,7 +303,7 @@
         section ? section.replaceWith(fresh) : root.append(fresh);
         section = fresh;
         views.set(d.group, {open: new Map()});
-        controls(d, section);
+        controls(views.get(d.group), section);
       }
       const mode = grouped(d) ? " (grouped by task and state)" : "";
       section.querySelector("h2").textContent = `${name}: ${d.nodes.length.toLocaleString("en")} nodes${mode}`;
@@ -351,6 +335,7 @@
     const hit = find(query);
     if (!hit) { status.textContent = `no node matches "${query}"`; return; }
     const {d, n} = hit;
+    hitId = n.id;
     if (stateFilter && stateFilter !== n.state) {
       stateFilter = "";
       document.getElementById("state-filter").value = "";
@@ -369,9 +354,7 @@
     view.tx = port.clientWidth / 2 - (at.x + W / 2);
     view.ty = port.clientHeight / 2 - (at.y + H / 2);
     apply(view, port);
-    document.querySelectorAll(".node.hit").forEach((e) => e.classList.remove("hit"));
-    const e = port.querySelector(`[data-node="${CSS.escape(n.id)}"]`);
-    e.classList.add("hit");
+    for (const other of graph.dynamics) if (other !== d && other.refused === null) draw(other);
     port.scrollIntoView({block: "center"});
     status.textContent = `${n.label}: ${detail(n)}`;
   }
@@ -383,6 +366,7 @@
         graph = await r.json();
         summary();
         sections();
+        document.body.dataset.refreshes = String(Number(document.body.dataset.refreshes || 0) + 1);
       }
     } finally {
       if (!CFG.final_states.includes(graph.state)) setTimeout(refresh, CFG.poll_ms);
