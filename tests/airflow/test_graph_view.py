@@ -209,6 +209,32 @@ def test_nested_dynamics_drill_down_into_their_child_runs(stack, nested):
     assert chain["count"] == 2
 
 
+def test_a_child_runs_graph_names_its_dynamic_and_its_parent_node(stack, nested):
+    (outer,) = _graph(stack, "nested", nested)["dynamics"]
+    middle = next(n for n in outer["nodes"] if n["kind"] == "dynamic")
+    child = _graph(stack, "nested__dynflow", middle["child"]["run_id"])
+    assert child["parent"] == {"dag_id": "nested", "run_id": nested, "node": middle["id"]}
+    assert child["dynamic"].endswith(":middle")
+    assert f"Dynamic graph: {child['dynamic']} · nested__dynflow" in _page(
+        stack, "nested__dynflow", middle["child"]["run_id"]
+    )
+
+
+def test_a_failed_runs_graph_names_the_dependency_each_node_did_not_run_for(stack):
+    run_id, state = _run(stack, "failing", {"n": 4, "fail_at": 1})
+    assert state == "failed"
+    (steps,) = _graph(stack, "failing", run_id)["dynamics"]
+    assert [(n["state"], n["not_run_for"]) for n in steps["nodes"]][1:3] == [
+        ("failed", None),
+        ("failed", "n1 step"),
+    ]
+
+
+def test_a_dynamics_compile_task_links_to_the_runs_dynamic_graph(stack, seed):
+    links = stack.api.get(f"/api/v2/dags/wf/dagRuns/{seed}/taskInstances/count_characters.compile/links")
+    assert links["extra_links"]["Dynamic graph"].endswith(f"/dags/wf/runs/{seed}/plugin/dynamic-graph")
+
+
 def test_the_plugin_registers_a_tab_on_dag_runs(stack):
     views = stack.api.get("/api/v2/plugins")["plugins"]
     (ours,) = [p for p in views if p["name"] == "dynflow"]
@@ -268,6 +294,7 @@ def test_a_child_run_link_opens_the_child_runs_tab_in_airflow_itself(stack, nest
     visit(browser, f"{stack.base_url}/dags/nested/runs/{nested}/plugin/dynamic-graph")
     frame = browser.frame_locator("iframe")
     child = frame.locator("[data-node] a.child").first
+    child.wait_for(timeout=180_000)  # the UI's first load after logging in is slow on a busy machine
     assert child.get_attribute("target") == "_top"
     child.click()
     browser.wait_for_url(re.compile(r"/dags/nested__dynflow/runs/n0_middle__[0-9a-f]+/plugin/dynamic-graph$"))
