@@ -67,7 +67,8 @@
 
   function nodeEl(d, n) {
     const e = make("div", {
-      class: n.id === hitId ? "node hit" : "node", "data-node": n.id, "data-state": n.state, "data-map-index": String(n.map_index),
+      class: n.id === hitId ? "node hit" : "node",
+      "data-node": n.id, "data-state": n.state, "data-map-index": String(n.map_index),
       title: `${n.label}: ${detail(n)}`,
     });
     const bar = make("i", {class: "bar"});
@@ -344,7 +345,7 @@
     const view = views.get(d.group);
     if (grouped(d)) {
       const key = boxKey(n);
-      const members = d.nodes.filter((m) => boxKey(m) === key && (!stateFilter || m.state === stateFilter));
+      const members = d.nodes.filter((m) => boxKey(m) === key);
       view.open.set(key, Math.floor(members.indexOf(n) / PAGE));
     }
     draw(d);
