@@ -90,6 +90,13 @@ def test_the_wheel_carries_the_provider_and_plugin_entry_points(dist):
     assert "dynflow = airflow_dynflow.airflow.plugins.plugin:DynflowPlugin" in entry_points
 
 
+def test_the_wheel_carries_the_graph_pages_script_and_style(dist):
+    with zipfile.ZipFile(_wheel(dist)) as wheel:
+        names = set(wheel.namelist())
+    for asset in ("graph.js", "viewport.js", "graph.css"):
+        assert f"airflow_dynflow/airflow/plugins/static/{asset}" in names
+
+
 def _lock_of_running_airflow() -> tuple[str, Path]:
     running = version("apache-airflow")
     minor = ".".join(running.split(".")[:2])

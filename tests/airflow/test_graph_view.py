@@ -7,6 +7,7 @@ page in headless Chromium.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -160,12 +161,10 @@ def test_the_graph_json_lists_every_node_with_its_state(stack, seed):
     assert (n3["label"], n3["deps"]) == ("n3 update_list", ["n1", "n2"])
 
 
-def test_the_graph_page_has_an_element_per_node_with_its_state(stack, seed):
+def test_the_graph_page_embeds_the_runs_graph_json(stack, seed):
     page = _page(stack, "wf", seed)
-    found = dict(re.findall(r'data-node="(n\d+)" data-state="(\w+)"', page))
-    assert found == {f"n{i}": "success" for i in range(19)}
-    assert "/tasks/count_characters.nodes/mapped/7" in page
-    assert 'Result: <code id="result">3</code>' in page
+    embedded = page.split('<script type="application/json" id="dynflow-graph">')[1].split("</script>")[0]
+    assert json.loads(embedded) == _graph(stack, "wf", seed)
 
 
 def test_the_graph_of_a_missing_run_is_not_found(stack):
@@ -195,10 +194,7 @@ def test_a_forged_spec_reference_shows_as_refused_not_as_an_http_500(stack):
         f"integrity check failed ({check}) for the futures-spec reference {where}"
     )
     assert graph["state"] == "success" and graph["result"] == 3
-    page = _page(stack, "wf", run_id)
-    assert '<div class="refused" data-dynamic="count_characters"' in page
-    assert f"integrity check failed ({check})" in page
-    assert 'Result: <code id="result">3</code>' in page
+    assert f"integrity check failed ({check})" in _page(stack, "wf", run_id)
 
 
 def test_nested_dynamics_drill_down_into_their_child_runs(stack, nested):
@@ -206,12 +202,37 @@ def test_nested_dynamics_drill_down_into_their_child_runs(stack, nested):
     middle = next(n for n in outer["nodes"] if n["kind"] == "dynamic")
     child = middle["child"]
     assert child["dag_id"] == "nested__dynflow"
-    assert f'href="/dynflow/graph/nested__dynflow/{child["run_id"]}"' in _page(stack, "nested", nested)
     (inner,) = _graph(stack, child["dag_id"], child["run_id"])["dynamics"]
     chains = [n for n in inner["nodes"] if n["kind"] == "dynamic"]
     assert len(chains) == 2 and all(n["state"] == "success" for n in inner["nodes"])
     (chain,) = _graph(stack, "nested__dynflow", chains[0]["child"]["run_id"])["dynamics"]
     assert chain["count"] == 2
+
+
+def test_a_child_runs_graph_names_its_dynamic_and_its_parent_node(stack, nested):
+    (outer,) = _graph(stack, "nested", nested)["dynamics"]
+    middle = next(n for n in outer["nodes"] if n["kind"] == "dynamic")
+    child = _graph(stack, "nested__dynflow", middle["child"]["run_id"])
+    assert child["parent"] == {"dag_id": "nested", "run_id": nested, "node": middle["id"]}
+    assert child["dynamic"].endswith(":middle")
+    assert f"Dynamic graph: {child['dynamic']} · nested__dynflow" in _page(
+        stack, "nested__dynflow", middle["child"]["run_id"]
+    )
+
+
+def test_a_failed_runs_graph_names_the_dependency_each_node_did_not_run_for(stack):
+    run_id, state = _run(stack, "failing", {"n": 4, "fail_at": 1})
+    assert state == "failed"
+    (steps,) = _graph(stack, "failing", run_id)["dynamics"]
+    assert [(n["state"], n["not_run_for"]) for n in steps["nodes"]][1:3] == [
+        ("failed", None),
+        ("failed", "n1 step"),
+    ]
+
+
+def test_a_dynamics_compile_task_links_to_the_runs_dynamic_graph(stack, seed):
+    links = stack.api.get(f"/api/v2/dags/wf/dagRuns/{seed}/taskInstances/count_characters.compile/links")
+    assert links["extra_links"]["Dynamic graph"].endswith(f"/dags/wf/runs/{seed}/plugin/dynamic-graph")
 
 
 def test_the_plugin_registers_a_tab_on_dag_runs(stack):
@@ -261,7 +282,23 @@ def test_the_graph_page_in_a_browser_shows_every_node_state(stack, seed, browser
     visit(browser, f"{stack.base_url}/dynflow/graph/wf/{seed}")
     states = browser.eval_on_selector_all("[data-node]", READ_STATES)
     assert dict(states) == {f"n{i}": "success" for i in range(19)}
+    assert browser.get_attribute('[data-node="n7"] a.log', "href").endswith(
+        f"/dags/wf/runs/{seed}/tasks/count_characters.nodes/mapped/7"
+    )
+    assert browser.text_content("#result") == "3"
     browser.screenshot(path=str(shots / "dynamic-graph.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_a_child_run_link_opens_the_child_runs_tab_in_airflow_itself(stack, nested, browser):
+    visit(browser, f"{stack.base_url}/dags/nested/runs/{nested}/plugin/dynamic-graph")
+    frame = browser.frame_locator("iframe")
+    child = frame.locator("[data-node] a.child").first
+    child.wait_for(timeout=180_000)  # the UI's first load after logging in is slow on a busy machine
+    assert child.get_attribute("target") == "_top"
+    child.click()
+    browser.wait_for_url(re.compile(r"/dags/nested__dynflow/runs/n0_middle__[0-9a-f]+/plugin/dynamic-graph$"))
+    frame.locator("[data-node]").first.wait_for()
 
 
 @pytest.mark.browser
@@ -272,3 +309,27 @@ def test_the_dynamic_graph_tab_of_a_run_in_the_airflow_ui_shows_the_graph(stack,
     states = frame.locator("[data-node]").evaluate_all(READ_STATES)
     assert dict(states) == {f"n{i}": "success" for i in range(19)}
     browser.screenshot(path=str(shots / "dynamic-graph-tab.png"))
+
+
+LIVE_PARTS = """() => ({
+  state: document.getElementById("run-state").textContent,
+  result: document.getElementById("result-box").hidden ? null : document.getElementById("result").textContent,
+  dynamics: document.getElementById("dynamics").innerHTML,
+})"""
+
+
+@pytest.mark.browser
+def test_a_page_watched_from_trigger_to_end_ends_equal_to_a_fresh_load(stack, browser):
+    stack.api.wait_for_dag("wf")
+    run_id = stack.api.trigger("wf", {"s1": "Plum", "s2": "Mars"})
+    url = f"{stack.base_url}/dynflow/graph/wf/{run_id}"
+    visit(browser, url)
+    first = browser.evaluate(LIVE_PARTS)
+    assert first["state"] != "success"
+    browser.wait_for_function(
+        "() => document.getElementById('run-state').textContent === 'success'", timeout=300_000
+    )
+    watched = browser.evaluate(LIVE_PARTS)
+    visit(browser, url)
+    assert watched == browser.evaluate(LIVE_PARTS)
+    assert watched["result"] is not None and 'data-state="success"' in watched["dynamics"]

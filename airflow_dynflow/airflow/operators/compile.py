@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from airflow.sdk import BaseOperator, Context
+from airflow.sdk import BaseOperator, BaseOperatorLink, Context
 
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.compat import AirflowFailException, conf
@@ -31,12 +31,26 @@ from airflow_dynflow.core.tracing import CompileLimits
 __all__ = [
     "CompileOperator",
     "DynamicCompileOperator",
+    "DynamicGraphLink",
     "RunnerCompileOperator",
     "compile_limits",
     "graph_lines",
 ]
 
 _GRAPH_LINES = 200
+
+
+class DynamicGraphLink(BaseOperatorLink):
+    """ "Dynamic graph": from a dynamic's compile task to its run's Dynamic graph tab, where a user
+    looking at the task instance wants to go next. One link per dynamic, not per generated node:
+    the task SDK stores each link as an XCom row per instance."""
+
+    name = "Dynamic graph"
+
+    def get_link(self, operator: BaseOperator, *, ti_key: Any) -> str:
+        from airflow.utils.helpers import build_airflow_dagrun_url
+
+        return build_airflow_dagrun_url(dag_id=ti_key.dag_id, run_id=ti_key.run_id) + "/plugin/dynamic-graph"
 
 
 class CompileOperator(BaseOperator):
@@ -46,6 +60,7 @@ class CompileOperator(BaseOperator):
     """
 
     ui_color = "#ede9fe"
+    operator_extra_links = (DynamicGraphLink(),)
 
     def __init__(self, *, own_retries: int = 0, **kwargs: Any) -> None:
         super().__init__(**kwargs)

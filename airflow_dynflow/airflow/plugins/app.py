@@ -4,7 +4,8 @@
 the same graph as JSON. Both are authorised like the public API's DAG-run reads
 (``requires_access_dag("GET", DagAccessEntity.RUN)``): a bearer token, or the UI's session cookie,
 of a user who may read that DAG's runs. ``?aggregate=N`` sets the node count past which a dynamic is
-grouped by (task, state) (the page's default is ``AGGREGATE_ABOVE``; the JSON's is never).
+grouped by (task, state): the page's groups (default ``AGGREGATE_ABOVE``) expand in the browser, so
+its embedded JSON lists every node; the JSON twin adds server-side aggregates only when asked.
 """
 
 from __future__ import annotations
@@ -38,5 +39,5 @@ def graph_json(dag_id: str, run_id: str, aggregate: int | None = None) -> Any:
 
 @app.get("/graph/{dag_id}/{run_id}", dependencies=_READ_RUN, response_class=HTMLResponse)
 def graph_page(dag_id: str, run_id: str, aggregate: int = AGGREGATE_ABOVE) -> Any:
-    graph = read_run_graph(dag_id, run_id, aggregate_above=aggregate)
-    return _not_found(dag_id, run_id) if graph is None else HTMLResponse(render_page(graph))
+    graph = read_run_graph(dag_id, run_id)
+    return _not_found(dag_id, run_id) if graph is None else HTMLResponse(render_page(graph, aggregate))

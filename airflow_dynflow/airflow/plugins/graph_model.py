@@ -69,6 +69,8 @@ class GraphNode:
     try_number: int
     deps: tuple[str, ...]
     child: ChildRef | None = None
+    # Set on a node that failed without running: the dependency it did not run for (its label).
+    not_run_for: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -84,6 +86,7 @@ class GraphNode:
             "child": None
             if self.child is None
             else {"dag_id": self.child.dag_id, "run_id": self.child.run_id},
+            "not_run_for": self.not_run_for,
         }
 
 
@@ -176,17 +179,22 @@ def build_dynamic(
     compile_task: str = "compile",
     nodes_task: str = "nodes",
     child_of: Any = None,
+    not_run: Mapping[int, int] | None = None,
 ) -> Dynamic:
     """Spec wire JSON + instance states -> nodes; ``child_of(node_label, map_index)`` names the
-    child run of a nested dynamic's node (None where nested dynamics run in-line)."""
+    child run of a nested dynamic's node (None where nested dynamics run in-line); ``not_run`` maps
+    an instance that failed without running to the instance it did not run for (checked records)."""
     tasks = wire.get("tasks") or {}
+    raws = list(wire.get("nodes") or ())
+    labels = [f"n{i} {printable((raw.get('o') or {}).get('name') or raw['t'])}" for i, raw in enumerate(raws)]
     nodes = []
-    for i, raw in enumerate(wire.get("nodes") or ()):
+    for i, raw in enumerate(raws):
         task = printable((raw.get("o") or {}).get("name") or raw["t"])
         kind = (tasks.get(raw["t"]) or {}).get("kind", "task")
         map_index = i // batch
         inst = instances.get(map_index, Instance(None))
-        label = f"n{i} {task}"
+        label = labels[i]
+        skipped_for = (not_run or {}).get(map_index)
         child = child_of(label, map_index) if kind == "dynamic" and batch == 1 and child_of else None
         nodes.append(
             GraphNode(
@@ -200,11 +208,20 @@ def build_dynamic(
                 try_number=inst.try_number,
                 deps=tuple(f"n{d}" for d in wire_deps(raw)),
                 child=child,
+                not_run_for=None if skipped_for is None else _instance_label(labels, batch, skipped_for),
             )
         )
     return Dynamic(
         group=group, compile_task=compile_task, nodes_task=nodes_task, batch=batch, nodes=tuple(nodes)
     )
+
+
+def _instance_label(labels: list[str], batch: int, map_index: int) -> str:
+    """A node's label, or for a packed instance the range of nodes it runs."""
+    first, last = map_index * batch, min((map_index + 1) * batch, len(labels)) - 1
+    if not 0 <= first < len(labels):
+        return f"map index {map_index}"
+    return labels[first] if first == last else f"{labels[first].split()[0]}-n{last} (map index {map_index})"
 
 
 def aggregate(dynamic: Dynamic, above: int = AGGREGATE_ABOVE) -> Dynamic:

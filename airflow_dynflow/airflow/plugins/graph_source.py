@@ -16,6 +16,7 @@ from typing import Any
 
 from airflow_dynflow.airflow import compat, errors
 from airflow_dynflow.airflow.child_runs import child_runs
+from airflow_dynflow.airflow.dynamic_group import RUNNER_SUFFIX
 from airflow_dynflow.airflow.plugins.graph_model import (
     ChildRef,
     Dynamic,
@@ -23,7 +24,9 @@ from airflow_dynflow.airflow.plugins.graph_model import (
     aggregate,
     build_dynamic,
 )
+from airflow_dynflow.airflow.runtime.child_request import verified_request
 from airflow_dynflow.airflow.runtime.expansion import Expansion
+from airflow_dynflow.airflow.runtime.not_run import NOT_RUN_KEY, verified_dependency
 from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.payloads import location
@@ -60,6 +63,8 @@ class RunGraph:
         dynamics: list[Dynamic],
         result: Any = None,
         note: str | None = None,
+        parent: dict[str, str] | None = None,
+        dynamic: str | None = None,
     ) -> None:
         self.dag_id = dag_id
         self.run_id = run_id
@@ -67,6 +72,8 @@ class RunGraph:
         self.dynamics = dynamics
         self.result = result
         self.note = note
+        self.parent = parent  # a child run's parent: dag_id, run_id and node (n0)
+        self.dynamic = dynamic  # a child run's dynamic, as its request names it (module:name)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,8 +82,49 @@ class RunGraph:
             "state": self.state,
             "result": self.result,
             "note": self.note,
+            "parent": self.parent,
+            "dynamic": self.dynamic,
             "dynamics": [d.to_json() for d in self.dynamics],
         }
+
+
+def _child_request(
+    signer: Signer, dag_id: str, run_id: str, conf: Any
+) -> tuple[dict[str, str] | None, str | None]:
+    """(parent, dynamic ref) of a child run whose signed request holds, else (None, None): a forged
+    or edited conf names no parent, and nothing in it is used before its signature is checked."""
+    if not dag_id.endswith(RUNNER_SUFFIX) or not conf:
+        return None, None
+    try:
+        request = verified_request(signer, conf, dag_id, run_id)
+    except errors.IntegrityError:
+        return None, None
+    parent = {k: request["parent"].get(k) for k in ("dag_id", "run_id", "node")}
+    if not all(isinstance(v, str) for v in parent.values()):
+        return None, request["dynamic"]["ref"]
+    return parent, request["dynamic"]["ref"]
+
+
+def _not_run(session: Any, signer: Signer, dag_id: str, run_id: str, nodes_task: str) -> dict[int, int]:
+    """Instance -> the instance it did not run for, from the checked ``dynflow_not_run`` records."""
+    from airflow.models.xcom import XComModel
+    from sqlalchemy import select
+
+    rows = session.execute(
+        select(XComModel.map_index, XComModel.value).where(
+            XComModel.dag_id == dag_id,
+            XComModel.run_id == run_id,
+            XComModel.task_id == nodes_task,
+            XComModel.key == NOT_RUN_KEY,
+        )
+    ).all()
+    found = {}
+    for map_index, raw in rows:
+        record = compat.stored_xcom_value(raw)
+        dependency = verified_dependency(signer, record, dag_id, run_id, nodes_task, map_index)
+        if dependency is not None:
+            found[map_index] = dependency
+    return found
 
 
 def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = None) -> RunGraph | None:
@@ -95,6 +143,7 @@ def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = No
             return None
         state = str(run.state) if run.state is not None else None
         note = run.note
+        parent, dynamic_ref = _child_request(signer, dag_id, run_id, run.conf)
         # The latest child run of each parent node (an earlier one served other inputs).
         children = {
             (c.task_id, c.map_index): ChildRef(c.dag_id, c.run_id)
@@ -165,10 +214,11 @@ def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = No
                 compile_task=compile_task,
                 nodes_task=nodes_task,
                 child_of=child_of,
+                not_run=_not_run(session, signer, dag_id, run_id, nodes_task),
             )
             dynamics.append(dynamic if aggregate_above is None else aggregate(dynamic, aggregate_above))
     result = compat.stored_xcom_value(result_row[0]) if result_row is not None else None
-    return RunGraph(dag_id, run_id, state, dynamics, result, note)
+    return RunGraph(dag_id, run_id, state, dynamics, result, note, parent, dynamic_ref)
 
 
 def iter_nodes(graph: RunGraph) -> Iterator[tuple[Dynamic, Any]]:

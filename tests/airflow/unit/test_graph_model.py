@@ -106,20 +106,24 @@ def test_large_dynamics_fold_into_task_and_state_boxes_with_counts():
     assert len(g.to_json()["nodes"]) == 10_000
 
 
-def test_the_page_has_one_element_per_node_or_per_box():
-    small = build_dynamic("grp", chain(4), batch=1, instances={0: Instance("success")})
-    page = render_page(RunGraph("wf", "r1", "running", [small], None))
-    assert page.count('<g class="node" data-node=') == 4 and 'data-node="n0" data-state="success"' in page
-    big = aggregate(build_dynamic("grp", chain(1000), batch=1, instances={}), above=300)
+def _embedded(page: str) -> dict:
+    data = page.split('<script type="application/json" id="dynflow-graph">')[1].split("</script>")[0]
+    return json.loads(data)
+
+
+def test_the_page_embeds_every_node_and_the_result_for_its_script_to_draw():
+    big = build_dynamic("grp", chain(1000), batch=1, instances={0: Instance("success")})
     page = render_page(RunGraph("wf", "r1", "success", [big], 7))
-    assert '<g class="node"' not in page and 'data-state="no_status" data-count="1000"' in page
-    assert 'Result: <code id="result">7</code>' in page
+    data = _embedded(page)
+    assert data["result"] == 7 and len(data["dynamics"][0]["nodes"]) == 1000
+    assert '<input type="search" id="search"' in page
 
 
-def test_labels_in_the_page_are_escaped():
-    wire = {"tasks": TASKS, "nodes": [{"t": "inc", "o": {"name": "<script>x</script>"}}]}
-    page = render_page(RunGraph("wf", "r1", "success", [build_dynamic("g", wire, batch=1, instances={})]))
-    assert "<script>x</script>" not in page.split("<script>const COLORS")[0]
+def test_run_supplied_text_cannot_close_the_pages_script_tags():
+    wire = {"tasks": TASKS, "nodes": [{"t": "inc", "o": {"name": "</script><script>alert(1)</script>"}}]}
+    page = render_page(RunGraph("wf<b>", "r1", "success", [build_dynamic("g", wire, batch=1, instances={})]))
+    assert "alert(1)</script>" not in page and "wf<b>" not in page
+    assert _embedded(page)["dynamics"][0]["nodes"][0]["task"] == "</script><script>alert(1)</script>"
 
 
 def test_wire_deps_agree_with_the_compiled_spec():
@@ -162,3 +166,13 @@ def test_the_graph_page_shows_a_node_name_without_its_bidi_override():
     wire = {"tasks": {"inc": {"kind": "task"}}, "nodes": [{"t": "inc", "o": {"name": "\u202eevil"}}]}
     [node] = build_dynamic("d", wire, batch=1, instances={}).nodes
     assert (node.task, node.label) == ("evil", "n0 evil")
+
+
+def test_a_node_that_did_not_run_names_the_dependency_it_did_not_run_for():
+    g = build_dynamic("g", chain(4), batch=1, instances={}, not_run={2: 1, 3: 1})
+    assert [n.not_run_for for n in g.nodes] == [None, None, "n1 inc", "n1 inc"]
+
+
+def test_a_packed_instance_that_did_not_run_is_named_by_its_node_range():
+    g = build_dynamic("g", chain(6), batch=2, instances={}, not_run={2: 1})
+    assert g.nodes[4].not_run_for == "n2-n3 (map index 1)"
