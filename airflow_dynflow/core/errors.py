@@ -764,3 +764,41 @@ def add_node_path(exc: BaseException, frame: str) -> None:
                 notes[i] = note
                 return
     exc.add_note(note)
+
+
+# --- h24g ---
+
+
+class DisapprovalError(AssertionError):
+    """A person rejected an ``approve(...)`` gate. An AssertionError, as flytekit's
+    ``FlyteDisapprovalException`` is (a ``FlyteAssertion``), so code written against flytekit catches it."""
+
+
+def gate_not_a_timedelta(gate: str, argument: str, value: Any) -> TypeError:
+    return TypeError(
+        f"gate {gate!r}: {argument} must be a datetime.timedelta, got {type(value).__qualname__} "
+        f"({value!r}); e.g. {argument}=timedelta(hours=1)"
+    )
+
+
+def gate_type_not_enterable(gate: str, expected: Any, names: typing.Iterable[str]) -> InterfaceError:
+    return InterfaceError(
+        f"wait_for_input({gate!r}): expected_type {type_name(expected)} cannot be entered; a gate's "
+        f"value is one of {', '.join(names)} (what flytekit's local prompt parses and Airflow's Required "
+        "Actions form enters). Enter one of these and build the richer value in a task."
+    )
+
+
+def approve_nothing() -> ValueError:
+    return ValueError("You can't use approval on a task that doesn't return anything.")
+
+
+def not_approved(gate: str) -> DisapprovalError:
+    return DisapprovalError(f"User did not approve the transaction for gate node {gate}")
+
+
+def spec_bad_gate(key: str, field: str, value: Any) -> SpecError:
+    return SpecError(
+        f"task {key!r}: a gate entry with {field}={value!r} cannot be read; the spec was not written by "
+        "dynflow"
+    )
