@@ -394,3 +394,27 @@ def not_on_this_airflow(what: str, since: str) -> str:
     from airflow import __version__
 
     return f"Airflow {__version__} has no {what} (Airflow {since}+): running without it"
+
+
+# --- h24g ---
+
+
+def gate_timed_out(gate: str, seconds: float) -> AirflowFailException:
+    """A gate nobody answered in time fails for good, as a Flyte gate node past its timeout does."""
+    from datetime import timedelta
+
+    return AirflowFailException(
+        f"gate {gate!r} timed out: nobody answered within {timedelta(seconds=seconds)} (its timeout=); "
+        "clear the task to ask again"
+    )
+
+
+def gate_not_approved(message: str, by: object) -> AirflowFailException:
+    return AirflowFailException(f"{message} (rejected by {by} in Airflow's Required Actions)")
+
+
+def gate_no_value(gate: str, params_input: object) -> AirflowFailException:
+    return AirflowFailException(
+        f"gate {gate!r}: the response holds no entered value (params_input={params_input!r}); "
+        "clear the task to ask again"
+    )
