@@ -207,6 +207,40 @@ class AirflowClient:
             ) from waited
         return str(run["state"])
 
+    # -- human-in-the-loop requests (the UI's "Required Actions") ----------------------------------
+
+    def required_action(
+        self, dag_id: str, run_id: str, task_id: str, map_index: int = -1
+    ) -> dict[str, Any] | None:
+        """A task instance's human-in-the-loop request, or None while it has not written one yet."""
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/{map_index}/hitlDetails"
+        response = self._request("GET", path)
+        if response.status_code == 404:
+            return None
+        _raise_for_status(response)
+        return dict(response.json())
+
+    def answer(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        chosen_options: list[str],
+        params_input: dict[str, Any] | None = None,
+        map_index: int = -1,
+        timeout: float = 120.0,
+    ) -> dict[str, Any]:
+        """Wait for the task's request to appear, then answer it as a person in the UI would."""
+        poll_until(
+            lambda: self.required_action(dag_id, run_id, task_id, map_index),
+            timeout=timeout,
+            interval=_POLL_SECONDS,
+            describe=f"the human-in-the-loop request of {dag_id}/{run_id}/{task_id}",
+        )
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/{map_index}/hitlDetails"
+        payload = {"chosen_options": chosen_options, "params_input": params_input or {}}
+        return dict(self.patch(path, payload))
+
     # -- what a run left behind ------------------------------------------------------------------
 
     def task_instances(self, dag_id: str, run_id: str) -> list[dict[str, Any]]:

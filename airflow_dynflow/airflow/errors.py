@@ -418,3 +418,16 @@ def gate_no_value(gate: str, params_input: object) -> AirflowFailException:
         f"gate {gate!r}: the response holds no entered value (params_input={params_input!r}); "
         "clear the task to ask again"
     )
+
+
+def gate_in_dynamic(dynamic: str, gates: Iterable[str]) -> AirflowFailException:
+    """Refused when the dynamic compiles, before any of its nodes runs: a gate of a generated node
+    has no human-in-the-loop request of its own yet, and would wait on a worker's closed stdin."""
+    from airflow import __version__
+
+    names = ", ".join(repr(g) for g in gates)
+    return AirflowFailException(
+        f"{dynamic}: the gate(s) {names} are inside a @dynamic, which this package cannot run on Airflow "
+        f"{__version__} yet (gates inside dynamics run locally only). Call approve/wait_for_input/sleep in "
+        "the @workflow that calls the dynamic, and pass the value in as an input"
+    )

@@ -87,3 +87,12 @@ def test_a_rejected_approval_fails_with_flytekits_disapproval_message(dagbag):
     op = dagbag.get_dag("approval_wf").get_task("approve-scaled")
     with pytest.raises(AirflowFailException, match="transaction for gate node approve-scaled"):
         op.execute_complete({}, _event(chosen_options=["Reject"]))
+
+
+def test_a_gate_inside_a_dynamic_is_refused_when_it_compiles_naming_it_and_the_fix(run_dag, capfd):
+    run = run_dag("gate_in_dynamic_wf", x=1)
+    assert run.state == "failed"
+    assert run.states("asks_inside.compile") == ["failed"]
+    out = capfd.readouterr().out
+    assert "the gate(s) 'inner-value' are inside a @dynamic" in out
+    assert "Call approve/wait_for_input/sleep in the @workflow" in out

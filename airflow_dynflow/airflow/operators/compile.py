@@ -16,6 +16,7 @@ from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.compat import conf
 from airflow_dynflow.airflow.runtime.child_request import REQUEST_KEY, request_location, verified_request
 from airflow_dynflow.airflow.runtime.expansion import Expansion
+from airflow_dynflow.airflow.runtime.gates import refuse_gates_in_dynamic
 from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
 from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
@@ -55,6 +56,7 @@ class CompileOperator(BaseOperator):
             spec = dynamic.compile_within(compile_limits(), **checked_inputs(dynamic.interface, inputs))
         except CompileLimitError as exc:
             raise errors.compile_limit(exc) from None
+        refuse_gates_in_dynamic(spec)
         signer = deployment_signer()
         text = spec.to_json(signer)
         limit = conf.getint("dynflow", "max_spec_bytes", fallback=32 * 1024 * 1024)

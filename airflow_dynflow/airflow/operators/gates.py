@@ -22,6 +22,7 @@ from airflow.providers.standard.triggers.temporal import DateTimeTrigger
 from airflow.sdk import Context, Param, timezone
 
 from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow.compat import ParamsDict
 from airflow_dynflow.airflow.operators.task import WorkflowNodeOperator
 from airflow_dynflow.airflow.runtime.inputs import Resolver, workflow_resolver
 from airflow_dynflow.airflow.runtime.log_lines import shown
@@ -32,7 +33,12 @@ from airflow_dynflow.core.entities import Workflow
 from airflow_dynflow.core.gates import Gate
 from airflow_dynflow.core.protocols import NodeEntity
 
-__all__ = ["ApproveGateOperator", "InputGateOperator", "SleepGateOperator", "gate_operator"]
+__all__ = [
+    "ApproveGateOperator",
+    "InputGateOperator",
+    "SleepGateOperator",
+    "gate_operator",
+]
 
 # The one field of a wait_for_input gate's form.
 VALUE = "value"
@@ -49,6 +55,8 @@ class _AnsweredGate(WorkflowNodeOperator, HITLOperator):
     node's outputs pushed once the answer is in."""
 
     ui_color = "#fef3c7"
+    # The form fields the gate asks for.
+    fields: tuple[str, ...] = ()
 
     def __init__(self, *, workflow: Workflow, node: int, **kwargs: Any) -> None:
         gate = _gate(workflow, node)
@@ -60,6 +68,12 @@ class _AnsweredGate(WorkflowNodeOperator, HITLOperator):
     def execute(self, context: Context) -> Any:
         return HITLOperator.execute(self, context)
 
+    def validate_params(self) -> None:
+        """Keep the gate's own fields only, unchecked. The DAG's params are the workflow's inputs, not
+        this form's fields: 3.3's provider leaves them out itself, 3.1's hands them in. And no value
+        exists before a person answers: 3.1's provider checks values here, at parse time."""
+        self.params = ParamsDict({name: self.params.get_param(name) for name in self.fields})
+
     def process_trigger_event_error(self, event: dict[str, Any]) -> None:
         if event.get("error_type") == "timeout":
             raise errors.gate_timed_out(self.gate_name, self.gate_seconds)
@@ -68,6 +82,8 @@ class _AnsweredGate(WorkflowNodeOperator, HITLOperator):
 
 class InputGateOperator(_AnsweredGate, HITLEntryOperator):
     """``wait_for_input``: the value a person enters in the form is the node's output ``o0``."""
+
+    fields = (VALUE,)
 
     def __init__(self, *, workflow: Workflow, node: int, **kwargs: Any) -> None:
         gate = _gate(workflow, node)
@@ -164,3 +180,4 @@ _OPERATORS: dict[str, type[WorkflowNodeOperator]] = {
 def gate_operator(gate: Gate) -> type[WorkflowNodeOperator]:
     """The operator class of a gate node."""
     return _OPERATORS[gate.gate]
+
