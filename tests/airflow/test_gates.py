@@ -23,7 +23,9 @@ def test_wait_for_input_is_an_entry_operator_with_one_typed_field_and_no_default
 
     op = dagbag.get_dag("approval_wf").get_task("factor")
     assert isinstance(op, HITLEntryOperator)
-    assert op.params.get_param("value").schema == {"type": "integer", "title": "factor"}
+    field = op.params.get_param("value")
+    assert field.schema == {"type": ["integer", "null"], "title": "factor"}
+    assert field.value is None
     assert op.defaults is None
     assert op.response_timeout == timedelta(hours=1)
 
@@ -61,6 +63,14 @@ def test_a_forged_entry_is_never_decoded(dagbag):
     forged = {"__classname__": "os.system", "__data__": "id", "py/reduce": "gANjb3MKc3lzdGVtCi4="}
     with pytest.raises(TypeMismatchError, match="expects int, got dict"):
         op.execute_complete({}, _event(params_input={"value": forged}))
+
+
+def test_an_empty_entry_is_refused_by_the_type_check(dagbag):
+    from airflow_dynflow.core.errors import TypeMismatchError
+
+    op = dagbag.get_dag("approval_wf").get_task("factor")
+    with pytest.raises(TypeMismatchError, match="factor: input 'o0' expects int, got NoneType"):
+        op.execute_complete({}, _event(params_input={"value": None}))
 
 
 def test_a_response_without_the_value_fails_the_gate(dagbag):

@@ -88,8 +88,10 @@ class InputGateOperator(_AnsweredGate, HITLEntryOperator):
     def __init__(self, *, workflow: Workflow, node: int, **kwargs: Any) -> None:
         gate = _gate(workflow, node)
         entered = gate.interface.outputs["o0"]
-        # The form's one field; the DAG's own params (handed in by Airflow's defaults) are not the gate's.
-        kwargs["params"] = {VALUE: Param(title=gate.name, **entered.converter.schema())}
+        # The form's one field, empty at first: a task's params need a default (the task runner checks
+        # them when the task starts), and an empty answer is refused by the type check, not taken.
+        kind = entered.converter.schema()["type"]
+        kwargs["params"] = {VALUE: Param(None, title=gate.name, type=[kind, "null"])}
         super().__init__(
             workflow=workflow,
             node=node,
