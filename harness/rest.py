@@ -230,12 +230,24 @@ class AirflowClient:
         map_index: int = -1,
         timeout: float = 120.0,
     ) -> dict[str, Any]:
-        """Wait for the task's request to appear, then answer it as a person in the UI would."""
+        """Wait until the task waits for an answer, then answer it as a person in the UI would.
+
+        The request is written before the task instance parks (``awaiting_input`` on 3.3, ``deferred``
+        before): an answer given in between is recorded but does not resume the task until its
+        timeout (Airflow 3.3.2), so the answer waits for the park as well as for the request.
+        """
+
+        def waiting() -> dict[str, Any] | None:
+            instance = self.task_instance(dag_id, run_id, task_id, map_index)
+            if instance is None or instance["state"] not in ("awaiting_input", "deferred"):
+                return None
+            return self.required_action(dag_id, run_id, task_id, map_index)
+
         poll_until(
-            lambda: self.required_action(dag_id, run_id, task_id, map_index),
+            waiting,
             timeout=timeout,
             interval=_POLL_SECONDS,
-            describe=f"the human-in-the-loop request of {dag_id}/{run_id}/{task_id}",
+            describe=f"{dag_id}/{run_id}/{task_id} to wait for its human-in-the-loop answer",
         )
         path = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/{map_index}/hitlDetails"
         payload = {"chosen_options": chosen_options, "params_input": params_input or {}}

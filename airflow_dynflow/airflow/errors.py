@@ -409,7 +409,7 @@ def gate_timed_out(gate: str, seconds: float) -> AirflowFailException:
     )
 
 
-def gate_not_approved(message: str, by: object) -> AirflowFailException:
+def gate_not_approved(message: str, by: str) -> AirflowFailException:
     return AirflowFailException(f"{message} (rejected by {by} in Airflow's Required Actions)")
 
 

@@ -141,8 +141,8 @@ class ApproveGateOperator(_AnsweredGate, ApprovalOperator):
         answer = HITLOperator.execute_complete(self, context, event)
         if answer["chosen_options"] != [self.APPROVE]:
             message = str(core_errors.not_approved(self.gate_name))
-            raise errors.gate_not_approved(message, answer["responded_by_user"])
-        self.log.info("%s: approved by %s", self.gate_name, answer["responded_by_user"])
+            raise errors.gate_not_approved(message, answer["responded_by_user"]["name"])
+        self.log.info("%s: approved by %s", self.gate_name, answer["responded_by_user"]["name"])
         return self.run(context)[1]
 
     def outputs(
