@@ -26,6 +26,8 @@ FINISHED_RUN_STATES = frozenset({"success", "failed"})
 _PAGE_SIZE = 100  # the default [api] maximum_page_limit
 _POLL_SECONDS = 0.5
 _IDEMPOTENT_RETRIES = 3
+# How long a person takes at least to answer a human-in-the-loop request (``AirflowClient.answer``).
+_SETTLE_SECONDS = 5.0
 
 
 class AirflowStackError(RuntimeError):
@@ -234,7 +236,10 @@ class AirflowClient:
 
         The request is written before the task instance parks (``awaiting_input`` on 3.3, ``deferred``
         before): an answer given in between is recorded but does not resume the task until its
-        timeout (Airflow 3.3.2), so the answer waits for the park as well as for the request.
+        timeout (Airflow 3.3.2), so the answer waits for the park as well as for the request. And
+        the parked task's process exits a moment after the park: an answer before then requeues the
+        task while the old process still runs, and the scheduler fails it when that process's
+        "success" arrives (Airflow 3.3.2). A person takes seconds; the answer waits as long.
         """
 
         def waiting() -> dict[str, Any] | None:
@@ -249,6 +254,7 @@ class AirflowClient:
             interval=_POLL_SECONDS,
             describe=f"{dag_id}/{run_id}/{task_id} to wait for its human-in-the-loop answer",
         )
+        time.sleep(_SETTLE_SECONDS)
         path = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/{map_index}/hitlDetails"
         payload = {"chosen_options": chosen_options, "params_input": params_input or {}}
         return dict(self.patch(path, payload))
