@@ -11,7 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from airflow_dynflow.airflow.compat import AirflowFailException, AirflowSkipException
-from airflow_dynflow.core.errors import CompileLimitError, signed_with_another_key
+from airflow_dynflow.core.errors import (
+    CompileLimitError,
+    TypeMismatchError,
+    signed_with_another_key,
+    type_mismatch,
+)
 from airflow_dynflow.core.signing import KeyMismatch
 
 __all__ = [
@@ -431,3 +436,9 @@ def gate_in_dynamic(dynamic: str, gates: Iterable[str]) -> AirflowFailException:
         f"{__version__} yet (gates inside dynamics run locally only). Call approve/wait_for_input/sleep in "
         "the @workflow that calls the dynamic, and pass the value in as an input"
     )
+
+
+def gate_entry_refused(gate: str, expected: object, detail: str) -> TypeMismatchError:
+    """Airflow 3.1 and 3.2 check an entry against the form's schema in the triggerer and send only
+    the reason: the same TypeMismatchError as a check of our own, with that reason as what it got."""
+    return type_mismatch(gate, "input", "o0", expected, f"an entry the form's check refused ({detail})")

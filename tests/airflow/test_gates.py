@@ -106,3 +106,14 @@ def test_a_gate_inside_a_dynamic_is_refused_when_it_compiles_naming_it_and_the_f
     out = capfd.readouterr().out
     assert "the gate(s) 'inner-value' are inside a @dynamic" in out
     assert "Call approve/wait_for_input/sleep in the @workflow" in out
+
+
+def test_an_entry_the_triggers_form_check_refused_is_our_type_error_naming_the_gate(dagbag):
+    """Airflow 3.1 and 3.2 check the entry in the triggerer and send only the reason."""
+    from airflow_dynflow.core.errors import TypeMismatchError
+
+    op = dagbag.get_dag("reporting_wf").get_task("title")
+    reason = "Invalid input for param value: 42 is not of type 'string'"
+    refused = {"error": reason, "error_type": "validation"}
+    with pytest.raises(TypeMismatchError, match=r"title: input 'o0' expects str, got an entry the form's"):
+        op.execute_complete({}, refused)

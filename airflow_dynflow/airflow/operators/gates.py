@@ -119,6 +119,12 @@ class InputGateOperator(_AnsweredGate, HITLEntryOperator):
     ) -> dict[str, Any]:
         return {"o0": self._entered}
 
+    def process_trigger_event_error(self, event: dict[str, Any]) -> None:
+        if event.get("error_type") == "validation":
+            expected = _gate(self.workflow, self.node).expected_type
+            raise errors.gate_entry_refused(self.gate_name, expected, event.get("error", ""))
+        super().process_trigger_event_error(event)
+
 
 class ApproveGateOperator(_AnsweredGate, ApprovalOperator):
     """``approve``: shows the value; once approved it is the node's output, rejected it fails."""
