@@ -17,6 +17,7 @@ from airflow_dynflow.core.entities import Dynamic, Task, Workflow
 from airflow_dynflow.core.errors import (
     ConditionalError,
     ConditionFailedError,
+    DisapprovalError,
     DynflowError,
     InterfaceError,
     PromiseError,
@@ -24,6 +25,7 @@ from airflow_dynflow.core.errors import (
     TypeMismatchError,
 )
 from airflow_dynflow.core.files import FlyteDirectory, FlyteFile
+from airflow_dynflow.core.gates import approve, sleep, wait_for_input
 from airflow_dynflow.core.hashing import HashMethod
 from airflow_dynflow.core.interface import kwtypes
 from airflow_dynflow.core.launch_plan import LaunchPlan
@@ -40,6 +42,7 @@ __all__ = [
     "ConditionFailedError",
     "ConditionalError",
     "CronSchedule",
+    "DisapprovalError",
     "Dynamic",
     "DynflowError",
     "FixedRate",
@@ -57,12 +60,15 @@ __all__ = [
     "Task",
     "TypeMismatchError",
     "Workflow",
+    "approve",
     "conditional",
     "create_node",
     "current_context",
     "dynamic",
     "kwtypes",
     "map_task",
+    "sleep",
     "task",
+    "wait_for_input",
     "workflow",
 ]

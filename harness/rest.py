@@ -26,6 +26,8 @@ FINISHED_RUN_STATES = frozenset({"success", "failed"})
 _PAGE_SIZE = 100  # the default [api] maximum_page_limit
 _POLL_SECONDS = 0.5
 _IDEMPOTENT_RETRIES = 3
+# How long a person takes at least to answer a human-in-the-loop request (``AirflowClient.answer``).
+_SETTLE_SECONDS = 5.0
 
 
 class AirflowStackError(RuntimeError):
@@ -206,6 +208,56 @@ class AirflowClient:
                 f"{self._diagnostics()}"
             ) from waited
         return str(run["state"])
+
+    # -- human-in-the-loop requests (the UI's "Required Actions") ----------------------------------
+
+    def required_action(
+        self, dag_id: str, run_id: str, task_id: str, map_index: int = -1
+    ) -> dict[str, Any] | None:
+        """A task instance's human-in-the-loop request, or None while it has not written one yet."""
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/{map_index}/hitlDetails"
+        response = self._request("GET", path)
+        if response.status_code == 404:
+            return None
+        _raise_for_status(response)
+        return dict(response.json())
+
+    def answer(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        chosen_options: list[str],
+        params_input: dict[str, Any] | None = None,
+        map_index: int = -1,
+        timeout: float = 120.0,
+    ) -> dict[str, Any]:
+        """Wait until the task waits for an answer, then answer it as a person in the UI would.
+
+        The request is written before the task instance parks (``awaiting_input`` on 3.3, ``deferred``
+        before): an answer given in between is recorded but does not resume the task until its
+        timeout (Airflow 3.3.2), so the answer waits for the park as well as for the request. And
+        the parked task's process exits a moment after the park: an answer before then requeues the
+        task while the old process still runs, and the scheduler fails it when that process's
+        "success" arrives (Airflow 3.3.2). A person takes seconds; the answer waits as long.
+        """
+
+        def waiting() -> dict[str, Any] | None:
+            instance = self.task_instance(dag_id, run_id, task_id, map_index)
+            if instance is None or instance["state"] not in ("awaiting_input", "deferred"):
+                return None
+            return self.required_action(dag_id, run_id, task_id, map_index)
+
+        poll_until(
+            waiting,
+            timeout=timeout,
+            interval=_POLL_SECONDS,
+            describe=f"{dag_id}/{run_id}/{task_id} to wait for its human-in-the-loop answer",
+        )
+        time.sleep(_SETTLE_SECONDS)
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/{map_index}/hitlDetails"
+        payload = {"chosen_options": chosen_options, "params_input": params_input or {}}
+        return dict(self.patch(path, payload))
 
     # -- what a run left behind ------------------------------------------------------------------
 

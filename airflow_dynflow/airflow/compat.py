@@ -28,6 +28,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+# ParamsDict: not exported by the task SDK (3.1-3.3); the HITL operators read it here, as do the gates.
+from airflow.sdk.definitions.param import ParamsDict
 from packaging.version import Version
 
 from airflow_dynflow.airflow import messages
@@ -79,6 +81,7 @@ __all__ = [
     "AirflowSkipException",
     "DagRunTriggerException",
     "ParamValidationError",
+    "ParamsDict",
     "TaskInstanceKey",
     "conf",
     "dag_bag",

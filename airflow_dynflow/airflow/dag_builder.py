@@ -27,12 +27,14 @@ from airflow_dynflow.airflow.dynamic_group import build_runner_dag, dynamic_grou
 from airflow_dynflow.airflow.executor_config import executor_config
 from airflow_dynflow.airflow.operators.compile import DynamicCompileOperator
 from airflow_dynflow.airflow.operators.conditional import DecideOperator, SelectOperator
+from airflow_dynflow.airflow.operators.gates import gate_operator
 from airflow_dynflow.airflow.operators.map import MapCollectOperator, MapElementOperator, MapSplitOperator
 from airflow_dynflow.airflow.operators.outputs import DynflowOutputsOperator
 from airflow_dynflow.airflow.operators.task import DynflowTaskOperator
 from airflow_dynflow.airflow.runtime.labels import LABEL_TEMPLATE
 from airflow_dynflow.core.converters import PICKLE_SCHEMA_KEY
 from airflow_dynflow.core.entities import Workflow
+from airflow_dynflow.core.gates import Gate
 from airflow_dynflow.core.map_task import MapTask
 from airflow_dynflow.core.options import Options
 from airflow_dynflow.core.spec import Binding, Node, Spec, nodes_read
@@ -210,6 +212,8 @@ class _Builder:
         if entry.kind == "select":
             options["trigger_rule"] = TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS
         operator = {"decide": DecideOperator, "select": SelectOperator}.get(entry.kind, DynflowTaskOperator)
+        if isinstance(entry.entity, Gate):
+            operator = gate_operator(entry.entity)
         op = operator(
             task_id=task_id,
             task_group=group,

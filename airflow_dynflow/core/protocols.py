@@ -55,7 +55,8 @@ class NodeEntity(Named, Protocol):
 
     @property
     def kind(self) -> str:
-        """``task``, ``dynamic``, ``map``, ``decide`` or ``select``: how a runtime schedules the node."""
+        """``task``, ``dynamic``, ``map``, ``decide``, ``select`` or ``gate``: how a runtime schedules
+        the node."""
         ...
 
     @property

@@ -116,7 +116,7 @@ class TaskEntry:
     ref: str
     file: str | None
     version: str
-    kind: Literal["task", "dynamic", "map", "decide", "select"]
+    kind: Literal["task", "dynamic", "map", "decide", "select", "gate"]
     options: Options
     map: MapOptions | None
     entity: NodeEntity = field(compare=False, repr=False)

@@ -16,6 +16,7 @@ from typing import Any
 from airflow_dynflow.core import errors
 from airflow_dynflow.core.conditional import Decide, Select, select_input
 from airflow_dynflow.core.converters import InvalidValue, converter_for
+from airflow_dynflow.core.gates import Gate
 from airflow_dynflow.core.interface import Interface, Param
 from airflow_dynflow.core.origin import import_entity
 from airflow_dynflow.core.signing import Signer, digest
@@ -119,7 +120,7 @@ class SpecReader:
         from airflow_dynflow.core.entities import Task
         from airflow_dynflow.core.map_task import build_map_task
 
-        if e.kind in ("decide", "select"):
+        if e.kind in ("decide", "select", "gate"):
             return _built_in_entry(key, e)
         entity = import_entity(e.ref, e.file, e.version)
         options = e.opts.options() if e.opts else Options()
@@ -174,6 +175,11 @@ class SpecReader:
         entry = self.tasks[n.t]
         if isinstance(entry.entity, Select):
             self.tasks[n.t] = replace(entry, entity=self._typed_select(entry.entity, inputs))
+        elif isinstance(entry.entity, Gate) and entry.entity.gate == "approve":
+            # An approve gate passes its input on: it has the type of the value that feeds it.
+            (value,) = inputs.values()
+            tp = self._type_of(value) if isinstance(value, Ref) else Any
+            self.tasks[n.t] = replace(entry, entity=entry.entity.retyped(tp))
         options = n.o.options() if n.o else Options()
         return Node(task=n.t, inputs=inputs, options=options, after=tuple(n.a), group=n.g, guard=guard)
 
@@ -271,9 +277,14 @@ class SpecReader:
 
 
 def _built_in_entry(key: str, e: WireEntry) -> TaskEntry:
-    """A conditional's decide or select node: rebuilt from the spec, never imported."""
-    entity: Decide | Select
-    if e.kind == "decide":
+    """A conditional's decide or select node, or a gate: rebuilt from the spec, never imported."""
+    entity: Decide | Select | Gate
+    if e.kind == "gate":
+        if e.gate is None:
+            raise errors.spec_bad_gate(key, "gate", None)
+        g = e.gate
+        entity = Gate.from_json(key, g.gate, g.name, g.seconds, g.type, list(e.inputs))
+    elif e.kind == "decide":
         entity = Decide.from_json(key, list(e.inputs), e.conditions or [], e.fail)
     else:
         if e.cases is None or e.cases < 1:

@@ -81,11 +81,18 @@ class WireMap(Wire, frozen=True):
     broadcast: list[str] = []
 
 
+class WireGate(Wire, frozen=True):
+    gate: Literal["sleep", "input", "approve"]
+    name: str
+    seconds: float
+    type: str | None = None  # the entered type of an input gate: bool, int, float or str
+
+
 class WireEntry(Wire, frozen=True):
     ref: str
     file: str | None
     version: str
-    kind: Literal["task", "dynamic", "map", "decide", "select"]
+    kind: Literal["task", "dynamic", "map", "decide", "select", "gate"]
     inputs: dict[str, dict[str, Any]]
     outputs: dict[str, dict[str, Any]]
     opts: WireOptions | None = None
@@ -93,6 +100,7 @@ class WireEntry(Wire, frozen=True):
     conditions: list[Any] | None = None  # a decide node's conditions, one per case before else
     fail: str | None = None  # ...and the message of its else_().fail(...)
     cases: int | None = None  # a select node's number of cases
+    gate: WireGate | None = None  # a gate node's settings (core.gates)
 
 
 class WireRef(Wire, frozen=True):

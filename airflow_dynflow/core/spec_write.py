@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from airflow_dynflow.core.conditional import Decide, Select
 from airflow_dynflow.core.converters import converter_for
+from airflow_dynflow.core.gates import Gate
 from airflow_dynflow.core.interface import Interface, Param
 from airflow_dynflow.core.signing import Signer, digest
 from airflow_dynflow.core.spec import SPEC_FORMAT, Binding, Const, Node, Ref, Spec, TaskEntry
@@ -159,6 +160,8 @@ def entry_json(entry: TaskEntry) -> dict[str, Any]:
         out["opts"] = entry.options.to_dict()
     if isinstance(entry.entity, (Decide, Select)):
         out.update(entry.entity.to_json())
+    if isinstance(entry.entity, Gate):
+        out["gate"] = entry.entity.to_json()
     if entry.map is not None:
         inner = cast("MapTask", entry.entity).task.interface
         out["map"] = {

@@ -34,7 +34,11 @@ RUNS = [
     ("files_and_hashes", "normalize_csv_file", {}),
     ("files_and_hashes", "download_and_normalize_csv_files", {}),
     ("files_and_hashes", "cached_dataframe_wf", {}),
+    ("gates", "sleep_wf", {"num": 7}),
 ]
+# Workflows that wait for a person: dag.test() cannot answer them; tests/airflow/test_gates_scheduler.py
+# answers them through the REST API under a real scheduler.
+ANSWERED_ELSEWHERE = {"reporting_wf", "approval_wf"}
 
 
 def local_result_as_json(module: str, workflow: str, conf: dict) -> object:
@@ -73,5 +77,5 @@ def test_every_workflow_of_the_examples_is_run(dagbag):
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         defined |= {name for name, value in vars(module).items() if isinstance(value, Workflow)}
-    assert defined - {"my_subwf", "two_writes"} == {r[1] for r in RUNS}
+    assert defined - {"my_subwf", "two_writes"} - ANSWERED_ELSEWHERE == {r[1] for r in RUNS}
     assert all(dagbag.get_dag(r[1]) is not None for r in RUNS)

@@ -16,6 +16,7 @@ from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.compat import AirflowFailException, conf
 from airflow_dynflow.airflow.runtime.child_request import REQUEST_KEY, request_location, verified_request
 from airflow_dynflow.airflow.runtime.expansion import Expansion
+from airflow_dynflow.airflow.runtime.gates import refuse_gates_in_dynamic
 from airflow_dynflow.airflow.runtime.idempotency import attempt_in_generation
 from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
 from airflow_dynflow.airflow.signing import deployment_signer
@@ -83,6 +84,7 @@ class CompileOperator(BaseOperator):
             if attempt > self.own_retries:
                 raise errors.body_failed_for_good(dynamic.name, attempt, exc) from exc
             raise
+        refuse_gates_in_dynamic(spec)
         signer = deployment_signer()
         text = spec.to_json(signer)
         limit = conf.getint("dynflow", "max_spec_bytes", fallback=32 * 1024 * 1024)

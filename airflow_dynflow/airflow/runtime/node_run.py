@@ -24,6 +24,7 @@ from airflow_dynflow.airflow.compat import (
 from airflow_dynflow.airflow.operators.child_run import ChildRun, link_only_for_child_runs
 from airflow_dynflow.airflow.runtime.calls import run_entity
 from airflow_dynflow.airflow.runtime.expansion import instance_spec, missing_node, node_location
+from airflow_dynflow.airflow.runtime.gates import refuse_gates_in_dynamic
 from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
 from airflow_dynflow.airflow.runtime.inputs import Resolver
 from airflow_dynflow.airflow.runtime.labels import set_label
@@ -321,6 +322,7 @@ class NodeRun:
         """A dynamic inside a dynamic: a child run of the runner DAG, or in-line where that cannot run."""
         if compat.is_dag_test() or self.expansion.batch > 1:
             sub = dynamic.compile(**checked_inputs(dynamic.interface, inputs))
+            refuse_gates_in_dynamic(sub)
             self.op.log.info("expanding %s in-line: %d nodes", self.spec.label(index), len(sub.nodes))
             return run_spec(sub, {}, observe=lambda label: self.op.log.info("  running %s", label))
         child = self._child(dynamic, inputs, index, hashes)
