@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from airflow_dynflow.core.conditional import conditional
 from airflow_dynflow.core.context import current_context
+from airflow_dynflow.core.decks import Deck
 from airflow_dynflow.core.decorators import dynamic, task, workflow
 from airflow_dynflow.core.entities import Dynamic, Task, Workflow
 from airflow_dynflow.core.errors import (
@@ -31,6 +32,7 @@ from airflow_dynflow.core.node_call import create_node
 from airflow_dynflow.core.promise import Promise
 from airflow_dynflow.core.resources import Resources
 from airflow_dynflow.core.schedules import CronSchedule, FixedRate
+from airflow_dynflow.core.secrets import Secret
 from airflow_dynflow.core.spec import Spec
 
 __version__ = "0.1.0"
@@ -39,6 +41,7 @@ __all__ = [
     "ConditionFailedError",
     "ConditionalError",
     "CronSchedule",
+    "Deck",
     "Dynamic",
     "FixedRate",
     "FlyteDirectory",
@@ -50,6 +53,7 @@ __all__ = [
     "Promise",
     "PromiseError",
     "Resources",
+    "Secret",
     "Spec",
     "SpecError",
     "Task",

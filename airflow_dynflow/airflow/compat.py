@@ -47,6 +47,7 @@ if TYPE_CHECKING or AIRFLOW_V_3_2_PLUS:
     from airflow.sdk import conf
     from airflow.sdk.exceptions import (
         AirflowFailException,
+        AirflowNotFoundException,
         AirflowRescheduleException,
         AirflowSkipException,
         DagRunTriggerException,
@@ -57,6 +58,7 @@ else:
     from airflow.configuration import conf
     from airflow.exceptions import (
         AirflowFailException,
+        AirflowNotFoundException,
         AirflowRescheduleException,
         AirflowSkipException,
         DagRunTriggerException,
@@ -68,6 +70,7 @@ __all__ = [
     "AIRFLOW_V_3_2_PLUS",
     "AIRFLOW_V_3_3_PLUS",
     "AirflowFailException",
+    "AirflowNotFoundException",
     "AirflowRescheduleException",
     "AirflowSkipException",
     "DagRunTriggerException",
@@ -83,6 +86,7 @@ __all__ = [
     "is_tasks_test",
     "load_filesystem_modules",
     "mapped_return_values",
+    "mask_secret",
     "run_task_states",
     "state_name",
     "stored_xcom_value",
@@ -265,3 +269,14 @@ def load_filesystem_modules() -> None:
     from airflow.sdk.io.fs import _register_filesystems
 
     _register_filesystems()
+
+
+def mask_secret(value: str | bytes) -> None:
+    """Have Airflow redact ``value`` from this task's logs (and its supervisor's). ``airflow.sdk.log``
+    has the function since task SDK 1.2 (Airflow 3.2); 3.1 keeps it in the SDK's secrets masker."""
+    text = value.decode(errors="replace") if isinstance(value, bytes) else value
+    if TYPE_CHECKING or AIRFLOW_V_3_2_PLUS:
+        from airflow.sdk.log import mask_secret
+    else:
+        from airflow.sdk.execution_time.secrets_masker import mask_secret
+    mask_secret(text)

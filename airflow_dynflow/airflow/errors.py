@@ -394,3 +394,18 @@ def not_on_this_airflow(what: str, since: str) -> str:
     from airflow import __version__
 
     return f"Airflow {__version__} has no {what} (Airflow {since}+): running without it"
+
+
+# --- h24s ---
+
+
+def bad_deck_reference(where: str) -> IntegrityError:
+    return integrity("reference shape", f"the deck reference of {where}")
+
+
+def forged_deck_reference(where: str, mismatch: KeyMismatch | None = None) -> IntegrityError:
+    return integrity("signature", f"the deck reference of {where}", mismatch)
+
+
+def changed_deck(where: str, key: str) -> IntegrityError:
+    return integrity("sha256", f"the deck page {key} of {where}")

@@ -764,3 +764,36 @@ def add_node_path(exc: BaseException, frame: str) -> None:
                 notes[i] = note
                 return
     exc.add_note(note)
+
+
+# --- h24s ---
+
+
+def secret_without_name() -> ValueError:
+    return ValueError("a secret needs a group or a key (or both): Secret(group='db', key='password')")
+
+
+def bad_secret_requests(entity: str, given: Any) -> TypeError:
+    return TypeError(
+        f"{entity}: secret_requests takes a list of Secret(group=..., key=...), got {type(given).__name__}"
+    )
+
+
+def secret_not_requested(entity: str, group: str | None, key: str | None) -> ValueError:
+    return ValueError(
+        f"{entity}: secret (group={group!r}, key={key!r}) was not requested; add "
+        f"secret_requests=[Secret(group={group!r}, key={key!r})] to its @task: requesting is what grants"
+    )
+
+
+def secret_not_found(entity: str, group: str | None, key: str | None, where: str) -> ValueError:
+    return ValueError(
+        f"{entity}: no value for the secret (group={group!r}, key={key!r}); provide it as {where}"
+    )
+
+
+def deck_not_text(name: Any, html: Any) -> TypeError:
+    return TypeError(
+        f"Deck({name!r}, ...): a deck's name and HTML are str, got {type(name).__name__} and "
+        f"{type(html).__name__}"
+    )

@@ -69,6 +69,8 @@ class GraphNode:
     try_number: int
     deps: tuple[str, ...]
     child: ChildRef | None = None
+    # The plugin's page of the node's decks, when its task made some (``plugins.decks``).
+    deck_url: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -84,6 +86,7 @@ class GraphNode:
             "child": None
             if self.child is None
             else {"dag_id": self.child.dag_id, "run_id": self.child.run_id},
+            "deck_url": self.deck_url,
         }
 
 
@@ -176,9 +179,11 @@ def build_dynamic(
     compile_task: str = "compile",
     nodes_task: str = "nodes",
     child_of: Any = None,
+    deck_of: Any = None,
 ) -> Dynamic:
     """Spec wire JSON + instance states -> nodes; ``child_of(node_label, map_index)`` names the
-    child run of a nested dynamic's node (None where nested dynamics run in-line)."""
+    child run of a nested dynamic's node (None where nested dynamics run in-line);
+    ``deck_of(node_id, map_index)`` the URL of a node's decks (None when it made none)."""
     tasks = wire.get("tasks") or {}
     nodes = []
     for i, raw in enumerate(wire.get("nodes") or ()):
@@ -200,6 +205,7 @@ def build_dynamic(
                 try_number=inst.try_number,
                 deps=tuple(f"n{d}" for d in wire_deps(raw)),
                 child=child,
+                deck_url=deck_of(f"n{i}", map_index) if deck_of else None,
             )
         )
     return Dynamic(
