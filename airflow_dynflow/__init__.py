@@ -30,6 +30,7 @@ from airflow_dynflow.core.launch_plan import LaunchPlan
 from airflow_dynflow.core.map_task import MapTask, map_task
 from airflow_dynflow.core.node_call import create_node
 from airflow_dynflow.core.promise import Promise
+from airflow_dynflow.core.reference import reference_launch_plan, reference_task
 from airflow_dynflow.core.resources import Resources
 from airflow_dynflow.core.schedules import CronSchedule, FixedRate
 from airflow_dynflow.core.secrets import Secret
@@ -65,6 +66,8 @@ __all__ = [
     "dynamic",
     "kwtypes",
     "map_task",
+    "reference_launch_plan",
+    "reference_task",
     "task",
     "workflow",
 ]

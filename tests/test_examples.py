@@ -34,6 +34,20 @@ PRINTED = {
         "['Age\\n38.333', 'Height (in)\\n71.000']\n"
         "[{'column_1': 2}, {'column_1': 4}, {'column_1': 6}]\n"
     ),
+    "secrets.py": (
+        "DefaultNamedTupleOutput(o0='1140d57f4828', o1=['9fe9be248643', '648d6f6eb44c'])\n"
+        "unrequested: secret (group='user_info', key='user_secret') was not requested; add "
+        "secret_requests=[Secret(group='user_info', key='user_secret')] to its @task: requesting is "
+        "what grants\n"
+    ),
+    "decks.py": "DefaultNamedTupleOutput(o0=11, o1=['DECK', 'OF', 'CARDS'])\n",
+    "reference.py": (
+        "DefaultNamedTupleOutput(o0=[0.25, 0.5, 1.0], o1=0.75)\n"
+        "reference_task(name='shared_tasks.normalize'): the decorated function's interface differs: "
+        "input values declared List[int], is List[float]\n"
+    ),
+    # A library of tasks that reference.py refers to; it prints nothing.
+    "shared_tasks.py": "",
 }
 
 

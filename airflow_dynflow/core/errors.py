@@ -797,3 +797,28 @@ def deck_not_text(name: Any, html: Any) -> TypeError:
         f"Deck({name!r}, ...): a deck's name and HTML are str, got {type(name).__name__} and "
         f"{type(html).__name__}"
     )
+
+
+def reference_not_found(kind: str, name: str, why: str) -> ValueError:
+    return ValueError(
+        f"{kind}(name={name!r}): nothing to refer to ({why}). Here a reference names installed code: "
+        "the dotted path 'package.module.entity' of an importable module (for a launch plan, also the "
+        "name given to LaunchPlan.get_or_create); or import the entity and call it"
+    )
+
+
+def reference_wrong_kind(kind: str, name: str, expected: str, found: Any) -> TypeError:
+    return TypeError(f"{kind}(name={name!r}): {expected} was expected there, found {type(found).__name__}")
+
+
+def reference_interface_mismatch(
+    kind: str, name: str, differences: typing.Sequence[tuple[str, str, Any, Any]]
+) -> InterfaceError:
+    def shown(tp: Any) -> str:
+        return "absent" if tp is None else type_name(tp)
+
+    said = "; ".join(
+        f"{role} {n + ' ' if n else ''}declared {shown(ours)}, is {shown(theirs)}"
+        for role, n, ours, theirs in differences
+    )
+    return InterfaceError(f"{kind}(name={name!r}): the decorated function's interface differs: {said}")
