@@ -799,7 +799,9 @@ def deck_not_text(name: Any, html: Any) -> TypeError:
     )
 
 
-def reference_not_found(kind: str, name: str, why: str) -> ValueError:
+def reference_not_found(kind: str, name: str, cause: BaseException | None = None) -> ValueError:
+    """``cause``: why the dotted path did not import (None: ``name`` is not a dotted path at all)."""
+    why = "it is not a dotted path" if cause is None else f"{type(cause).__name__}: {cause}"
     return ValueError(
         f"{kind}(name={name!r}): nothing to refer to ({why}). Here a reference names installed code: "
         "the dotted path 'package.module.entity' of an importable module (for a launch plan, also the "
@@ -807,7 +809,8 @@ def reference_not_found(kind: str, name: str, why: str) -> ValueError:
     )
 
 
-def reference_wrong_kind(kind: str, name: str, expected: str, found: Any) -> TypeError:
+def reference_wrong_kind(kind: str, name: str, found: Any) -> TypeError:
+    expected = "a @task or @dynamic" if kind == "reference_task" else "a LaunchPlan or @workflow"
     return TypeError(f"{kind}(name={name!r}): {expected} was expected there, found {type(found).__name__}")
 
 
@@ -815,6 +818,8 @@ def reference_interface_mismatch(
     kind: str, name: str, differences: typing.Sequence[tuple[str, str, Any, Any]]
 ) -> InterfaceError:
     def shown(tp: Any) -> str:
+        if isinstance(tp, list):
+            return "(" + ", ".join(map(type_name, tp)) + ")"
         return "absent" if tp is None else type_name(tp)
 
     said = "; ".join(

@@ -39,7 +39,7 @@ def reference_task(
     def wrap(fn: Callable[..., Any]) -> Task:
         found = _at_path("reference_task", name)
         if not isinstance(found, Task):
-            raise errors.reference_wrong_kind("reference_task", name, "a @task or @dynamic", found)
+            raise errors.reference_wrong_kind("reference_task", name, found)
         _check_interface("reference_task", name, interface_of(fn, fn.__name__), found.interface)
         return found
 
@@ -57,9 +57,7 @@ def reference_launch_plan(
         if found is None:
             found = _at_path("reference_launch_plan", name)
         if not isinstance(found, LaunchPlan | Workflow):
-            raise errors.reference_wrong_kind(
-                "reference_launch_plan", name, "a LaunchPlan or @workflow", found
-            )
+            raise errors.reference_wrong_kind("reference_launch_plan", name, found)
         _check_interface("reference_launch_plan", name, interface_of(fn, fn.__name__), found.interface)
         return found
 
@@ -69,14 +67,11 @@ def reference_launch_plan(
 def _at_path(kind: str, name: str) -> Any:
     module, _, attr = name.rpartition(".")
     if not module or not attr:
-        raise errors.reference_not_found(kind, name, "it is not a dotted path")
+        raise errors.reference_not_found(kind, name)
     try:
-        found = importlib.import_module(module)
-    except ImportError as exc:
-        raise errors.reference_not_found(kind, name, f"{exc.__class__.__name__}: {exc}") from None
-    if not hasattr(found, attr):
-        raise errors.reference_not_found(kind, name, f"module {module!r} has no {attr!r}")
-    return getattr(found, attr)
+        return getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError) as exc:
+        raise errors.reference_not_found(kind, name, exc) from None
 
 
 def _check_interface(kind: str, name: str, declared: Interface, found: Interface) -> None:
