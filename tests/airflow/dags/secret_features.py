@@ -10,7 +10,7 @@ import typing
 from airflow_dynflow import Secret, current_context, dynamic, task, workflow
 
 
-@task(secret_requests=[Secret(group="dynflow_db", key="password"), Secret(group="dynflow_vault", key="token")])
+@task(secret_requests=[Secret(group="dynflow_db", key="password"), Secret("dynflow_vault", "token")])
 def use_secrets(message: str) -> int:
     secrets = current_context().secrets
     password = secrets.get("dynflow_db", "password")
