@@ -9,7 +9,7 @@ node's box on the "Dynamic graph" page.
 import html
 import typing
 
-from airflow_dynflow import Deck, current_context, dynamic, task, workflow
+from airflow_dynflow import Deck, current_context, dynamic, map_task, task, workflow
 
 
 def table(rows: typing.List[typing.Tuple[str, int]]) -> str:
@@ -37,8 +37,10 @@ def shout_all(words: typing.List[str]) -> typing.List[str]:
 
 
 @workflow
-def decks_wf(words: typing.List[str] = ["deck", "of", "cards"]) -> typing.Tuple[int, typing.List[str]]:
-    return word_lengths(words=words), shout_all(words=words)
+def decks_wf(
+    words: typing.List[str] = ["deck", "of", "cards"],
+) -> typing.Tuple[int, typing.List[str], typing.List[str]]:
+    return word_lengths(words=words), shout_all(words=words), map_task(shout)(word=words)
 
 
 if __name__ == "__main__":

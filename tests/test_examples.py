@@ -40,7 +40,7 @@ PRINTED = {
         "secret_requests=[Secret(group='user_info', key='user_secret')] to its @task: requesting is "
         "what grants\n"
     ),
-    "decks.py": "DefaultNamedTupleOutput(o0=11, o1=['DECK', 'OF', 'CARDS'])\n",
+    "decks.py": "DefaultNamedTupleOutput(o0=11, o1=['DECK', 'OF', 'CARDS'], o2=['DECK', 'OF', 'CARDS'])\n",
     "reference.py": (
         "DefaultNamedTupleOutput(o0=[0.25, 0.5, 1.0], o1=0.75)\n"
         "reference_task(name='shared_tasks.normalize'): the decorated function's interface differs: "

@@ -70,6 +70,15 @@ def test_each_generated_node_has_its_page_and_the_graph_model_its_deck_url(decks
     assert page is not None and "<h1>&lt;C&gt;</h1>" in page
 
 
+def test_each_element_of_a_map_over_a_task_with_decks_has_its_page_and_link(decks_run):
+    for index, word in enumerate(["AB", "&lt;C&gt;"]):
+        page = read_deck(decks_run.dag_id, decks_run.run_id, "map_shout.shout", index, None)
+        assert page is not None and f"<h1>{word}</h1>" in page
+        assert decks_run.xcom("map_shout.shout", key="_link_DeckLink", map_index=index).endswith(
+            f"/map_shout.shout/{index}"
+        )
+
+
 def test_a_task_without_decks_pushes_neither_reference_nor_link(decks_run):
     graph = read_run_graph(decks_run.dag_id, decks_run.run_id)
     compile_task = graph.dynamics[0].compile_task

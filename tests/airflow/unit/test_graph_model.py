@@ -163,3 +163,11 @@ def test_the_graph_page_shows_a_node_name_without_its_bidi_override():
     wire = {"tasks": {"inc": {"kind": "task"}}, "nodes": [{"t": "inc", "o": {"name": "\u202eevil"}}]}
     [node] = build_dynamic("d", wire, batch=1, instances={}).nodes
     assert (node.task, node.label) == ("evil", "n0 evil")
+
+
+def test_a_node_whose_task_made_decks_carries_its_deck_url_and_others_none():
+    def deck_of(node: str, map_index: int) -> str | None:
+        return f"/dynflow/deck/wf/r/nodes/{map_index}?node={node}" if node == "n1" else None
+
+    g = build_dynamic("chain", chain(2), batch=1, instances={}, deck_of=deck_of)
+    assert [n.to_json()["deck_url"] for n in g.nodes] == [None, "/dynflow/deck/wf/r/nodes/1?node=n1"]
