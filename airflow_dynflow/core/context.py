@@ -51,7 +51,7 @@ class ExecutionContext:
     # Outside any task, the system's temporary folder stands in, as in flytekit's local runs.
     in_task: bool = True
     # What the task requested, from where its runtime finds them (``core.secrets``).
-    secrets: Secrets = field(default_factory=lambda: Secrets("", (), LOCAL_SECRETS))
+    secrets: Secrets = field(default_factory=lambda: Secrets("outside any task", (), LOCAL_SECRETS))
     # Every ``Deck`` made during the call, in order (``core.decks``).
     decks: list[Deck] = field(default_factory=list)
 
@@ -83,6 +83,8 @@ def current_context() -> ExecutionContext:
         logging=logging.getLogger("airflow_dynflow.user"),
         idempotency_key=name,
         in_task=False,
+        # No task, so no request: nothing is granted (the error then says where it was read).
+        secrets=Secrets("outside any task", (), LOCAL_SECRETS),
     )
 
 

@@ -116,7 +116,7 @@ def test_the_environment_variable_and_file_follow_flytekits_names(monkeypatch):
 
 def test_outside_any_task_no_secret_is_granted(monkeypatch):
     monkeypatch.setenv("_FSEC_DB_PASSWORD", "hunter2")
-    with pytest.raises(ValueError, match="was not requested"):
+    with pytest.raises(ValueError, match=r"outside any task: secret \(group='db', key='password'\) was not"):
         current_context().secrets.get("db", "password")
 
 
