@@ -272,11 +272,8 @@ def load_filesystem_modules() -> None:
 
 
 def mask_secret(value: str | bytes) -> None:
-    """Have Airflow redact ``value`` from this task's logs (and its supervisor's). ``airflow.sdk.log``
-    has the function since task SDK 1.2 (Airflow 3.2); 3.1 keeps it in the SDK's secrets masker."""
-    text = value.decode(errors="replace") if isinstance(value, bytes) else value
-    if TYPE_CHECKING or AIRFLOW_V_3_2_PLUS:
-        from airflow.sdk.log import mask_secret
-    else:
-        from airflow.sdk.execution_time.secrets_masker import mask_secret
-    mask_secret(text)
+    """Have Airflow redact ``value`` from this task's logs, in the task process and its supervisor.
+    ``airflow.sdk.log`` is not among the task SDK's exported names (3.1 to 3.3 all have it there)."""
+    from airflow.sdk.log import mask_secret as mask
+
+    mask(value.decode(errors="replace") if isinstance(value, bytes) else value)
