@@ -18,6 +18,7 @@ from airflow_dynflow.core.entities import Dynamic, Task, Workflow
 from airflow_dynflow.core.errors import (
     ConditionalError,
     ConditionFailedError,
+    DynflowError,
     InterfaceError,
     PromiseError,
     SpecError,
@@ -44,6 +45,7 @@ __all__ = [
     "CronSchedule",
     "Deck",
     "Dynamic",
+    "DynflowError",
     "FixedRate",
     "FlyteDirectory",
     "FlyteFile",

@@ -14,6 +14,10 @@ detail slightly different. This package holds the one copy, one concept per modu
 * ``harness.processes``: process groups, listening sockets and CPU seconds of a stack's processes,
   read with psutil;
 * ``harness.xcom``: ``read_xcom``, the value a finished run left in the metadata DB.
+* ``harness.services``: PostgreSQL, Redis and an S3-compatible server as native processes on
+  127.0.0.1, each stopped by process group;
+* ``harness.distributed``: ``DistributedStack``, the stack of a multi-host deployment on one machine
+  (PostgreSQL, CeleryExecutor with two workers, the blob store on S3) built from those services.
 
 It is not part of the product: ``pyproject.toml`` ships only ``airflow_dynflow*``. Callers import it from
 the repository root, which is on ``sys.path`` for pytest (``tests`` is a package), ``python -m bench`` and

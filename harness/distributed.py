@@ -95,9 +95,11 @@ class DistributedStack(PostgresStack):
         home: Path,
         *,
         worker_concurrency: int = 4,
+        schedulers: int = 1,
         extra_env: dict[str, str] | None = None,
     ) -> None:
         super().__init__(dags_folder=dags_folder, home=home, extra_env=extra_env)
+        self.schedulers = schedulers
         services = self.home / "services"
         self.redis = Redis(services / "redis", free_port())
         self.s3 = S3Server(services / "s3", free_port())
@@ -125,6 +127,10 @@ class DistributedStack(PostgresStack):
 
     def _commands(self) -> dict[str, list[str]]:
         commands = super()._commands()
+        # More schedulers share the database (row locks decide who schedules what), as an HA
+        # deployment runs them; each one's [core] parallelism is its own.
+        for number in range(2, self.schedulers + 1):
+            commands[f"scheduler-{number}"] = commands["scheduler"]
         for name in self.workers:
             commands[f"worker-{name}"] = [
                 "celery", "worker", "--skip-serve-logs", "-H", f"{name}@127.0.0.1",

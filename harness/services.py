@@ -114,14 +114,28 @@ class Server:
         return f"--- {self.log_path.name} ---\n" + "\n".join(tail)
 
     def _start(self) -> None:
+        """Prepare (once) and run the server; ``restart`` runs it again on the same data."""
+        self._run()
+
+    def _run(self) -> None:
         raise NotImplementedError
+
+    def restart(self, down_for: float) -> None:
+        """Stop the server, leave it down for ``down_for`` seconds, and run it again on its data and port:
+        an outage of it, as a restart or a failover would give."""
+        self.stop()
+        time.sleep(down_for)
+        self._run()
+
+    # The signal that shuts the server down at once, closing its clients' connections.
+    stop_signal = signal.SIGTERM
 
     def stop(self) -> None:
         proc, self._proc = self._proc, None
         if proc is None:
             return
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGTERM)
+            os.killpg(proc.pid, self.stop_signal)
         try:
             proc.wait(timeout=_STOP_GRACE_SECONDS)
         except subprocess.TimeoutExpired:
@@ -149,6 +163,8 @@ class Postgres(Server):
 
     name = "postgres"
     database = "airflow"
+    # "Fast" shutdown: SIGTERM would wait for every client (Airflow never lets go) to disconnect.
+    stop_signal = signal.SIGINT
 
     def _as_pg_user(self, *argv: str) -> list[str]:
         return ["runuser", "-u", _PG_USER, "--", *argv] if os.geteuid() == 0 else list(argv)
@@ -179,6 +195,30 @@ class Postgres(Server):
             raise AirflowStackError(
                 f"initdb exited with {result.returncode}\n{result.stdout}\n{result.stderr}"
             )
+        self._run()
+        subprocess.run(
+            [*self._psql(), "-c", f"create database {self.database}"], capture_output=True, check=True
+        )
+
+    def _psql(self) -> list[str]:
+        bindir = _postgres_bin()
+        assert bindir is not None
+        return [
+            str(bindir / "psql"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            _PG_USER,
+            "-d",
+            "postgres",
+        ]
+
+    def _run(self) -> None:
+        bindir = _postgres_bin()
+        assert bindir is not None
+        data = self.folder / "data"
         self._launch(
             self._as_pg_user(
                 str(bindir / "postgres"),
@@ -191,43 +231,38 @@ class Postgres(Server):
                 "-c", "synchronous_commit=off",
             )
         )  # fmt: skip
-        psql = [
-            str(bindir / "psql"),
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(self.port),
-            "-U",
-            _PG_USER,
-            "-d",
-            "postgres",
-        ]
 
         def accepts() -> bool:
-            return subprocess.run([*psql, "-c", "select 1"], capture_output=True, check=False).returncode == 0
+            probe = subprocess.run([*self._psql(), "-c", "select 1"], capture_output=True, check=False)
+            return probe.returncode == 0
 
         self._wait(accepts, f"PostgreSQL on 127.0.0.1:{self.port} to accept connections")
-        subprocess.run([*psql, "-c", f"create database {self.database}"], capture_output=True, check=True)
 
     def url(self, driver: str = "postgresql+psycopg2") -> str:
         return f"{driver}://{_PG_USER}@127.0.0.1:{self.port}/{self.database}"
 
 
 class Redis(Server):
-    """A Redis with no persistence and no password, on loopback only (protected mode stays on)."""
+    """A Redis with no password, on loopback only (protected mode stays on), persisting every write to
+    its append-only file as docs/deploy.md asks of a broker: a restart keeps the queued messages."""
 
     name = "redis"
 
-    def _start(self) -> None:
+    def _run(self) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             raise AirflowStackError("redis-server is not installed (apt-get install redis-server)")
+        ready_before = self._readiness()
         self._launch(
-            [binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
-             "--dir", str(self.folder)]
+            [binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "yes",
+             "--appendfsync", "always", "--dir", str(self.folder)]
         )  # fmt: skip
-        self._wait(lambda: "Ready to accept connections" in self.log_path.read_text(errors="replace"),
-                   f"Redis on 127.0.0.1:{self.port}")  # fmt: skip
+        self._wait(lambda: self._readiness() > ready_before, f"Redis on 127.0.0.1:{self.port}")
+
+    def _readiness(self) -> int:
+        if not self.log_path.exists():
+            return 0
+        return self.log_path.read_text(errors="replace").count("Ready to accept connections")
 
     @property
     def url(self) -> str:

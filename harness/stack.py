@@ -174,6 +174,14 @@ class AirflowStack:
         self._launch(name)
         self._wait_until_healthy(timeout=_START_TIMEOUT_SECONDS)
 
+    def revive(self) -> list[str]:
+        """Start again every component that exited, as systemd or Kubernetes would; their names.
+        It does not wait: a caller polls until ``api.health()`` says all is well."""
+        exited = sorted(name for name, proc in self._processes.items() if proc.poll() is not None)
+        for name in exited:
+            self._launch(name)
+        return exited
+
     def _environment(self, passwords_file: Path) -> dict[str, str]:
         """Build the one environment every component shares.
 

@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.version import Version
 
+from airflow_dynflow.airflow import messages
+
 
 def _airflow_version() -> tuple[int, int, int]:
     """The running Airflow's release as (major, minor, patch), pre- and dev-releases included."""
@@ -41,6 +43,10 @@ def _airflow_version() -> tuple[int, int, int]:
 
 AIRFLOW_V_3_2_PLUS = _airflow_version() >= (3, 2, 0)
 AIRFLOW_V_3_3_PLUS = _airflow_version() >= (3, 3, 0)
+
+# Waits between tries that double: 3.2 made ``retry_exponential_backoff`` a multiplier (a bool is
+# refused by its DAG serializer's type table), 3.1 takes True for the same doubling.
+EXPONENTIAL_BACKOFF: float | bool = 2.0 if AIRFLOW_V_3_2_PLUS else True
 
 # The type checker reads the newest spelling (the one the default lock installs); 3.1 runs the other.
 if TYPE_CHECKING or AIRFLOW_V_3_2_PLUS:
@@ -69,6 +75,7 @@ else:
 __all__ = [
     "AIRFLOW_V_3_2_PLUS",
     "AIRFLOW_V_3_3_PLUS",
+    "EXPONENTIAL_BACKOFF",
     "AirflowFailException",
     "AirflowNotFoundException",
     "AirflowRescheduleException",
@@ -131,9 +138,7 @@ def trigger_dag_run(*, note: str | None, **request: Any) -> DagRunTriggerExcepti
 @functools.cache
 def _say_missing(what: str, since: str) -> None:
     """One log line per process for behaviour this Airflow lacks; the run goes on without it."""
-    from airflow_dynflow.airflow import errors
-
-    log.info(errors.not_on_this_airflow(what, since=since))
+    log.info(messages.not_on_this_airflow(what, since=since))
 
 
 def state_name(state: Any) -> str | None:

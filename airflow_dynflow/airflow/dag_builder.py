@@ -201,7 +201,10 @@ class _Builder:
             make = functools.partial(
                 DynamicCompileOperator, workflow=self.wf, node=index, sources=sources, **self.hooks
             )
-            return dynamic_group(task_id, display, group, make, runner_dag_id(self.dag_id), **options)
+            own_retries = options.pop("retries", self.default_args.get("retries", 0))
+            return dynamic_group(
+                task_id, display, group, make, runner_dag_id(self.dag_id), own_retries, **options
+            )
         if display is not None:
             options["task_display_name"] = display
         if entry.kind == "select":

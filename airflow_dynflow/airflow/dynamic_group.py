@@ -14,13 +14,13 @@ from typing import Any
 
 from airflow.sdk import DAG, BaseOperator, TaskGroup, TriggerRule
 
-from airflow_dynflow.airflow.compat import conf
+from airflow_dynflow.airflow.compat import EXPONENTIAL_BACKOFF, conf
 from airflow_dynflow.airflow.operators.compile import RunnerCompileOperator
 from airflow_dynflow.airflow.operators.generated_node import GeneratedNodeOperator
 from airflow_dynflow.airflow.operators.result import DynamicResultOperator
 from airflow_dynflow.airflow.runtime.labels import LABEL_TEMPLATE
 
-__all__ = ["RUNNER_SUFFIX", "build_runner_dag", "dynamic_tasks", "runner_dag_id"]
+__all__ = ["RUNNER_SUFFIX", "build_runner_dag", "dynamic_tasks", "runner_dag_id", "spare_tries"]
 
 RUNNER_SUFFIX = "__dynflow"
 
@@ -29,27 +29,46 @@ def runner_dag_id(dag_id: str) -> str:
     return dag_id if dag_id.endswith(RUNNER_SUFFIX) else dag_id + RUNNER_SUFFIX
 
 
+def spare_tries() -> dict[str, Any]:
+    """The tries our own tasks carry for faults that are not theirs (a slow first execution-API
+    call, a worker lost, Airflow 3.3.2's defer/requeue race), spaced out exponentially so that an
+    outage of a broker or the API server is outlasted rather than spent 1 s apart. What a task's
+    own code gets is only the retries it asked for (see ``idempotency.attempt_in_generation``)."""
+    return {
+        "retries": conf.getint("dynflow", "node_retries", fallback=3),
+        "retry_delay": timedelta(seconds=conf.getfloat("dynflow", "node_retry_delay", fallback=1.0)),
+        "retry_exponential_backoff": EXPONENTIAL_BACKOFF,
+        "max_retry_delay": timedelta(seconds=conf.getfloat("dynflow", "max_retry_delay", fallback=60.0)),
+    }
+
+
 def dynamic_tasks(
-    make_compile: Callable[..., BaseOperator], runner: str, **compile_options: Any
+    make_compile: Callable[..., BaseOperator], runner: str, own_retries: int = 0, **compile_options: Any
 ) -> tuple[BaseOperator, BaseOperator]:
-    """``compile >> nodes >> result`` in the current DAG / TaskGroup context; (first, last)."""
-    compile_op = make_compile(task_id="compile", **compile_options)
+    """``compile >> nodes >> result`` in the current DAG / TaskGroup context; (first, last).
+
+    ``own_retries`` are the dynamic's: a body that raises is tried that often, then fails for good."""
+    spare = spare_tries()
+    compile_op = make_compile(
+        task_id="compile",
+        own_retries=own_retries,
+        **(spare | compile_options | {"retries": own_retries + spare["retries"]}),
+    )
     nodes = GeneratedNodeOperator.partial(
         task_id="nodes",
         compile_id=compile_op.task_id,
         runner_dag_id=runner,
         map_index_template=LABEL_TEMPLATE,
-        # Spare tries absorb the 3.3.2 defer/requeue race; a node only gets the retries it asked for.
-        retries=conf.getint("dynflow", "node_retries", fallback=3),
-        retry_delay=timedelta(seconds=conf.getfloat("dynflow", "node_retry_delay", fallback=1.0)),
         # Bounds how many instances wait at once (deferred ones count here, not in pools).
         max_active_tis_per_dagrun=conf.getint("dynflow", "max_active_nodes", fallback=32),
+        **spare,
     ).expand(item=compile_op.output)
     result = DynamicResultOperator(
         task_id="result",
         compile_id=compile_op.task_id,
         nodes_id=nodes.task_id,
         trigger_rule=TriggerRule.NONE_FAILED,
+        **spare,
     )
     compile_op >> nodes >> result
     return compile_op, result
@@ -61,10 +80,11 @@ def dynamic_group(
     parent: TaskGroup | None,
     make_compile: Callable[..., BaseOperator],
     runner: str,
+    own_retries: int,
     **options: Any,
 ) -> tuple[BaseOperator, BaseOperator]:
     with TaskGroup(group_id=name, group_display_name=display or "", parent_group=parent):
-        return dynamic_tasks(make_compile, runner, **options)
+        return dynamic_tasks(make_compile, runner, own_retries, **options)
 
 
 def build_runner_dag(dag_id: str) -> DAG:

@@ -36,6 +36,26 @@ def get_provider_info() -> dict[str, Any]:
                         "example": "s3://aws_default@my-bucket/dynflow",
                         "default": "",
                     },
+                    "store_call_timeout": {
+                        "description": (
+                            "Seconds one call to a remote blob store (s3://, gs://) may take, its "
+                            "client's own retries included, before it counts as the store not answering."
+                        ),
+                        "version_added": "0.2.0",
+                        "type": "float",
+                        "example": "60",
+                        "default": "60",
+                    },
+                    "store_outage_seconds": {
+                        "description": (
+                            "How long a task waits out a remote blob store that cannot be reached "
+                            "(pauses of 1, 2, 4 ... 30 s, each logged) before its try fails."
+                        ),
+                        "version_added": "0.2.0",
+                        "type": "float",
+                        "example": "300",
+                        "default": "300",
+                    },
                     "signing_key": {
                         "description": (
                             "Secret key(s) for the HMAC-SHA256 signatures on futures specs, output "
@@ -122,8 +142,9 @@ def get_provider_info() -> dict[str, Any]:
                     },
                     "node_retries": {
                         "description": (
-                            "Airflow retries of generated-node instances. A node itself gets only the "
-                            "retries it asked for; the spare tries absorb Airflow's defer/requeue race."
+                            "Spare tries of a dynamic's compile, generated-node and result tasks, for "
+                            "faults that are not theirs (a worker lost, a slow execution API, Airflow's "
+                            "defer/requeue race). A body or node itself gets only the retries it asked for."
                         ),
                         "version_added": "0.1.0",
                         "type": "integer",
@@ -139,6 +160,16 @@ def get_provider_info() -> dict[str, Any]:
                         "type": "float",
                         "example": "1.0",
                         "default": "1.0",
+                    },
+                    "max_retry_delay": {
+                        "description": (
+                            "Longest wait between those spare tries, which double from node_retry_delay "
+                            "so that an outage of a broker or the API server is outlasted."
+                        ),
+                        "version_added": "0.2.0",
+                        "type": "float",
+                        "example": "60",
+                        "default": "60",
                     },
                     "max_active_nodes": {
                         "description": (

@@ -55,10 +55,13 @@ def run_with_policy(
     if cache is not None:
         store, ref, version = cache
         key = cache_key(ref, version, interface, inputs, input_hashes)
+        # The one lookup of the call, and the one place that says how it went: a runtime that
+        # probed the cache first to log it would read (and verify) the entry twice.
         hit = store.get(key)
         if hit is not None:
-            log.info("%s: cache hit (version %s), the function was not run", name, version)
+            log.info("%s: cache hit (version %s): the function is not run", name, version)
             return decode_outputs(interface, hit)
+        log.info("%s: cache miss (version %s)", name, version)
     attempts = (options.retries or 0) + 1
     for attempt in range(1, attempts + 1):
         try:

@@ -9,7 +9,6 @@ There is one global: a ContextVar holding the current frame, set with ``with`` a
 
 from __future__ import annotations
 
-import heapq
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from airflow_dynflow.core import errors
 from airflow_dynflow.core.converters import converter_for
 from airflow_dynflow.core.interface import Interface, Param, check_value
 from airflow_dynflow.core.options import checked_options
+from airflow_dynflow.core.ordering import nodes_of, topological
 from airflow_dynflow.core.promise import Known, Promise, call_result
 from airflow_dynflow.core.protocols import Entity, NodeEntity
 from airflow_dynflow.core.spec import (
@@ -259,8 +259,8 @@ class Trace:
 
         A side that is a sub-workflow's void result stands for every node the sub-workflow added.
         """
-        befores = _nodes_of(first)
-        for index in sorted(set(_nodes_of(then))):
+        befores = nodes_of(first)
+        for index in sorted(set(nodes_of(then))):
             node = self.nodes[index]
             for before in befores:
                 if not self.visible(before, node.guard):
@@ -295,7 +295,7 @@ class Trace:
         """Bind the body's ``result`` to the owner's outputs and freeze the record into a Spec."""
         if self.open_conditionals:
             raise errors.conditional_unfinished(self.open_conditionals[0].name)
-        nodes, outputs = _topological(self.nodes, self.bind_outputs(owner.interface, result), self.name)
+        nodes, outputs = topological(self.nodes, self.bind_outputs(owner.interface, result), self.name)
         return Spec(
             name=self.name,
             inputs=dict(inputs),
@@ -327,77 +327,3 @@ def _holds_promise(value: Any) -> bool:
         if isinstance(item, (list, tuple, dict)) and _holds_promise(item):
             return True
     return False
-
-
-def _promises_in(value: Any) -> list[Promise]:
-    if isinstance(value, Promise):
-        return [value]
-    if isinstance(value, tuple) and value and all(isinstance(v, Promise) for v in value):
-        return list(value)
-    raise errors.order_needs_calls(value)
-
-
-def _nodes_of(value: Any) -> tuple[int, ...]:
-    found: list[int] = []
-    for promise in _promises_in(value):
-        if promise._span or isinstance(promise._ref, Known):
-            found.extend(promise._span)
-        elif promise._ref.node is None:
-            raise errors.order_on_input()
-        else:
-            found.append(promise._ref.node)
-    # The outputs of one call share its node: each node once.
-    return tuple(dict.fromkeys(found))
-
-
-def _topological(
-    nodes: list[Node], outputs: Mapping[str, Binding], name: str
-) -> tuple[tuple[Node, ...], Mapping[str, Binding]]:
-    """Keep call order unless ``>>`` made a node wait for a later one; then reorder stably.
-
-    Data dependencies always point backwards (a promise exists only after its call), so only
-    ``after`` edges can point forwards. Renumbering keeps ids dense, so ``n{i}`` is the position.
-    """
-    if all(dep < i for i, node in enumerate(nodes) for dep in node.after):
-        return tuple(nodes), outputs
-    deps = [set(node.depends_on()) for node in nodes]
-    users: list[list[int]] = [[] for _ in nodes]
-    for i, ds in enumerate(deps):
-        for d in ds:
-            users[d].append(i)
-    waiting = [len(ds) for ds in deps]
-    ready = [i for i, n in enumerate(waiting) if n == 0]
-    heapq.heapify(ready)
-    order: list[int] = []
-    while ready:
-        i = heapq.heappop(ready)
-        order.append(i)
-        for u in users[i]:
-            waiting[u] -= 1
-            if waiting[u] == 0:
-                heapq.heappush(ready, u)
-    if len(order) != len(nodes):
-        raise errors.order_cycle(name, [(nodes[i].task, i) for i, n in enumerate(waiting) if n])
-    new_index = {old: new for new, old in enumerate(order)}
-    renumbered = tuple(
-        replace(
-            nodes[old],
-            inputs={k: _renumber(b, new_index) for k, b in nodes[old].inputs.items()},
-            after=tuple(sorted(new_index[d] for d in nodes[old].after)),
-            guard=_renumber_guard(nodes[old].guard, new_index),
-        )
-        for old in order
-    )
-    return renumbered, {k: _renumber(b, new_index) for k, b in outputs.items()}
-
-
-def _renumber_guard(guard: tuple[int, int] | None, new_index: Mapping[int, int]) -> tuple[int, int] | None:
-    return None if guard is None else (new_index[guard[0]], guard[1])
-
-
-def _renumber(binding: Binding, new_index: Mapping[int, int]) -> Binding:
-    if isinstance(binding, Ref) and binding.node is not None:
-        return replace(binding, node=new_index[binding.node])
-    if isinstance(binding, Collection):
-        return replace(binding, items=tuple((k, _renumber(v, new_index)) for k, v in binding.items))
-    return binding

@@ -309,3 +309,29 @@ def test_instances_without_a_nested_dynamic_store_no_child_run_link(run_dag):
             )
         }
     assert keys == {"return_value"}
+
+
+def test_a_body_that_raises_fails_its_compile_once_without_spending_spare_tries(run_dag, capfd):
+    run = run_dag("refused_body", n=-1)
+    assert run.state == "failed"
+    [compile_ti] = run.task_instances("refusing.compile")
+    assert (str(compile_ti.state), compile_ti.try_number) == ("failed", 1)
+    out = capfd.readouterr().out
+    assert "the body of refusing failed after 1 tries" in out
+    assert "n must not be negative, got -1" in out
+
+
+def test_a_body_that_raises_is_tried_again_as_often_as_the_dynamic_asked(run_dag):
+    run = run_dag("retried_body", token="b1")
+    assert run.state == "success"
+    assert run.result == 2
+    assert run.task_instances("flaky_body.compile")[0].try_number == 2
+
+
+def test_compile_nodes_and_result_carry_spare_tries_that_back_off(dagbag):
+    dag = dagbag.get_dag("retried_body")
+    compile_op, result = dag.get_task("flaky_body.compile"), dag.get_task("flaky_body.result")
+    assert (compile_op.own_retries, compile_op.retries) == (1, 4)
+    assert result.retries == 3
+    assert compile_op.retry_exponential_backoff and result.retry_exponential_backoff
+    assert result.max_retry_delay.total_seconds() == 60

@@ -1,5 +1,6 @@
 """Crashes mid-dynamic on a real stack: a node's task process, the scheduler and the triggerer are
-killed with SIGKILL (no clean shutdown) and, for the components, started again. The run must
+killed with SIGKILL (no clean shutdown) and, for the components, started again; on the distributed
+stack also a Celery worker, and the S3 store hangs for 30 s. The run must
 complete with the right result, and each node's effect must appear once: the function writes it as
 its last act, keyed by the idempotency key in Airflow's context, into a sink that keeps one effect
 per key (docs/security.md, "At least once"). A function that runs twice, because it was killed
@@ -12,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,12 +53,14 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         "AIRFLOW__TRIGGERER__TRIGGERER_HEALTH_CHECK_THRESHOLD": "10",
     }
     if request.param == "distributed":
+        # A hung store is noticed within a call after this long, and waited out (logged) after it.
+        env["AIRFLOW__DYNFLOW__STORE_CALL_TIMEOUT"] = "10"
         if not apt_available():
             try:
                 ensure_debian_packages()
             except Exception as missing:
                 pytest.skip(f"PostgreSQL/Redis missing and apt-get unavailable: {missing}")
-        started: AirflowStack = DistributedStack(dags_folder=dags, home=home, extra_env=env)
+        started: AirflowStack = DistributedStack(dags_folder=dags, home=home, schedulers=2, extra_env=env)
     else:
         env["AIRFLOW__DYNFLOW__STORE_URL"] = f"file://{home / 'store'}"
         started = AirflowStack(dags_folder=dags, home=home, extra_env=env)
@@ -138,3 +142,96 @@ def test_a_run_survives_the_triggerer_killed_while_nodes_wait_in_it(stack, tmp_p
     assert stack.api.wait_for_run("effects", run_id, timeout=300) == "success"
     assert stack.api.xcom("effects", run_id, "outputs") == sum(range(4))
     assert effects_of(tmp_path) == Counter(dict.fromkeys(range(4), 1))
+
+
+def distributed(stack: AirflowStack) -> DistributedStack:
+    if not isinstance(stack, DistributedStack):
+        pytest.skip("the embedded stack has no Celery worker and no S3 server")
+    return stack
+
+
+def test_a_run_survives_the_store_hung_for_30_s_without_spending_a_try(stack, tmp_path):
+    cluster = distributed(stack)
+    run_id = stack.api.trigger("effects", {"folder": str(tmp_path), "n": 6})
+    wait_for_effect(tmp_path, 1)
+    assert cluster.s3.pid is not None
+    os.killpg(cluster.s3.pid, signal.SIGSTOP)
+    try:
+        time.sleep(30)
+    finally:
+        os.killpg(cluster.s3.pid, signal.SIGCONT)
+    assert stack.api.wait_for_run("effects", run_id, timeout=300) == "success"
+    assert stack.api.xcom("effects", run_id, "outputs") == sum(range(6))
+    assert effects_of(tmp_path) == Counter(dict.fromkeys(range(6), 1))
+    tries = {
+        (ti["task_id"], ti["map_index"]): ti["try_number"]
+        for ti in stack.api.task_instances("effects", run_id)
+    }
+    assert set(tries.values()) == {1}, f"the outage spent tries: {tries}"
+    waits = [
+        path
+        for path in (stack.home / "logs" / "dag_id=effects").rglob("*.log")
+        if f"run_id={run_id}" in str(path) and "not reachable while" in path.read_text(errors="replace")
+    ]
+    assert waits, "no task said it waited for the store"
+
+
+def test_a_run_survives_a_celery_worker_killed_mid_node(stack, tmp_path):
+    distributed(stack)
+    run_id = stack.api.trigger("effects", {"folder": str(tmp_path), "n": 4, "hold": 1})
+    wait_for_file(tmp_path / "held-1")
+    held = stack.api.task_instance("effects", run_id, "effect_chain.nodes", 1)
+    assert held is not None
+    worker = f"worker-{held['hostname']}"
+    stack.kill(worker)
+    try:
+        assert stack.api.wait_for_run("effects", run_id, timeout=300) == "success"
+    finally:
+        stack.restart(worker)
+    assert stack.api.xcom("effects", run_id, "outputs") == 0 + 1 + 2 + 3
+    assert effects_of(tmp_path) == Counter({0: 1, 1: 1, 2: 1, 3: 1})
+    retried = stack.api.task_instance("effects", run_id, "effect_chain.nodes", 1)
+    assert retried is not None and retried["try_number"] == 2
+    assert retried["hostname"] != held["hostname"], "the retry ran on the worker that was killed"
+
+
+def test_a_run_survives_a_redis_restart(stack, tmp_path):
+    cluster = distributed(stack)
+    run_id = stack.api.trigger("effects", {"folder": str(tmp_path), "n": 6, "pause": 1.0})
+    wait_for_effect(tmp_path, 1)
+    cluster.redis.restart(down_for=10)
+    assert stack.api.wait_for_run("effects", run_id, timeout=300) == "success"
+    assert stack.api.xcom("effects", run_id, "outputs") == sum(range(6))
+    assert effects_of(tmp_path) == Counter(dict.fromkeys(range(6), 1))
+
+
+def test_a_run_survives_a_postgresql_restart(stack, tmp_path):
+    """Components that exit while the database is gone are started again, as their supervisor would."""
+    cluster = distributed(stack)
+    run_id = stack.api.trigger("effects", {"folder": str(tmp_path), "n": 6, "pause": 1.0})
+    wait_for_effect(tmp_path, 1)
+    cluster.postgres.restart(down_for=10)
+
+    def healthy_again() -> bool:
+        stack.revive()
+        health = stack.api.health()
+        return bool(health) and all(part.get("status") == "healthy" for part in health.values())
+
+    poll_until(healthy_again, timeout=180, describe="every component healthy after the restart")
+    assert stack.api.wait_for_run("effects", run_id, timeout=300) == "success"
+    assert stack.api.xcom("effects", run_id, "outputs") == sum(range(6))
+    assert effects_of(tmp_path) == Counter(dict.fromkeys(range(6), 1))
+
+
+def test_a_run_survives_one_of_two_schedulers_killed(stack, tmp_path):
+    """The other scheduler adopts the dead one's tasks once it has missed its heartbeats."""
+    distributed(stack)
+    run_id = stack.api.trigger("effects", {"folder": str(tmp_path), "n": 6, "pause": 1.0})
+    wait_for_effect(tmp_path, 1)
+    stack.kill("scheduler")
+    try:
+        assert stack.api.wait_for_run("effects", run_id, timeout=300) == "success"
+    finally:
+        stack.restart("scheduler")
+    assert stack.api.xcom("effects", run_id, "outputs") == sum(range(6))
+    assert effects_of(tmp_path) == Counter(dict.fromkeys(range(6), 1))

@@ -1,11 +1,14 @@
 """Retries, timeouts and the cache are honoured by local runs too."""
 
+import logging
 import time
 
 import pytest
 
 from airflow_dynflow import task, workflow
-from airflow_dynflow.core.cache import local_cache
+from airflow_dynflow.core.cache import MemoryCache, local_cache
+from airflow_dynflow.core.call_policy import run_with_policy
+from airflow_dynflow.core.options import NO_OPTIONS
 
 
 def test_retries_rerun_a_failing_task():
@@ -140,3 +143,37 @@ def test_task_cannot_mutate_its_callers_value():
     mine = [0]
     assert mutate(values=mine) == 2
     assert mine == [0]
+
+
+class CountingCache(MemoryCache):
+    """A cache that counts its lookups."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lookups = 0
+
+    def get(self, key: str) -> str | None:
+        self.lookups += 1
+        return super().get(key)
+
+
+def test_a_cached_call_looks_the_cache_up_once_and_says_whether_it_hit(caplog):
+    @task(cache=True, cache_version="1")
+    def square(n: int) -> int:
+        return n * n
+
+    cache = CountingCache()
+    said = []
+    for _ in range(2):
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="airflow_dynflow"):
+            outputs = run_with_policy(
+                "square", square.body, square.interface, {"n": 3}, NO_OPTIONS, (cache, "ref", "1")
+            )
+        said.append([r.getMessage() for r in caplog.records])
+        assert outputs == {"o0": 9}
+    assert cache.lookups == 2
+    assert said == [
+        ["square: cache miss (version 1)"],
+        ["square: cache hit (version 1): the function is not run"],
+    ]

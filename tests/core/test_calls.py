@@ -5,7 +5,7 @@ import typing
 import pytest
 
 from airflow_dynflow import task, workflow
-from tests.core import examples as ex
+from tests import entities as ex
 
 
 def test_keyword_call_runs_locally():

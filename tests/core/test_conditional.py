@@ -20,7 +20,7 @@ from airflow_dynflow import (
     workflow,
 )
 from airflow_dynflow.core.local_runner import run_spec
-from tests.core import examples as ex
+from tests import entities as ex
 from tests.core.test_spec_json import resign, spec_dict
 
 calls: list[str] = []

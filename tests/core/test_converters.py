@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from airflow_dynflow import TypeMismatchError, task
 from airflow_dynflow.core.converters import JsonConverter, PickleConverter, converter_for
-from tests.core import examples as ex
+from tests import entities as ex
 
 
 def test_int_is_accepted_for_float_and_arrives_as_float():
@@ -72,7 +72,7 @@ def test_unknown_class_falls_back_to_cloudpickle():
 
 
 def test_pickled_type_is_flagged_in_the_schema():
-    assert converter_for(ex.Opaque).schema() == {"x-dynflow-pickle": "tests.core.examples.Opaque"}
+    assert converter_for(ex.Opaque).schema() == {"x-dynflow-pickle": "tests.entities.Opaque"}
 
 
 def test_pickled_input_checks_the_instance_type():

@@ -5,7 +5,7 @@ import typing
 import pytest
 
 from airflow_dynflow import InterfaceError, TypeMismatchError, dynamic, task, workflow
-from tests.core import examples as ex
+from tests import entities as ex
 
 
 def test_unannotated_input_is_refused_naming_task_and_argument():

@@ -8,7 +8,7 @@ from airflow_dynflow import Promise, Spec, dynamic
 from airflow_dynflow.core.errors import CompileLimitError
 from airflow_dynflow.core.local_runner import run_spec
 from airflow_dynflow.core.tracing import CompileLimits
-from tests.core import examples as ex
+from tests import entities as ex
 
 
 def test_local_call_compiles_the_body_so_task_calls_return_promises():

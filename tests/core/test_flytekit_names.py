@@ -8,7 +8,7 @@ import pytest
 
 from airflow_dynflow import Resources, create_node, current_context, kwtypes, task, workflow
 from airflow_dynflow.core.local_runner import run_spec
-from tests.core import examples as ex
+from tests import entities as ex
 
 
 def test_resources_are_recorded_on_the_task_and_in_the_spec():

@@ -7,7 +7,7 @@ import pytest
 
 from airflow_dynflow import Spec, TypeMismatchError, map_task, workflow
 from airflow_dynflow.core.local_runner import run_spec
-from tests.core import examples as ex
+from tests import entities as ex
 
 
 def test_each_input_becomes_a_list():

@@ -13,7 +13,7 @@ import pytest
 
 from airflow_dynflow import SpecError
 from airflow_dynflow.core.origin import Origin, import_entity, origin_of
-from tests.core import examples as ex
+from tests import entities as ex
 
 DAG_FILE = """\
 from airflow_dynflow import task
@@ -36,7 +36,7 @@ def mangled_name():
 
 def test_an_entity_is_named_by_module_and_qualname_with_its_file():
     origin = ex.add.origin
-    assert (origin.ref, origin.file) == ("tests.core.examples:add", inspect.getsourcefile(ex.add.fn))
+    assert (origin.ref, origin.file) == ("tests.entities:add", inspect.getsourcefile(ex.add.fn))
 
 
 def test_the_version_is_a_short_hash_of_the_source():
@@ -66,7 +66,7 @@ def test_a_module_already_imported_is_used_as_it_is(monkeypatch):
     assert import_entity("already_there:add", None, ex.add.origin.version) is ex.add
 
 
-@pytest.mark.parametrize("ref", ["tests.core.examples", ":add", "tests.core.examples:test.<locals>.f"])
+@pytest.mark.parametrize("ref", ["tests.entities", ":add", "tests.entities:test.<locals>.f"])
 def test_a_reference_that_cannot_name_module_level_code_is_refused(ref):
     expected = f"task reference {ref!r} is not importable (define tasks at module level)"
     with pytest.raises(SpecError, match=f"^{re.escape(expected)}$"):
@@ -75,13 +75,13 @@ def test_a_reference_that_cannot_name_module_level_code_is_refused(ref):
 
 def test_a_name_the_module_lacks_is_refused_naming_both():
     with pytest.raises(SpecError) as caught:
-        import_entity("tests.core.examples:gone", None, "0")
-    assert str(caught.value) == "task reference 'tests.core.examples:gone': tests.core.examples has no gone"
+        import_entity("tests.entities:gone", None, "0")
+    assert str(caught.value) == "task reference 'tests.entities:gone': tests.entities has no gone"
 
 
 def test_an_attribute_that_is_no_entity_is_refused():
     with pytest.raises(SpecError, match="is not a task, dynamic or workflow$"):
-        import_entity("tests.core.examples:Point", None, "0")
+        import_entity("tests.entities:Point", None, "0")
 
 
 def test_changed_code_is_refused_naming_both_versions():
@@ -89,7 +89,7 @@ def test_changed_code_is_refused_naming_both_versions():
     with pytest.raises(SpecError) as caught:
         import_entity(origin.ref, origin.file, "0123456789abcdef")
     message = str(caught.value)
-    assert message.startswith("task 'tests.core.examples:add' changed since the spec was compiled")
+    assert message.startswith("task 'tests.entities:add' changed since the spec was compiled")
     assert f"(version 0123456789abcdef, now {origin.version})" in message
 
 

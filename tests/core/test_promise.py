@@ -5,7 +5,7 @@ import operator
 import pytest
 
 from airflow_dynflow import Promise, PromiseError, workflow
-from tests.core import examples as ex
+from tests import entities as ex
 
 MISUSES = {
     "p + 1": lambda p: p + 1,

@@ -7,7 +7,7 @@ import pytest
 from airflow_dynflow import Spec, SpecError
 from airflow_dynflow.core.local_runner import run_spec
 from airflow_dynflow.core.signing import Signer, digest
-from tests.core import examples as ex
+from tests import entities as ex
 
 
 def spec_dict(spec):
@@ -61,7 +61,7 @@ def test_paths_are_written_out():
 
 def test_pickled_constant_types_are_flagged():
     data = spec_dict(ex.opaque_roundtrip.spec)
-    assert data["tasks"]["unwrap"]["inputs"]["o"] == {"x-dynflow-pickle": "tests.core.examples.Opaque"}
+    assert data["tasks"]["unwrap"]["inputs"]["o"] == {"x-dynflow-pickle": "tests.entities.Opaque"}
 
 
 def test_text_without_a_digest_at_its_end_is_refused_as_truncated():

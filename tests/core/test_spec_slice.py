@@ -9,7 +9,7 @@ from airflow_dynflow import SpecError
 from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec_read import spec_digest
 from airflow_dynflow.core.spec_slice import dump_slices, instance_nodes, load_slice
-from tests.core import examples as ex
+from tests import entities as ex
 
 SIGNER = Signer([b"slice-key"])
 RUN = "wf/run-1/dyn.compile/-1"

@@ -6,7 +6,7 @@ import pytest
 
 from airflow_dynflow import Promise, PromiseError, TypeMismatchError, task, workflow
 from airflow_dynflow.core.spec import Const
-from tests.core import examples as ex
+from tests import entities as ex
 
 
 def test_workflow_call_outside_any_workflow_returns_native_value():

@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 
 from airflow.sdk import BaseOperator, BaseOperatorLink, Context, ObjectStoragePath
 
-from airflow_dynflow.airflow import compat, errors
+from airflow_dynflow.airflow import compat, errors, messages
 from airflow_dynflow.airflow.compat import AirflowFailException, DagRunTriggerException, TaskInstanceKey
 from airflow_dynflow.airflow.runtime.child_request import (
     REQUEST_KEY,
@@ -252,7 +252,7 @@ class ChildRun:
             failed_states=["failed"],
             poke_interval=1,
             deferrable=True,
-            note=errors.child_run_note(
+            note=messages.child_run_note(
                 op.dag_id, self.context["run_id"], self.label, display_ref(self.dynamic.origin.ref)
             ),
         )

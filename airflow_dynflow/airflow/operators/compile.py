@@ -13,9 +13,10 @@ from typing import Any
 from airflow.sdk import BaseOperator, Context
 
 from airflow_dynflow.airflow import errors
-from airflow_dynflow.airflow.compat import conf
+from airflow_dynflow.airflow.compat import AirflowFailException, conf
 from airflow_dynflow.airflow.runtime.child_request import REQUEST_KEY, request_location, verified_request
 from airflow_dynflow.airflow.runtime.expansion import Expansion
+from airflow_dynflow.airflow.runtime.idempotency import attempt_in_generation
 from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
 from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
@@ -46,6 +47,10 @@ class CompileOperator(BaseOperator):
 
     ui_color = "#ede9fe"
 
+    def __init__(self, *, own_retries: int = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.own_retries = own_retries
+
     def dynamic_and_inputs(self, context: Context) -> tuple[Dynamic, dict[str, Any]]:
         raise NotImplementedError
 
@@ -55,6 +60,14 @@ class CompileOperator(BaseOperator):
             spec = dynamic.compile_within(compile_limits(), **checked_inputs(dynamic.interface, inputs))
         except CompileLimitError as exc:
             raise errors.compile_limit(exc) from None
+        except AirflowFailException:
+            raise
+        except Exception as exc:
+            # The body's own failure: it gets the dynamic's retries, never the spare tries.
+            attempt = attempt_in_generation(context["ti"], self.retries)
+            if attempt > self.own_retries:
+                raise errors.body_failed_for_good(dynamic.name, attempt, exc) from exc
+            raise
         signer = deployment_signer()
         text = spec.to_json(signer)
         limit = conf.getint("dynflow", "max_spec_bytes", fallback=32 * 1024 * 1024)

@@ -13,7 +13,7 @@ from typing import Any
 
 from airflow.sdk import Context
 
-__all__ = ["CONTEXT_KEY", "generation_start", "set_idempotency_key"]
+__all__ = ["CONTEXT_KEY", "attempt_in_generation", "generation_start", "set_idempotency_key"]
 
 CONTEXT_KEY = "dynflow_idempotency_key"
 
@@ -21,6 +21,11 @@ CONTEXT_KEY = "dynflow_idempotency_key"
 def generation_start(ti: Any, retries: int | None) -> int:
     """First try number since the instance was last cleared: clearing raises ``max_tries``."""
     return int(ti.max_tries) - (retries or 0) + 1
+
+
+def attempt_in_generation(ti: Any, retries: int | None) -> int:
+    """1 for the first try since the instance was last cleared, 2 for its first retry, ..."""
+    return int(ti.try_number) - generation_start(ti, retries) + 1
 
 
 def set_idempotency_key(context: Context, node: str, generation: int) -> str:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import os
 import re
+from typing import Any
 
 from airflow.sdk import ObjectStoragePath
 
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.compat import conf
+from airflow_dynflow.airflow.store.outages import Patience
 
 __all__ = ["LOCAL_PROTOCOLS", "BlobStore", "configured_url"]
 
@@ -46,6 +48,7 @@ class BlobStore:
     def __init__(self, url: str | None = None) -> None:
         self.root = ObjectStoragePath(url or configured_url())
         self._prefix = str(self.root).rstrip("/") + "/"
+        self._patience = Patience.configured()
 
     def run_path(self, dag_id: str, run_id: str, *parts: str) -> ObjectStoragePath:
         return self.root.joinpath("runs", _segment(dag_id), _segment(run_id), *map(_segment, parts))
@@ -83,11 +86,14 @@ class BlobStore:
         if path.protocol in LOCAL_PROTOCOLS:
             _write_local(path.path, data)
         else:
-            path.write_bytes(data)
+            self._remote(path, f"writing {key}", "pipe_file", data)
         return key
 
     def read_bytes(self, key: object) -> bytes:
-        return self.path_of(key).read_bytes()
+        path = self.path_of(key)
+        if path.protocol in LOCAL_PROTOCOLS:
+            return path.read_bytes()
+        return bytes(self._remote(path, f"reading {key}", "cat_file"))
 
     def read_range(self, key: object, start: int, end: int) -> bytes:
         """Bytes ``start`` to ``end`` (exclusive) of an object: a seek on a local disk, one ranged GET
@@ -100,10 +106,30 @@ class BlobStore:
             with open(path.path, "rb") as handle:
                 handle.seek(start)
                 return handle.read(max(0, end - start))
-        return bytes(path.fs.cat_file(path.path, start=start, end=end))
+        return bytes(self._remote(path, f"reading {key}", "cat_file", start=start, end=end))
+
+    def read_if_present(self, path: ObjectStoragePath) -> bytes | None:
+        """The object's bytes, or None when there is none: one GET, where ``exists`` then a read
+        would make two round trips."""
+        try:
+            return self.read_bytes(self.key_of(path))
+        except FileNotFoundError:
+            return None
 
     def exists(self, key: str) -> bool:
-        return self.path_of(key).exists()
+        path = self.path_of(key)
+        if path.protocol in LOCAL_PROTOCOLS:
+            return path.exists()
+        return bool(self._remote(path, f"looking up {key}", "exists"))
+
+    def _remote(self, path: ObjectStoragePath, what: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        """One filesystem call, patiently. fsspec's asynchronous filesystems (s3fs, gcsfs) take a
+        ``timeout`` for the whole call, retries of their client included."""
+        fs = path.fs
+        if getattr(fs, "async_impl", False):
+            kwargs["timeout"] = self._patience.call_timeout
+        call = getattr(fs, method)
+        return self._patience.call(lambda: call(path.path, *args, **kwargs), what, str(self.root))
 
 
 def _write_local(target: str, data: bytes) -> None:

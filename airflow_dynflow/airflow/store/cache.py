@@ -24,10 +24,10 @@ class BlobCache:
         self.files = BlobFiles(store, store.root / "cache" / "files", "the task cache")
 
     def get(self, key: str) -> str | None:
-        path = self.store.cache_path(key)
-        if not path.exists():
+        data = self.store.read_if_present(self.store.cache_path(key))
+        if data is None:
             return None
-        first, _, text = path.read_bytes().partition(b"\n")
+        first, _, text = data.partition(b"\n")
         signature = first.decode(errors="replace")
         if not self.signer.verify(signature, "cache", key, text):
             raise errors.forged_cache_entry(key, self.signer.mismatch(signature))

@@ -81,8 +81,9 @@ class StoredOutputs:
         under ``nodes``): its value would be refused downstream, so the node runs again, as it may."""
         if not self._read:
             self._read = True
-            if self.path.exists():
-                first, _, body = self.path.read_bytes().partition(b"\n")
+            stored = self.store.read_if_present(self.path)
+            if stored is not None:
+                first, _, body = stored.partition(b"\n")
                 signature = first.decode(errors="replace")
                 if not self.signer.verify(signature, "stored-outputs", self.where, body):
                     raise errors.forged_stored_outputs(self.where, self.path, self.signer.mismatch(signature))

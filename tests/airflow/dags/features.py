@@ -223,3 +223,27 @@ def note(message: str) -> None:
 def no_outputs(message: str = "hello") -> None:
     """A workflow that returns nothing: its result is null."""
     note(message=message)
+
+
+@dynamic
+def refusing(n: int) -> int:
+    if n < 0:
+        raise ValueError(f"n must not be negative, got {n}")
+    return inc(x=n)
+
+
+@workflow
+def refused_body(n: int = -1) -> int:
+    return refusing(n=n)
+
+
+@dynamic(retries=1, retry_delay=0)
+def flaky_body(token: str) -> int:
+    if count_call(f"flaky-body-{token}") < 2:
+        raise ConnectionError("the body's first try fails")
+    return inc(x=1)
+
+
+@workflow
+def retried_body(token: str) -> int:
+    return flaky_body(token=token)

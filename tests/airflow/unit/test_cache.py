@@ -12,7 +12,7 @@ from airflow_dynflow.airflow.errors import IntegrityError
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.cache import BlobCache
 from airflow_dynflow.core.signing import Signer
-from tests.airflow.unit import entities as e
+from tests import entities as e
 
 SIGNER = Signer([b"test-key"])
 KEY = "3f" + "a" * 62

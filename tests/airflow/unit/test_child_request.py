@@ -19,7 +19,7 @@ from airflow_dynflow.core.signing import Signer
 SIGNER = Signer([b"test-key"])
 RUNNER = "dynflow_runner"
 RUN_ID = "child__wf__manual_1__kinds.nodes__2__n2"
-DYNAMIC = {"ref": "tests.airflow.unit.entities:chain", "version": "v1"}
+DYNAMIC = {"ref": "tests.entities:chain", "version": "v1"}
 INPUTS = {"n": {"v": 3, "sig": "hmac-sha256:00"}}
 PARENT = {"dag_id": "wf", "run_id": "manual_1", "task_id": "kinds.nodes", "map_index": 2, "node": "n2"}
 
@@ -100,12 +100,12 @@ def test_a_request_without_its_signature_is_refused():
 @pytest.mark.parametrize(
     "conf",
     [
-        {"dynamic": {"ref": "tests.airflow.unit.entities:chain", "file": "/tmp/evil.py"}, "inputs": {"n": 3}},
+        {"dynamic": {"ref": "tests.entities:chain", "file": "/tmp/evil.py"}, "inputs": {"n": 3}},
         {"dynamic": DYNAMIC, "inputs": INPUTS, "parent": PARENT},
         {},
         None,
         [],
-        "tests.airflow.unit.entities:chain",
+        "tests.entities:chain",
     ],
     ids=["manual-dynamic", "unsigned", "empty", "none", "list", "str"],
 )
@@ -118,8 +118,8 @@ def test_a_conf_written_by_hand_is_refused(conf):
     "changes",
     [
         {"dynamic": {**DYNAMIC, "file": "/tmp/evil.py"}},
-        {"dynamic": {"ref": "tests.airflow.unit.entities:chain"}},
-        {"dynamic": {"ref": ["tests.airflow.unit.entities:chain"], "version": "v1"}},
+        {"dynamic": {"ref": "tests.entities:chain"}},
+        {"dynamic": {"ref": ["tests.entities:chain"], "version": "v1"}},
         {"inputs": [3]},
         {"parent": "wf"},
     ],

@@ -9,7 +9,7 @@ import pytest
 
 from airflow_dynflow.airflow.dag_builder import build_dag, operator_options, params_of
 from airflow_dynflow.core.options import Options
-from tests.airflow.unit import entities as e
+from tests import entities as e
 
 
 def test_unset_options_are_left_to_default_args_and_airflow():

@@ -1,16 +1,20 @@
 """Which runtime errors fail a task for good: every integrity and configuration failure, because a
-retry reads the same bytes and the same settings again (airflow_dynflow/airflow/errors.py); and what
-a generated node whose dependency ended badly becomes, so that Airflow's repairs reach it."""
+retry reads the same bytes and the same settings again (airflow_dynflow/airflow/errors/); what a
+generated node whose dependency ended badly becomes, so that Airflow's repairs reach it; and that every
+runtime error is a ``DynflowError``, under the same ``__all__`` policy as the core's."""
 
 from __future__ import annotations
 
+import typing
+
 import pytest
 
-from airflow_dynflow.airflow import errors
+from airflow_dynflow.airflow import errors, messages
 from airflow_dynflow.airflow.compat import AirflowFailException, AirflowSkipException
 from airflow_dynflow.airflow.errors import DependencyFailedError, dependency_dead
-from airflow_dynflow.core.errors import too_many_nodes
+from airflow_dynflow.core.errors import DynflowError, too_many_nodes
 from airflow_dynflow.core.signing import KeyMismatch
+from tests.core.test_errors import factories, public_names, returned_class
 
 FOR_GOOD = {
     "no signing key": errors.no_signing_key(),
@@ -65,3 +69,32 @@ def test_a_node_whose_dependency_was_skipped_skips_as_a_static_branch_does():
     end = dependency_dead("n4 after", "n3 sort_locally", "skipped")
     assert isinstance(end, AirflowSkipException)
     assert str(end) == "n4 after: not run: its dependency n3 sort_locally was skipped"
+
+
+@pytest.mark.parametrize("module", [*errors._SECTIONS, messages], ids=lambda m: m.__name__)
+def test_each_runtime_error_and_message_module_lists_every_public_name_it_defines(module):
+    assert module.__all__ == public_names(module)
+
+
+def test_the_runtime_errors_package_reexports_every_section_name():
+    assert errors.__all__ == sorted(n for s in errors._SECTIONS for n in s.__all__)
+
+
+@pytest.mark.parametrize("section", errors._SECTIONS, ids=lambda m: m.__name__)
+def test_every_runtime_factory_returns_a_dynflow_error_or_a_skip(section):
+    returned = {name: returned_class(section, factory) for name, factory in factories(section).items()}
+    not_ours = {
+        name: cls
+        for name, cls in returned.items()
+        if not all(issubclass(c, (DynflowError, AirflowSkipException)) for c in typing.get_args(cls) or [cls])
+    }
+    assert not_ours == {}
+
+
+def test_every_runtime_exception_is_a_dynflow_error_that_fails_for_good():
+    classes = [
+        v for v in vars(errors.base).values() if isinstance(v, type) and v.__module__ == errors.base.__name__
+    ]
+    assert classes and all(
+        issubclass(c, DynflowError) and issubclass(c, AirflowFailException) for c in classes
+    )

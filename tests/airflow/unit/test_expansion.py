@@ -10,7 +10,7 @@ from airflow_dynflow.airflow.errors import IntegrityError, MissingUpstreamError
 from airflow_dynflow.airflow.runtime.expansion import Expansion, missing_node, node_location
 from airflow_dynflow.airflow.store.payloads import location
 from airflow_dynflow.core.signing import Signer
-from tests.airflow.unit import entities as e
+from tests import entities as e
 
 SIGNER = Signer([b"test-key"])
 WHERE = location("wf", "r", "count.compile") + "/spec"

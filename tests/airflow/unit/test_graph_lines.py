@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from airflow_dynflow.airflow.operators.compile import graph_lines
-from tests.airflow.unit import entities as e
+from tests import entities as e
 
 
 def test_each_node_is_listed_with_the_nodes_it_reads():

@@ -17,7 +17,7 @@ from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.core.errors import TypeMismatchError
 from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Spec
-from tests.airflow.unit import entities as e
+from tests import entities as e
 
 SIGNER = Signer([b"test-key"])
 

@@ -8,7 +8,7 @@ from airflow.sdk import DAG
 from airflow_dynflow import dynamic
 from airflow_dynflow.airflow.runtime.expansion import Expansion
 from airflow_dynflow.airflow.runtime.labels import LABEL_TEMPLATE, element_label, set_label
-from tests.airflow.unit import entities as e
+from tests import entities as e
 
 
 def test_the_template_renders_the_label_an_instance_set():

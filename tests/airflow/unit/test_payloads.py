@@ -21,7 +21,7 @@ from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.payloads import Payloads, canonical_json, location
 from airflow_dynflow.core.converters import InvalidValue, converter_for
 from airflow_dynflow.core.signing import Signer
-from tests.airflow.unit import entities as e
+from tests import entities as e
 
 INTS = converter_for(list[int])
 OPAQUE = converter_for(e.Opaque)

@@ -1,4 +1,5 @@
-"""Entities shared by the core tests; module-level so that specs can resolve them by import."""
+"""Entities shared by the core and the Airflow-side unit tests, at module level so that specs resolve
+them by import (the specs those tests use are compiled from the dynamics here, as a compile task does)."""
 
 from __future__ import annotations
 
@@ -249,3 +250,82 @@ def void_case(x: int) -> None:
 @dynamic
 def signs(xs: typing.List[int]) -> typing.List[str]:
     return [sign_of(x=x) for x in xs]
+
+
+# Used by the Airflow-side unit tests (tests/airflow/unit).
+
+
+@task
+def merge(parts: typing.Dict[str, int]) -> int:
+    return sum(parts.values())
+
+
+class Stranger:
+    """Another class pydantic cannot describe: pickled too, but never an ``Opaque``."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+
+@task
+def describe_day(day: datetime.date, n: int) -> str:
+    return f"{day.isoformat()} x{n}"
+
+
+@dynamic
+def bindings(word: str) -> int:
+    """One node per kind of binding the resolver turns into a value."""
+    counts = letters(word=word)  # n0: a constant
+    a = add(a=counts["a"], b=1)  # n1: a reference with a path, and a constant
+    d = double(x=a)  # n2: a plain reference
+    s = total(values=[a, d, 5])  # n3: a list of references and a constant
+    m = merge(parts={"a": a, "d": d})  # n4: a dict of references
+    return add(a=s, b=m)  # n5: two references
+
+
+@dynamic
+def pickled(n: int) -> int:
+    return unwrap(o=wrap(n=n))
+
+
+@dynamic
+def kinds(n: int) -> int:
+    """A plain task, a renamed call, a nested dynamic, a map and an ordering-only dependency."""
+    first = double(x=n)  # n0
+    renamed = double(x=first).with_overrides(name="twice")  # n1 <- n0
+    nested = chain(n=n)  # n2 (dynamic)
+    mapped = map_task(double)(x=[1, 2])  # n3 (map)
+    last = add(a=nested, b=renamed)  # n4 <- n2, n1
+    mapped >> last
+    return last
+
+
+@workflow
+def dated(day: datetime.date, n: int = 1) -> str:
+    """Describe a day.
+
+    :param day: the day to describe
+    :param n: how many times
+    """
+    return describe_day(day=day, n=n)
+
+
+@task(cache=True, cache_version="1")
+def cached_square(n: int) -> int:
+    return n * n
+
+
+@dynamic
+def squares(n: int) -> int:
+    """Two calls of one cached task with the same input (n0, n1), then a node that reads both (n2)."""
+    return add(a=cached_square(n=n), b=cached_square(n=n))
+
+
+@task
+def refuse(x: int) -> int:
+    raise ValueError(x)
+
+
+@dynamic
+def refusing(n: int) -> int:
+    return refuse(x=n)
