@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from airflow_dynflow.core.conditional import conditional
 from airflow_dynflow.core.context import current_context
+from airflow_dynflow.core.decks import Deck
 from airflow_dynflow.core.decorators import dynamic, task, workflow
 from airflow_dynflow.core.entities import Dynamic, Task, Workflow
 from airflow_dynflow.core.errors import (
@@ -32,8 +33,10 @@ from airflow_dynflow.core.launch_plan import LaunchPlan
 from airflow_dynflow.core.map_task import MapTask, map_task
 from airflow_dynflow.core.node_call import create_node
 from airflow_dynflow.core.promise import Promise
+from airflow_dynflow.core.reference import reference_launch_plan, reference_task
 from airflow_dynflow.core.resources import Resources
 from airflow_dynflow.core.schedules import CronSchedule, FixedRate
+from airflow_dynflow.core.secrets import Secret
 from airflow_dynflow.core.spec import Spec
 
 __version__ = "0.1.0"
@@ -42,6 +45,7 @@ __all__ = [
     "ConditionFailedError",
     "ConditionalError",
     "CronSchedule",
+    "Deck",
     "DisapprovalError",
     "Dynamic",
     "DynflowError",
@@ -55,6 +59,7 @@ __all__ = [
     "Promise",
     "PromiseError",
     "Resources",
+    "Secret",
     "Spec",
     "SpecError",
     "Task",
@@ -67,6 +72,8 @@ __all__ = [
     "dynamic",
     "kwtypes",
     "map_task",
+    "reference_launch_plan",
+    "reference_task",
     "sleep",
     "task",
     "wait_for_input",

@@ -13,6 +13,7 @@ import atexit
 import os
 import secrets
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -41,3 +42,8 @@ for name in [n for n in os.environ if n.startswith("AIRFLOW__") and n.endswith("
     del os.environ[name]
 
 atexit.register(shutil.rmtree, AIRFLOW_HOME, ignore_errors=True)
+# Every Airflow component that parses DAG files (dag processor, task runner, CLI, ``dag.test()``) does
+# it through ``BundleDagBag``, which puts the bundle's folder on ``sys.path``, so a DAG file can
+# import its neighbours (examples/reference.py refers to examples/shared_tasks.py). The tests'
+# session-wide ``DagBag`` is a plain one: the folder is put there for it the same way.
+sys.path.append(str(DAGS_FOLDER))

@@ -35,6 +35,20 @@ PRINTED = {
         "[{'column_1': 2}, {'column_1': 4}, {'column_1': 6}]\n"
     ),
     "gates.py": "7\nWeekly: mean 3.00, max 6.00\n12\n",
+    "secrets.py": (
+        "DefaultNamedTupleOutput(o0='1140d57f4828', o1=['9fe9be248643', '648d6f6eb44c'])\n"
+        "unrequested: secret (group='user_info', key='user_secret') was not requested; add "
+        "secret_requests=[Secret(group='user_info', key='user_secret')] to its @task: requesting is "
+        "what grants\n"
+    ),
+    "decks.py": "DefaultNamedTupleOutput(o0=11, o1=['DECK', 'OF', 'CARDS'], o2=['DECK', 'OF', 'CARDS'])\n",
+    "reference.py": (
+        "DefaultNamedTupleOutput(o0=[0.25, 0.5, 1.0], o1=0.75)\n"
+        "reference_task(name='shared_tasks.normalize'): the decorated function's interface differs: "
+        "input values declared List[int], is List[float]\n"
+    ),
+    # A library of tasks that reference.py refers to; it prints nothing.
+    "shared_tasks.py": "",
 }
 # What a person types at the examples' gates (flytekit's local runs read them from stdin).
 ANSWERS = {"gates.py": "Weekly\n3\ny\n"}

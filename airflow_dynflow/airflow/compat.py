@@ -55,6 +55,7 @@ if TYPE_CHECKING or AIRFLOW_V_3_2_PLUS:
     from airflow.sdk import conf
     from airflow.sdk.exceptions import (
         AirflowFailException,
+        AirflowNotFoundException,
         AirflowRescheduleException,
         AirflowSkipException,
         DagRunTriggerException,
@@ -65,6 +66,7 @@ else:
     from airflow.configuration import conf
     from airflow.exceptions import (
         AirflowFailException,
+        AirflowNotFoundException,
         AirflowRescheduleException,
         AirflowSkipException,
         DagRunTriggerException,
@@ -77,6 +79,7 @@ __all__ = [
     "AIRFLOW_V_3_3_PLUS",
     "EXPONENTIAL_BACKOFF",
     "AirflowFailException",
+    "AirflowNotFoundException",
     "AirflowRescheduleException",
     "AirflowSkipException",
     "DagRunTriggerException",
@@ -93,6 +96,7 @@ __all__ = [
     "is_tasks_test",
     "load_filesystem_modules",
     "mapped_return_values",
+    "mask_secret",
     "run_task_states",
     "state_name",
     "stored_xcom_value",
@@ -273,3 +277,11 @@ def load_filesystem_modules() -> None:
     from airflow.sdk.io.fs import _register_filesystems
 
     _register_filesystems()
+
+
+def mask_secret(value: str | bytes) -> None:
+    """Have Airflow redact ``value`` from this task's logs, in the task process and its supervisor.
+    ``airflow.sdk.log`` is not among the task SDK's exported names (3.1 to 3.3 all have it there)."""
+    from airflow.sdk.log import mask_secret as mask
+
+    mask(value.decode(errors="replace") if isinstance(value, bytes) else value)

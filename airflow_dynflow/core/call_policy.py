@@ -19,9 +19,11 @@ from typing import Any
 from airflow_dynflow.core import errors
 from airflow_dynflow.core.cache import Cache, cache_key, decode_outputs, encode_outputs
 from airflow_dynflow.core.context import executing
+from airflow_dynflow.core.decks import DeckSink, render
 from airflow_dynflow.core.errors import TypeMismatchError
 from airflow_dynflow.core.interface import Interface
 from airflow_dynflow.core.options import Options
+from airflow_dynflow.core.secrets import Secrets
 
 __all__ = ["run_with_policy"]
 
@@ -37,12 +39,17 @@ def run_with_policy(
     cache: tuple[Cache, str, str] | None = None,
     execution: tuple[str, str] | None = None,
     input_hashes: Mapping[str, str] | None = None,
+    *,
+    secrets: Secrets | None = None,
+    deck: DeckSink | None = None,
 ) -> dict[str, Any]:
     """Call ``body`` with checked ``inputs``; return its checked outputs keyed by name.
 
     ``cache`` is (store, task ref, cache version) for a task declared with ``cache=True``;
     ``execution`` is (execution id, idempotency key) for ``current_context()``, when a runtime has them;
-    ``input_hashes`` the ``HashMethod`` hashes that came with some inputs, which the cache key uses.
+    ``input_hashes`` the ``HashMethod`` hashes that came with some inputs, which the cache key uses;
+    ``secrets`` what the call may read (``core.secrets``); ``deck``, for a task with decks enabled,
+    gets the page of the decks the successful attempt made.
     """
     key = None
     if cache is not None:
@@ -58,7 +65,10 @@ def run_with_policy(
     attempts = (options.retries or 0) + 1
     for attempt in range(1, attempts + 1):
         try:
-            with _deadline(name, options.timeout), executing(name, *(execution or ())):
+            with (
+                _deadline(name, options.timeout),
+                executing(name, *(execution or ()), secrets=secrets) as context,
+            ):
                 outputs = interface.split_result(body(**inputs))
             break
         except TypeMismatchError:
@@ -69,6 +79,8 @@ def run_with_policy(
             log.warning("%s: attempt %d of %d failed (%r); retrying", name, attempt, attempts, exc)
             if options.retry_delay:
                 time.sleep(options.retry_delay)
+    if deck is not None:
+        deck(render(name, context.decks))
     if cache is not None and key is not None:
         cache[0].put(key, encode_outputs(interface, outputs, cache[0].files))
     return outputs

@@ -21,7 +21,13 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from airflow_dynflow.core.secrets import LOCAL_SECRETS, Secrets
+
+if TYPE_CHECKING:
+    from airflow_dynflow.core.decks import Deck
 
 __all__ = ["ExecutionContext", "ExecutionId", "current_context", "executing", "local_folder"]
 
@@ -44,6 +50,18 @@ class ExecutionContext:
     idempotency_key: str
     # Outside any task, the system's temporary folder stands in, as in flytekit's local runs.
     in_task: bool = True
+    # What the task requested, from where its runtime finds them (``core.secrets``).
+    secrets: Secrets = field(default_factory=lambda: Secrets("outside any task", (), LOCAL_SECRETS))
+    # Every ``Deck`` made during the call, in order (``core.decks``).
+    decks: list[Deck] = field(default_factory=list)
+
+    @property
+    def default_deck(self) -> Deck:
+        """The deck named "default", made on first use; later uses append to the same one."""
+        from airflow_dynflow.core.decks import DEFAULT_DECK, Deck
+
+        found = next((d for d in self.decks if d.name == DEFAULT_DECK), None)
+        return found if found is not None else Deck(DEFAULT_DECK)
 
     @functools.cached_property
     def working_directory(self) -> str:
@@ -65,15 +83,22 @@ def current_context() -> ExecutionContext:
         logging=logging.getLogger("airflow_dynflow.user"),
         idempotency_key=name,
         in_task=False,
+        # No task, so no request: nothing is granted (the error then says where it was read).
+        secrets=Secrets("outside any task", (), LOCAL_SECRETS),
     )
 
 
 @contextmanager
 def executing(
-    task_name: str, execution: str | None = None, idempotency_key: str | None = None
-) -> Iterator[None]:
+    task_name: str,
+    execution: str | None = None,
+    idempotency_key: str | None = None,
+    *,
+    secrets: Secrets | None = None,
+) -> Iterator[ExecutionContext]:
     """Run the block as task ``task_name`` of ``execution``: when not given, the execution of the
-    enclosing call (a node of a local dynamic), else a fresh local id."""
+    enclosing call (a node of a local dynamic), else a fresh local id. ``secrets``: what the call
+    may read (by default nothing: requesting is what grants)."""
     outer = _current.get()
     name = execution or (outer.execution_id.name if outer else f"local-{uuid.uuid4().hex[:12]}")
     context = ExecutionContext(
@@ -81,10 +106,11 @@ def executing(
         task_name=task_name,
         logging=logging.getLogger("airflow_dynflow.user"),
         idempotency_key=idempotency_key or f"{name}/{task_name}",
+        secrets=secrets or Secrets(task_name, (), LOCAL_SECRETS),
     )
     token = _current.set(context)
     try:
-        yield
+        yield context
     finally:
         _current.reset(token)
 

@@ -7,7 +7,7 @@ misuse or a type mismatch in it fails the import of the file, with the line that
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any, TypeVar, overload
 
@@ -17,6 +17,7 @@ from airflow_dynflow.core.interface import interface_of
 from airflow_dynflow.core.options import checked_options, warn_not_honoured
 from airflow_dynflow.core.origin import origin_of
 from airflow_dynflow.core.resources import Resources
+from airflow_dynflow.core.secrets import Secret, checked_requests
 
 __all__ = ["dynamic", "task", "workflow"]
 
@@ -38,6 +39,8 @@ def _task_decorator(cls: type[Task]) -> Callable[..., Any]:
         requests: Resources | None = None,
         limits: Resources | None = None,
         nodes_per_instance: int | None = None,
+        secret_requests: Sequence[Secret] | None = None,
+        enable_deck: bool = False,
         **flytekit_only: Any,
     ) -> Any:
         def wrap(fn: Callable[..., Any]) -> Task:
@@ -70,6 +73,8 @@ def _task_decorator(cls: type[Task]) -> Callable[..., Any]:
                 options=options,
                 cache=cache,
                 cache_version=cache_version,
+                secret_requests=checked_requests(name, secret_requests),
+                enable_deck=bool(enable_deck),
                 **packing,
             )
 
@@ -82,7 +87,9 @@ def _task_decorator(cls: type[Task]) -> Callable[..., Any]:
 task = _task_decorator(Task)
 task.__doc__ = """Make a typed function a task: one node of a graph, one operator on Airflow.
 
-Use as ``@task`` or ``@task(retries=2, timeout=60, cache=True, cache_version="1")``."""
+Use as ``@task`` or ``@task(retries=2, timeout=60, cache=True, cache_version="1")``;
+``secret_requests=[Secret(group=, key=)]`` names the secrets its function may read
+(``current_context().secrets``), ``enable_deck=True`` publishes the decks it makes (``Deck``)."""
 
 dynamic = _task_decorator(Dynamic)
 dynamic.__doc__ = """Make a typed function a dynamic workflow: a task whose body builds a graph at run time.

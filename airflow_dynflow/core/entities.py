@@ -8,6 +8,7 @@ code builds a graph at parse time, compiles a futures spec at run time, or just 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -15,12 +16,14 @@ from typing import Any, ClassVar
 from airflow_dynflow.core import errors
 from airflow_dynflow.core.cache import local_cache
 from airflow_dynflow.core.call_policy import run_with_policy
+from airflow_dynflow.core.decks import write_local_deck
 from airflow_dynflow.core.interface import Interface
 from airflow_dynflow.core.local_runner import run_spec
 from airflow_dynflow.core.options import NO_OPTIONS, Options
 from airflow_dynflow.core.origin import Origin
 from airflow_dynflow.core.promise import Promise
 from airflow_dynflow.core.protocols import Entity
+from airflow_dynflow.core.secrets import LOCAL_SECRETS, Secret, Secrets, SecretSource
 from airflow_dynflow.core.spec import Owner, Ref, Spec, TaskEntry
 from airflow_dynflow.core.tracing import CompileLimits, Trace, current_frame, entered
 
@@ -55,6 +58,9 @@ class Task:
     options: Options = NO_OPTIONS
     cache: bool = False
     cache_version: str = ""
+    # Requesting is what grants: the function may read only these (``core.secrets``).
+    secret_requests: tuple[Secret, ...] = ()
+    enable_deck: bool = False
 
     kind: ClassVar[str] = "task"
 
@@ -79,8 +85,21 @@ class Task:
         cache = (local_cache(), self.origin.ref, self.effective_cache_version) if self.cache else None
         checked = checked_inputs(self.interface, bound)
         return run_with_policy(
-            self.name, self.body, self.interface, checked, options, cache, None, input_hashes
+            self.name,
+            self.body,
+            self.interface,
+            checked,
+            options,
+            cache,
+            None,
+            input_hashes,
+            secrets=self.secrets(LOCAL_SECRETS),
+            deck=functools.partial(write_local_deck, self.name) if self.enable_deck else None,
         )
+
+    def secrets(self, source: SecretSource) -> Secrets:
+        """What a call of this task may read, from ``source``."""
+        return Secrets(self.name, self.secret_requests, source)
 
     @property
     def body(self) -> Callable[..., Any]:

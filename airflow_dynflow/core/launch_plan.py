@@ -30,7 +30,7 @@ from airflow_dynflow.core.spec import Binding, Collection, Const, Owner, Ref, wa
 from airflow_dynflow.core.tracing import Trace
 from airflow_dynflow.core.type_relations import is_assignable
 
-__all__ = ["LaunchPlan"]
+__all__ = ["LaunchPlan", "launch_plan_named"]
 
 # Launch plans by name, as flytekit keeps them (``LaunchPlan.CACHE``): the name is what a runtime
 # launches (the DAG id on Airflow), so one name must mean one plan for the whole process.
@@ -215,3 +215,8 @@ def _baked(binding: Binding, fixed: Mapping[str, Any]) -> Binding:
     if isinstance(binding, Collection):
         return replace(binding, items=tuple((k, _baked(b, fixed)) for k, b in binding.items))
     return binding
+
+
+def launch_plan_named(name: str) -> LaunchPlan | None:
+    """The launch plan created under ``name`` in this process, if any (``core.reference``)."""
+    return _by_name.get(name)

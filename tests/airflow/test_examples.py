@@ -1,6 +1,7 @@
 """The Flyte programs of examples/ under ``dag.test()`` give what they give as plain Python."""
 
 import importlib.util
+import json
 import sys
 
 import pytest
@@ -35,10 +36,25 @@ RUNS = [
     ("files_and_hashes", "download_and_normalize_csv_files", {}),
     ("files_and_hashes", "cached_dataframe_wf", {}),
     ("gates", "sleep_wf", {"num": 7}),
+    ("secrets", "secrets_wf", {"first": "hi", "rest": ["a", "b"]}),
+    ("decks", "decks_wf", {"words": ["x", "yz"]}),
+    ("reference", "spread_wf", {"values": [1.0, 4.0]}),
+    ("reference", "reference_wf", {"values": [2.0, 4.0, 8.0]}),
 ]
 # Workflows that wait for a person: dag.test() cannot answer them; tests/airflow/test_gates_scheduler.py
 # answers them through the REST API under a real scheduler.
 ANSWERED_ELSEWHERE = {"reporting_wf", "approval_wf"}
+
+# The secrets example's one secret, for both runs: flytekit's variable locally, and on Airflow the
+# extra of the connection named by its group (docs/airflow.md).
+EXAMPLE_SECRET = "an-example-secret"
+
+
+@pytest.fixture(autouse=True)
+def example_secret(monkeypatch):
+    monkeypatch.setenv("_FSEC_USER_INFO_USER_SECRET", EXAMPLE_SECRET)
+    conn = {"conn_type": "generic", "extra": {"user_secret": EXAMPLE_SECRET}}
+    monkeypatch.setenv("AIRFLOW_CONN_USER_INFO", json.dumps(conn))
 
 
 def local_result_as_json(module: str, workflow: str, conf: dict) -> object:

@@ -11,13 +11,14 @@ and this package re-exports them all.
 
 from __future__ import annotations
 
-from airflow_dynflow.airflow.errors import base, configuration, gates, runs, tampered
+from airflow_dynflow.airflow.errors import base, configuration, decks, gates, runs, tampered
 from airflow_dynflow.airflow.errors.base import *  # noqa: F403
 from airflow_dynflow.airflow.errors.configuration import *  # noqa: F403
+from airflow_dynflow.airflow.errors.decks import *  # noqa: F403
 from airflow_dynflow.airflow.errors.gates import *  # noqa: F403
 from airflow_dynflow.airflow.errors.runs import *  # noqa: F403
 from airflow_dynflow.airflow.errors.tampered import *  # noqa: F403
 
-_SECTIONS = (base, configuration, gates, runs, tampered)
+_SECTIONS = (base, configuration, decks, gates, runs, tampered)
 
 __all__ = sorted(name for section in _SECTIONS for name in section.__all__)

@@ -39,7 +39,7 @@ from airflow_dynflow.airflow.store.payloads import Payloads
 from airflow_dynflow.core.cache import cache_key
 from airflow_dynflow.core.entities import Dynamic, checked_inputs
 
-__all__ = ["ChildRun", "ChildRunLink", "child_run_id", "display_ref", "link_only_for_child_runs"]
+__all__ = ["ChildRun", "ChildRunLink", "child_run_id", "child_run_links", "display_ref"]
 
 _LABEL_LENGTH = 60
 # ``[scheduler] allowed_run_id_pattern`` (by default ``^[A-Za-z0-9_.~:+-]+$``, never ``..``) is
@@ -80,15 +80,14 @@ class ChildRunLink(BaseOperatorLink):
         return build_airflow_dagrun_url(dag_id=found[0], run_id=found[1]) if found else ""
 
 
-def link_only_for_child_runs(operator: BaseOperator, entities: Iterable[object]) -> None:
-    """Drop the "child run" link from an instance that runs no nested dynamic.
+def child_run_links(entities: Iterable[object]) -> tuple[BaseOperatorLink, ...]:
+    """The "child run" link for an instance that runs a nested dynamic, else none.
 
     The task SDK stores every declared extra link in XCom when an instance finishes, an empty one
     too: a request and a metadata-DB row per generated instance, for a link only a nested dynamic
     ever has. The operator object is this instance's own (a fresh unmapped copy), and the UI shows
     no link for an instance without the XCom, as it does for an empty one."""
-    if not any(isinstance(entity, Dynamic) for entity in entities):
-        operator.operator_extra_links = ()
+    return (ChildRunLink(),) if any(isinstance(entity, Dynamic) for entity in entities) else ()
 
 
 # (dag, run, task, map index) -> (runner DAG, child run id), for ChildRunLink in this process.

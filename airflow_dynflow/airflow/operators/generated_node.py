@@ -17,11 +17,12 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from airflow.sdk import BaseOperator, Context
+from airflow.sdk import BaseOperator, BaseOperatorLink, Context
 
 from airflow_dynflow.airflow import compat, errors
 from airflow_dynflow.airflow.compat import AirflowRescheduleException, conf
 from airflow_dynflow.airflow.operators.child_run import ChildRunLink
+from airflow_dynflow.airflow.runtime.decks import DeckLink
 from airflow_dynflow.airflow.runtime.labels import succeeded
 from airflow_dynflow.airflow.runtime.node_run import NodeRun
 from airflow_dynflow.airflow.runtime.polling import INLINE_LIMIT, poll_delays
@@ -32,7 +33,7 @@ __all__ = ["GeneratedNodeOperator"]
 
 class GeneratedNodeOperator(BaseOperator):
     ui_color = "#dbeafe"
-    operator_extra_links = (ChildRunLink(),)
+    operator_extra_links: tuple[BaseOperatorLink, ...] = (ChildRunLink(), DeckLink())
 
     def __init__(self, *, compile_id: str, runner_dag_id: str, item: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)

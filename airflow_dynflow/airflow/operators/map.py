@@ -14,15 +14,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from airflow.sdk import BaseOperator, Context
+from airflow.sdk import BaseOperator, BaseOperatorLink, Context
 
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.compat import conf
 from airflow_dynflow.airflow.runtime.calls import run_entity
+from airflow_dynflow.airflow.runtime.decks import DeckLink, deck_links, instance_decks
 from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
 from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
 from airflow_dynflow.airflow.runtime.labels import element_label, set_label, succeeded
 from airflow_dynflow.airflow.store.blob_store import BlobStore
+from airflow_dynflow.airflow.store.decks import STATIC_NODE
 from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.core.entities import Workflow, checked_inputs
 from airflow_dynflow.core.map_task import MapTask, element_count
@@ -76,6 +78,8 @@ class MapSplitOperator(BaseOperator):
 
 class MapElementOperator(BaseOperator):
     ui_color = "#dbeafe"
+    # A mapped operator's links are its class's; an instance without decks drops it (``deck_links``).
+    operator_extra_links: tuple[BaseOperatorLink, ...] = (DeckLink(),)
 
     def __init__(
         self, *, workflow: Workflow, node: int, split_id: str, element: Mapping[str, Any], **kwargs: Any
@@ -89,6 +93,7 @@ class MapElementOperator(BaseOperator):
     def execute(self, context: Context) -> Any:
         mapper = _map_entity(self.workflow, self.node)
         task = mapper.task
+        self.operator_extra_links = deck_links(task)
         params = task.interface.inputs
         map_index = context["ti"].map_index
         if not isinstance(self.element, Mapping) or set(self.element) - set(params):
@@ -104,7 +109,16 @@ class MapElementOperator(BaseOperator):
         generation = generation_start(context["ti"], self.retries)
         key = set_idempotency_key(context, f"{self.task_id}/{map_index}", generation)
         execution = (context["run_id"], key)
-        outputs = run_entity(self.task_id, task, {**mapper.map.bound, **inputs}, store, execution=execution)
+        decks = instance_decks(self, context, store)
+        outputs = run_entity(
+            self.task_id,
+            task,
+            {**mapper.map.bound, **inputs},
+            store,
+            execution=execution,
+            deck=decks.sink(STATIC_NODE),
+        )
+        decks.push(context)
         base = store.run_path(self.dag_id, context["run_id"], self.task_id, str(map_index))
         where = location(self.dag_id, context["run_id"], self.task_id, map_index)
         return succeeded(context, payloads.encode_outputs(task.interface, outputs, base, where))

@@ -13,9 +13,11 @@ from typing import Any
 from airflow.sdk import BaseOperator, Context
 
 from airflow_dynflow.airflow.runtime.calls import run_entity
+from airflow_dynflow.airflow.runtime.decks import deck_links, instance_decks
 from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
 from airflow_dynflow.airflow.runtime.inputs import Resolver, check_conf, workflow_resolver
 from airflow_dynflow.airflow.store.blob_store import BlobStore
+from airflow_dynflow.airflow.store.decks import STATIC_NODE
 from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.core.entities import Task, Workflow
 from airflow_dynflow.core.protocols import NodeEntity
@@ -61,17 +63,26 @@ class DynflowTaskOperator(WorkflowNodeOperator):
 
     ui_color = "#dbeafe"
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        entity = self.workflow.spec.entity(self.workflow.spec.nodes[self.node])
+        self.operator_extra_links = deck_links(entity)
+
     def outputs(
         self, context: Context, entity: NodeEntity, resolver: Resolver, store: BlobStore
     ) -> dict[str, Any]:
         inputs = resolver.inputs(self.node, self.task_id)
         key = set_idempotency_key(context, self.task_id, generation_start(context["ti"], self.retries))
         assert isinstance(entity, Task), "the DAG builder gives map and dynamic nodes operators of their own"
-        return run_entity(
+        decks = instance_decks(self, context, store)
+        outputs = run_entity(
             self.task_id,
             entity,
             inputs,
             store,
             execution=(context["run_id"], key),
             input_hashes=resolver.input_hashes(self.node),
+            deck=decks.sink(STATIC_NODE),
         )
+        decks.push(context)
+        return outputs

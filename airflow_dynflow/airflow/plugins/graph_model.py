@@ -71,6 +71,8 @@ class GraphNode:
     child: ChildRef | None = None
     # Set on a node that failed without running: the dependency it did not run for (its label).
     not_run_for: str | None = None
+    # The plugin's page of the node's decks, when its task made some (``plugins.decks``).
+    deck_url: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -87,6 +89,7 @@ class GraphNode:
             if self.child is None
             else {"dag_id": self.child.dag_id, "run_id": self.child.run_id},
             "not_run_for": self.not_run_for,
+            "deck_url": self.deck_url,
         }
 
 
@@ -180,10 +183,12 @@ def build_dynamic(
     nodes_task: str = "nodes",
     child_of: Any = None,
     not_run: Mapping[int, int] | None = None,
+    deck_of: Any = None,
 ) -> Dynamic:
     """Spec wire JSON + instance states -> nodes; ``child_of(node_label, map_index)`` names the
     child run of a nested dynamic's node (None where nested dynamics run in-line); ``not_run`` maps
-    an instance that failed without running to the instance it did not run for (checked records)."""
+    an instance that failed without running to the instance it did not run for (checked records);
+    ``deck_of(node_id, map_index)`` the URL of a node's decks (None when it made none)."""
     tasks = wire.get("tasks") or {}
     raws = list(wire.get("nodes") or ())
     labels = [f"n{i} {printable((raw.get('o') or {}).get('name') or raw['t'])}" for i, raw in enumerate(raws)]
@@ -209,6 +214,7 @@ def build_dynamic(
                 deps=tuple(f"n{d}" for d in wire_deps(raw)),
                 child=child,
                 not_run_for=None if skipped_for is None else _instance_label(labels, batch, skipped_for),
+                deck_url=deck_of(f"n{i}", map_index) if deck_of else None,
             )
         )
     return Dynamic(

@@ -17,6 +17,7 @@ from typing import Any
 from airflow_dynflow.airflow import compat, errors
 from airflow_dynflow.airflow.child_runs import child_runs
 from airflow_dynflow.airflow.dynamic_group import RUNNER_SUFFIX
+from airflow_dynflow.airflow.plugins.decks import deck_nodes
 from airflow_dynflow.airflow.plugins.graph_model import (
     ChildRef,
     Dynamic,
@@ -25,6 +26,7 @@ from airflow_dynflow.airflow.plugins.graph_model import (
     build_dynamic,
 )
 from airflow_dynflow.airflow.runtime.child_request import verified_request
+from airflow_dynflow.airflow.runtime.decks import deck_url
 from airflow_dynflow.airflow.runtime.expansion import Expansion
 from airflow_dynflow.airflow.runtime.not_run import NOT_RUN_KEY, verified_dependency
 from airflow_dynflow.airflow.signing import deployment_signer
@@ -206,6 +208,14 @@ def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = No
             def child_of(label: str, map_index: int, nodes_task: str = nodes_task) -> ChildRef | None:
                 return children.get((nodes_task, map_index))
 
+            with_decks = deck_nodes(session, dag_id, run_id, nodes_task)
+
+            def deck_of(
+                node: str, map_index: int, nodes_task: str = nodes_task, found: Any = with_decks
+            ) -> str | None:
+                has = node in found.get(map_index, ())
+                return deck_url(dag_id, run_id, nodes_task, map_index, node) if has else None
+
             dynamic = build_dynamic(
                 prefix.rstrip("."),
                 wire,
@@ -215,6 +225,7 @@ def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = No
                 nodes_task=nodes_task,
                 child_of=child_of,
                 not_run=_not_run(session, signer, dag_id, run_id, nodes_task),
+                deck_of=deck_of,
             )
             dynamics.append(dynamic if aggregate_above is None else aggregate(dynamic, aggregate_above))
     result = compat.stored_xcom_value(result_row[0]) if result_row is not None else None

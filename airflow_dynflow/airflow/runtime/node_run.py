@@ -21,8 +21,9 @@ from airflow_dynflow.airflow.compat import (
     DagRunTriggerException,
     conf,
 )
-from airflow_dynflow.airflow.operators.child_run import ChildRun, link_only_for_child_runs
+from airflow_dynflow.airflow.operators.child_run import ChildRun, child_run_links
 from airflow_dynflow.airflow.runtime.calls import run_entity
+from airflow_dynflow.airflow.runtime.decks import deck_links, instance_decks
 from airflow_dynflow.airflow.runtime.expansion import instance_spec, missing_node, node_location
 from airflow_dynflow.airflow.runtime.gates import refuse_gates_in_dynamic
 from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
@@ -74,7 +75,9 @@ class NodeRun:
         self.store = BlobStore()
         self.expansion, self.spec = instance_spec(context, op.compile_id, self.store, signer, map_index)
         self.nodes = self.expansion.nodes_of(self.map_index)
-        link_only_for_child_runs(op, (self.spec.entity(self.spec.nodes[i]) for i in self.nodes))
+        entities = [self.spec.entity(self.spec.nodes[i]) for i in self.nodes]
+        # An instance pushes only the links its nodes can have (``child_run_links``, ``deck_links``).
+        op.operator_extra_links = (*child_run_links(entities), *deck_links(*entities))
         self.payloads = Payloads(self.store, signer)
         self.upstream = UpstreamEnvelopes(self.ti, op.task_id, self.expansion, self.payloads)
         self.tasks_test = compat.is_tasks_test()
@@ -82,6 +85,7 @@ class NodeRun:
         self.done: dict[int, Any] = {}
         self.pushed: dict[str, Any] | None = None
         self.folder = self.store.run_path(op.dag_id, context["run_id"], op.task_id, str(self.map_index))
+        self.decks = instance_decks(op, context, self.store)
         self.where = location(op.dag_id, context["run_id"], op.task_id, self.map_index)
         version = self.expansion.digest[-16:]
         self.outputs = StoredOutputs(
@@ -208,7 +212,7 @@ class NodeRun:
                 if isinstance(entity, Dynamic):
                     outputs = self._nested(entity, inputs, index, hashes)
                 else:
-                    outputs = self._call(label, entity, inputs, node.options, key, hashes)
+                    outputs = self._call(index, entity, inputs, node.options, key, hashes)
             except _AIRFLOW_CONTROL_FLOW:
                 raise
             except Exception as exc:
@@ -220,6 +224,7 @@ class NodeRun:
             )
             self._keep()
             self.op.log.info("%s: output %s", label, shown(outputs))
+        self.decks.push(self.context)
         return self._store()
 
     def _kept(self) -> dict[str, Any]:
@@ -295,7 +300,7 @@ class NodeRun:
 
     def _call(
         self,
-        label: str,
+        index: int,
         entity: NodeEntity,
         inputs: Mapping[str, Any],
         options: Options,
@@ -305,7 +310,14 @@ class NodeRun:
         timeout = entity.options.merged(options).timeout
         if isinstance(entity, Task):
             return run_entity(
-                label, entity, inputs, self.store, timeout, (self.context["run_id"], key), hashes
+                self.spec.label(index),
+                entity,
+                inputs,
+                self.store,
+                timeout,
+                (self.context["run_id"], key),
+                hashes,
+                self.decks.sink(node_id(index)),
             )
         return entity.run_node(inputs, Options(timeout=timeout))
 

@@ -12,15 +12,16 @@ lists every public name it defines, and this package re-exports each section's `
 
 from __future__ import annotations
 
-from airflow_dynflow.core.errors import base, calls, conditionals, gates, options, specs, values
+from airflow_dynflow.core.errors import base, calls, conditionals, context, gates, options, specs, values
 from airflow_dynflow.core.errors.base import *  # noqa: F403
 from airflow_dynflow.core.errors.calls import *  # noqa: F403
 from airflow_dynflow.core.errors.conditionals import *  # noqa: F403
+from airflow_dynflow.core.errors.context import *  # noqa: F403
 from airflow_dynflow.core.errors.gates import *  # noqa: F403
 from airflow_dynflow.core.errors.options import *  # noqa: F403
 from airflow_dynflow.core.errors.specs import *  # noqa: F403
 from airflow_dynflow.core.errors.values import *  # noqa: F403
 
-_SECTIONS = (base, calls, conditionals, gates, options, specs, values)
+_SECTIONS = (base, calls, conditionals, context, gates, options, specs, values)
 
 __all__ = sorted(name for section in _SECTIONS for name in section.__all__)

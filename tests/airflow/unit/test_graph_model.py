@@ -176,3 +176,11 @@ def test_a_node_that_did_not_run_names_the_dependency_it_did_not_run_for():
 def test_a_packed_instance_that_did_not_run_is_named_by_its_node_range():
     g = build_dynamic("g", chain(6), batch=2, instances={}, not_run={2: 1})
     assert g.nodes[4].not_run_for == "n2-n3 (map index 1)"
+
+
+def test_a_node_whose_task_made_decks_carries_its_deck_url_and_others_none():
+    def deck_of(node: str, map_index: int) -> str | None:
+        return f"/dynflow/deck/wf/r/nodes/{map_index}?node={node}" if node == "n1" else None
+
+    g = build_dynamic("chain", chain(2), batch=1, instances={}, deck_of=deck_of)
+    assert [n.to_json()["deck_url"] for n in g.nodes] == [None, "/dynflow/deck/wf/r/nodes/1?node=n1"]
