@@ -131,7 +131,8 @@ class AirflowClient:
             if response.status_code == 404:
                 return None
             _raise_for_status(response)
-            return response.json()
+            found: dict[str, Any] = response.json()
+            return found
 
         try:
             return poll_until(

@@ -18,9 +18,10 @@ from airflow_dynflow.core.conditional import Decide, Select, select_input
 from airflow_dynflow.core.converters import InvalidValue, converter_for
 from airflow_dynflow.core.gates import Gate
 from airflow_dynflow.core.interface import Interface, Param
+from airflow_dynflow.core.options import Options
 from airflow_dynflow.core.origin import import_entity
 from airflow_dynflow.core.signing import Signer, digest
-from airflow_dynflow.core.spec import Binding, Collection, Const, Node, Options, Owner, Ref, Spec, TaskEntry
+from airflow_dynflow.core.spec import Binding, Collection, Const, Node, Owner, Ref, Spec, TaskEntry
 from airflow_dynflow.core.spec_wire import (
     WireConst,
     WireEntry,

@@ -21,8 +21,8 @@ from typing import Annotated, Any, Literal, TypeVar
 import msgspec
 
 from airflow_dynflow.core import errors
+from airflow_dynflow.core.options import Options
 from airflow_dynflow.core.resources import Resources
-from airflow_dynflow.core.spec import Options
 
 __all__ = [
     "Wire",

@@ -45,7 +45,7 @@ def is_assignable(src: Any, dst: Any) -> bool:
         return all(is_assignable(s, d) for s, d in zip(src_args, dst_args, strict=True))
     if src_origin is not None or dst_origin is not None:
         # A bare ``list`` against ``List[int]`` and the like: let the run-time check decide.
-        return (src_origin or src) == (dst_origin or dst)
+        return bool((src_origin or src) == (dst_origin or dst))
     if isinstance(src, type) and isinstance(dst, type):
         return issubclass(src, dst) and not (src is bool and dst is not bool)
     return False

@@ -190,7 +190,7 @@ class ChildRun:
     def _request_refused(self) -> bool:
         """The child's compile records the parent it serves once the request's signature held."""
         recorded = self._pull("compile", REQUEST_KEY)
-        return recorded != self.parent
+        return bool(recorded != self.parent)
 
     def _describe(self, task_id: str, index: int) -> str:
         if task_id != "nodes":

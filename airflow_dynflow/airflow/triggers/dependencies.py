@@ -31,11 +31,12 @@ class DependenciesTrigger(BaseTrigger):
         poll_interval: float,
         skippable: list[int] | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # BaseTrigger.__init__ has no annotations
         self.skippable = list(skippable or ())
         self.dag_id = dag_id
         self.run_id = run_id
-        self.task_id = task_id
+        # Not ``task_id``: BaseTrigger's own attribute of that name is the deferring task's (or None).
+        self.nodes_task_id = task_id
         self.map_indexes = list(map_indexes)
         self.poll_interval = poll_interval
 
@@ -45,7 +46,7 @@ class DependenciesTrigger(BaseTrigger):
             {
                 "dag_id": self.dag_id,
                 "run_id": self.run_id,
-                "task_id": self.task_id,
+                "task_id": self.nodes_task_id,
                 "map_indexes": self.map_indexes,
                 "poll_interval": self.poll_interval,
                 "skippable": self.skippable,
@@ -53,11 +54,11 @@ class DependenciesTrigger(BaseTrigger):
         )
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
-        async with watching(self.dag_id, self.run_id, self.task_id, self.poll_interval) as watch:
+        async with watching(self.dag_id, self.run_id, self.nodes_task_id, self.poll_interval) as watch:
             while True:
                 states = await watch.next()
                 status = dependency_status(
-                    self.dag_id, self.run_id, self.task_id, self.map_indexes, self.skippable, states
+                    self.dag_id, self.run_id, self.nodes_task_id, self.map_indexes, self.skippable, states
                 )
                 if status.ready or status.dead is not None:
                     yield TriggerEvent({"ready": status.ready, "dead": status.dead, "state": status.state})
