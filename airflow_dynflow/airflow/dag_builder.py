@@ -27,7 +27,6 @@ from airflow_dynflow.airflow.dynamic_group import build_runner_dag, dynamic_grou
 from airflow_dynflow.airflow.executor_config import executor_config
 from airflow_dynflow.airflow.operators.compile import DynamicCompileOperator
 from airflow_dynflow.airflow.operators.conditional import DecideOperator, SelectOperator
-from airflow_dynflow.airflow.operators.gates import gate_operator
 from airflow_dynflow.airflow.operators.map import MapCollectOperator, MapElementOperator, MapSplitOperator
 from airflow_dynflow.airflow.operators.outputs import DynflowOutputsOperator
 from airflow_dynflow.airflow.operators.task import DynflowTaskOperator
@@ -213,6 +212,10 @@ class _Builder:
             options["trigger_rule"] = TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS
         operator = {"decide": DecideOperator, "select": SelectOperator}.get(entry.kind, DynflowTaskOperator)
         if isinstance(entry.entity, Gate):
+            # Imported here: the HITL operators and DateTimeTrigger bring airflow.triggers.base and
+            # asgiref (about 8 ms of CPU), which every task process parsing a gate-less DAG would pay.
+            from airflow_dynflow.airflow.operators.gates import gate_operator
+
             operator = gate_operator(entry.entity)
         op = operator(
             task_id=task_id,
