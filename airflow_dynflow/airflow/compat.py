@@ -270,3 +270,15 @@ def load_filesystem_modules() -> None:
     from airflow.sdk.io.fs import _register_filesystems
 
     _register_filesystems()
+
+
+def latest_heartbeat(session: Any, job_type: str) -> Any:
+    """The newest heartbeat of any ``job_type`` job (``"TriggererJob"``), or None if none ever ran.
+
+    ``airflow.jobs.job.Job`` is Airflow core's model, not public API: read here so a move is mended
+    in one place.
+    """
+    from airflow.jobs.job import Job
+    from sqlalchemy import func, select
+
+    return session.scalar(select(func.max(Job.latest_heartbeat)).where(Job.job_type == job_type))

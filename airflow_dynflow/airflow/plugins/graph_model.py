@@ -71,6 +71,8 @@ class GraphNode:
     child: ChildRef | None = None
     # Set on a node that failed without running: the dependency it did not run for (its label).
     not_run_for: str | None = None
+    # Set on a node whose call raised: the exception's class name and the first line of its message.
+    error: tuple[str, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -87,6 +89,7 @@ class GraphNode:
             if self.child is None
             else {"dag_id": self.child.dag_id, "run_id": self.child.run_id},
             "not_run_for": self.not_run_for,
+            "error": None if self.error is None else {"type": self.error[0], "line": self.error[1]},
         }
 
 
@@ -180,13 +183,16 @@ def build_dynamic(
     nodes_task: str = "nodes",
     child_of: Any = None,
     not_run: Mapping[int, int] | None = None,
+    node_errors: Iterable[tuple[str, str, str]] = (),
 ) -> Dynamic:
     """Spec wire JSON + instance states -> nodes; ``child_of(node_label, map_index)`` names the
     child run of a nested dynamic's node (None where nested dynamics run in-line); ``not_run`` maps
-    an instance that failed without running to the instance it did not run for (checked records)."""
+    an instance that failed without running to the instance it did not run for, and ``node_errors``
+    holds (node id, class, first line) of each node whose call raised (both checked records)."""
     tasks = wire.get("tasks") or {}
     raws = list(wire.get("nodes") or ())
     labels = [f"n{i} {printable((raw.get('o') or {}).get('name') or raw['t'])}" for i, raw in enumerate(raws)]
+    raised = {node: (kind, line) for node, kind, line in node_errors}
     nodes = []
     for i, raw in enumerate(raws):
         task = printable((raw.get("o") or {}).get("name") or raw["t"])
@@ -209,6 +215,7 @@ def build_dynamic(
                 deps=tuple(f"n{d}" for d in wire_deps(raw)),
                 child=child,
                 not_run_for=None if skipped_for is None else _instance_label(labels, batch, skipped_for),
+                error=raised.get(f"n{i}") if inst.state in ("failed", "up_for_retry") else None,
             )
         )
     return Dynamic(
