@@ -94,6 +94,7 @@ __all__ = [
     "instance_url",
     "is_dag_test",
     "is_tasks_test",
+    "latest_heartbeat",
     "load_filesystem_modules",
     "mapped_return_values",
     "mask_secret",
@@ -285,3 +286,15 @@ def mask_secret(value: str | bytes) -> None:
     from airflow.sdk.log import mask_secret as mask
 
     mask(value.decode(errors="replace") if isinstance(value, bytes) else value)
+
+
+def latest_heartbeat(session: Any, job_type: str) -> Any:
+    """The newest heartbeat of any ``job_type`` job (``"TriggererJob"``), or None if none ever ran.
+
+    ``airflow.jobs.job.Job`` is Airflow core's model, not public API: read here so a move is mended
+    in one place.
+    """
+    from airflow.jobs.job import Job
+    from sqlalchemy import func, select
+
+    return session.scalar(select(func.max(Job.latest_heartbeat)).where(Job.job_type == job_type))

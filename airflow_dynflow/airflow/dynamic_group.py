@@ -104,6 +104,19 @@ def build_runner_dag(dag_id: str) -> DAG:
             f"Internal to {dag_id}: runs the dynamics nested in its dynamics, one child run each. "
             "Started by parent nodes only; a run triggered by hand is refused."
         ),
+        doc_md=_runner_doc(dag_id, runner),
     ) as dag:
         dynamic_tasks(RunnerCompileOperator, runner)
     return dag
+
+
+def _runner_doc(dag_id: str, runner: str) -> str:
+    """The DAG page's "Docs": a user who finds this DAG in the list learns what it is and where to look."""
+    return (
+        f"### `{runner}`: internal to `{dag_id}`\n\n"
+        f"Created by airflow-dynflow because `{dag_id}` has dynamics that call other dynamics. Each "
+        f"such nested call runs here as one child run, started by its parent node in `{dag_id}`; the "
+        "child run's note and its **Dynamic graph** tab link back to that node.\n\n"
+        "Do not trigger it by hand: a run without a request signed by a parent node fails at once, "
+        "before its conf is read. It is unpaused on creation so that nested dynamics never wait on it."
+    )

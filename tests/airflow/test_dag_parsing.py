@@ -32,6 +32,12 @@ def test_runner_dag_is_not_paused_on_creation(dagbag):
     assert dagbag.get_dag("nested__dynflow").is_paused_upon_creation is False
 
 
+def test_a_runner_dag_documents_what_it_is_and_that_a_hand_trigger_is_refused(dagbag):
+    doc = dagbag.get_dag("nested__dynflow").doc_md
+    assert doc.startswith("### `nested__dynflow`: internal to `nested`")
+    assert "Do not trigger it by hand" in doc
+
+
 def test_dynamic_call_becomes_compile_nodes_result_group(dagbag):
     ids = [t.task_id for t in dagbag.get_dag("wf").tasks]
     assert ids == ["count_characters.compile", "count_characters.nodes", "count_characters.result", "outputs"]

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from airflow_dynflow.airflow import messages
 from airflow_dynflow.airflow.plugins.graph_model import Instance, build_dynamic
 from airflow_dynflow.airflow.plugins.graph_page import PAGE_SIZE, render_page
 from airflow_dynflow.airflow.plugins.graph_source import RunGraph
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.browser
 
 TASKS = {"return_index": {"kind": "task"}, "update_list": {"kind": "task"}}
 READ_STATES = "els => els.map(e => [e.dataset.node, e.dataset.state])"
+RAISED_LINE = "<b>step</b> refuses 351"
 IN_VIEW = """e => { const r = e.getBoundingClientRect();
   return r.width > 0 && r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight; }"""
 
@@ -44,10 +46,12 @@ def _page(folder: Path, name: str, n: int, label: str | None = None, failed_at: 
         wire["nodes"][0]["o"] = {"name": label}
     states = {i: Instance("success" if i < n * 0.6 else "running", 2.0, 1) for i in range(n)}
     not_run = {}
+    raised = []
     if failed_at is not None:
         states = {i: Instance("success" if i < failed_at else "failed", 2.0, 1) for i in range(n)}
         not_run = {i: failed_at for i in range(failed_at + 1, n)}
-    dynamic = build_dynamic("count", wire, batch=1, instances=states, not_run=not_run)
+        raised = [(f"n{failed_at}", "ValueError", RAISED_LINE)]
+    dynamic = build_dynamic("count", wire, batch=1, instances=states, not_run=not_run, node_errors=raised)
     path = folder / f"{name}.html"
     path.write_text(render_page(RunGraph("wf", "run1", "success", [dynamic], 42)))
     return path.as_uri()
@@ -194,3 +198,23 @@ def test_the_header_points_to_the_first_failed_node_and_brings_it_into_view(brow
     assert node.evaluate(IN_VIEW) and node.get_attribute("data-state") == "failed"
     assert page.locator('[data-node="n351"] .why').count() == 0
     page.screenshot(path=str(shots / "dynamic-graph-failed.png"))
+
+
+def test_a_failed_node_shows_what_it_raised_as_text_and_links_its_log(browser, pages):
+    page = browser(pages["failing"])
+    page.click("#first-failed button")
+    assert page.text_content('[data-node="n351"] .raised') == f"ValueError: {RAISED_LINE}"
+    assert page.locator('[data-node="n351"] .raised b').count() == 0
+    # A file page has no http origin, so its links carry no href (test_graph_view checks a served one).
+    assert page.text_content('[data-node="n351"] a.log') == "log"
+    assert "ValueError: " + RAISED_LINE in page.text_content("#first-failed")
+
+
+def test_the_header_says_when_deferred_nodes_wait_on_a_triggerer_that_is_not_alive(browser, tmp_path):
+    notice = messages.triggerer_not_alive(3, 95.0)
+    dynamic = build_dynamic("count", _wire(3), batch=1, instances={0: Instance("deferred")})
+    path = tmp_path / "stalled.html"
+    path.write_text(render_page(RunGraph("wf", "run1", "running", [dynamic], None, triggerer=notice)))
+    page = browser(path.as_uri())
+    assert page.text_content("#triggerer") == notice
+    assert "`airflow triggerer`" in notice

@@ -73,6 +73,8 @@ class GraphNode:
     not_run_for: str | None = None
     # The plugin's page of the node's decks, when its task made some (``plugins.decks``).
     deck_url: str | None = None
+    # Set on a node whose call raised: the exception's class name and the first line of its message.
+    error: tuple[str, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +92,7 @@ class GraphNode:
             else {"dag_id": self.child.dag_id, "run_id": self.child.run_id},
             "not_run_for": self.not_run_for,
             "deck_url": self.deck_url,
+            "error": None if self.error is None else {"type": self.error[0], "line": self.error[1]},
         }
 
 
@@ -184,14 +187,17 @@ def build_dynamic(
     child_of: Any = None,
     not_run: Mapping[int, int] | None = None,
     deck_of: Any = None,
+    node_errors: Iterable[tuple[str, str, str]] = (),
 ) -> Dynamic:
     """Spec wire JSON + instance states -> nodes; ``child_of(node_label, map_index)`` names the
     child run of a nested dynamic's node (None where nested dynamics run in-line); ``not_run`` maps
-    an instance that failed without running to the instance it did not run for (checked records);
+    an instance that failed without running to the instance it did not run for, and ``node_errors``
+    holds (node id, class, first line) of each node whose call raised (both checked records);
     ``deck_of(node_id, map_index)`` the URL of a node's decks (None when it made none)."""
     tasks = wire.get("tasks") or {}
     raws = list(wire.get("nodes") or ())
     labels = [f"n{i} {printable((raw.get('o') or {}).get('name') or raw['t'])}" for i, raw in enumerate(raws)]
+    raised = {node: (kind, line) for node, kind, line in node_errors}
     nodes = []
     for i, raw in enumerate(raws):
         task = printable((raw.get("o") or {}).get("name") or raw["t"])
@@ -215,6 +221,7 @@ def build_dynamic(
                 child=child,
                 not_run_for=None if skipped_for is None else _instance_label(labels, batch, skipped_for),
                 deck_url=deck_of(f"n{i}", map_index) if deck_of else None,
+                error=raised.get(f"n{i}") if inst.state in ("failed", "up_for_retry") else None,
             )
         )
     return Dynamic(

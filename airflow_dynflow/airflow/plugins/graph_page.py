@@ -79,7 +79,7 @@ def render_page(graph: RunGraph, group_above: int = AGGREGATE_ABOVE) -> str:
         f"<h1>{escape(title)}</h1>"
         '<div class="meta">run state: <b id="run-state"></b></div>'
         '<div class="meta" id="parent"></div><div class="meta" id="note"></div>'
-        '<div class="meta" id="first-failed"></div>'
+        '<div class="meta" id="first-failed"></div><div class="meta stalled" id="triggerer"></div>'
         '<div class="result" id="result-box" hidden>Result: <code id="result"></code></div>'
         '<div class="tools"><input type="search" id="search" placeholder="find a node: n537, a label or a '
         'map index, then Enter" aria-label="find a node"><select id="state-filter" aria-label="state '

@@ -12,9 +12,10 @@ bindings, not live entities.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
-from airflow_dynflow.airflow import compat, errors
+from airflow_dynflow.airflow import compat, errors, messages
 from airflow_dynflow.airflow.child_runs import child_runs
 from airflow_dynflow.airflow.dynamic_group import RUNNER_SUFFIX
 from airflow_dynflow.airflow.plugins.decks import deck_nodes
@@ -28,6 +29,7 @@ from airflow_dynflow.airflow.plugins.graph_model import (
 from airflow_dynflow.airflow.runtime.child_request import verified_request
 from airflow_dynflow.airflow.runtime.decks import deck_url
 from airflow_dynflow.airflow.runtime.expansion import Expansion
+from airflow_dynflow.airflow.runtime.node_error import ERROR_KEY, NodeError, verified_error
 from airflow_dynflow.airflow.runtime.not_run import NOT_RUN_KEY, verified_dependency
 from airflow_dynflow.airflow.signing import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
@@ -36,9 +38,12 @@ from airflow_dynflow.core.errors import SpecError
 from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec_read import spec_digest, verified_spec_json
 
-__all__ = ["RunGraph", "read_run_graph", "verified_wire"]
+__all__ = ["TRIGGERER_SILENT_AFTER", "RunGraph", "read_run_graph", "triggerer_notice", "verified_wire"]
 
 _SPEC_KEY = "spec"
+# A triggerer heartbeats every few seconds (``[triggerer] job_heartbeat_sec``, 5 by default); this
+# much silence while instances are deferred means it is gone, not busy.
+TRIGGERER_SILENT_AFTER = 30.0
 
 
 def verified_wire(text: str, digest: str, signer: Signer, key: str) -> dict[str, Any]:
@@ -67,6 +72,7 @@ class RunGraph:
         note: str | None = None,
         parent: dict[str, str] | None = None,
         dynamic: str | None = None,
+        triggerer: str | None = None,
     ) -> None:
         self.dag_id = dag_id
         self.run_id = run_id
@@ -76,6 +82,7 @@ class RunGraph:
         self.note = note
         self.parent = parent  # a child run's parent: dag_id, run_id and node (n0)
         self.dynamic = dynamic  # a child run's dynamic, as its request names it (module:name)
+        self.triggerer = triggerer  # why deferred instances are not moving, when no triggerer is alive
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -86,6 +93,7 @@ class RunGraph:
             "note": self.note,
             "parent": self.parent,
             "dynamic": self.dynamic,
+            "triggerer": self.triggerer,
             "dynamics": [d.to_json() for d in self.dynamics],
         }
 
@@ -107,8 +115,8 @@ def _child_request(
     return parent, request["dynamic"]["ref"]
 
 
-def _not_run(session: Any, signer: Signer, dag_id: str, run_id: str, nodes_task: str) -> dict[int, int]:
-    """Instance -> the instance it did not run for, from the checked ``dynflow_not_run`` records."""
+def _records(session: Any, dag_id: str, run_id: str, nodes_task: str, key: str) -> list[tuple[int, Any]]:
+    """(map index, value) of every ``key`` XCom the run's generated-node instances pushed."""
     from airflow.models.xcom import XComModel
     from sqlalchemy import select
 
@@ -117,16 +125,51 @@ def _not_run(session: Any, signer: Signer, dag_id: str, run_id: str, nodes_task:
             XComModel.dag_id == dag_id,
             XComModel.run_id == run_id,
             XComModel.task_id == nodes_task,
-            XComModel.key == NOT_RUN_KEY,
+            XComModel.key == key,
         )
     ).all()
+    return [(map_index, compat.stored_xcom_value(raw)) for map_index, raw in rows]
+
+
+def _not_run(session: Any, signer: Signer, dag_id: str, run_id: str, nodes_task: str) -> dict[int, int]:
+    """Instance -> the instance it did not run for, from the checked ``dynflow_not_run`` records."""
     found = {}
-    for map_index, raw in rows:
-        record = compat.stored_xcom_value(raw)
+    for map_index, record in _records(session, dag_id, run_id, nodes_task, NOT_RUN_KEY):
         dependency = verified_dependency(signer, record, dag_id, run_id, nodes_task, map_index)
         if dependency is not None:
             found[map_index] = dependency
     return found
+
+
+def _node_errors(session: Any, signer: Signer, dag_id: str, run_id: str, nodes_task: str) -> list[NodeError]:
+    """What each failed node raised, from the checked ``dynflow_error`` records (others ignored)."""
+    found = []
+    for map_index, record in _records(session, dag_id, run_id, nodes_task, ERROR_KEY):
+        error = verified_error(signer, record, dag_id, run_id, nodes_task, map_index)
+        if error is not None:
+            found.append(error)
+    return found
+
+
+def triggerer_notice(session: Any, dag_id: str, run_id: str) -> str | None:
+    """What the page says when the run has deferred instances and no triggerer is alive to wake them."""
+    from airflow.models.taskinstance import TaskInstance
+    from sqlalchemy import func, select
+
+    deferred = session.scalar(
+        select(func.count()).where(
+            TaskInstance.dag_id == dag_id,
+            TaskInstance.run_id == run_id,
+            TaskInstance.state == "deferred",
+        )
+    )
+    if not deferred:
+        return None
+    last = compat.latest_heartbeat(session, "TriggererJob")
+    silent_for = None if last is None else (datetime.now(UTC) - last).total_seconds()
+    if silent_for is not None and silent_for < TRIGGERER_SILENT_AFTER:
+        return None
+    return messages.triggerer_not_alive(deferred, silent_for)
 
 
 def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = None) -> RunGraph | None:
@@ -146,6 +189,7 @@ def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = No
         state = str(run.state) if run.state is not None else None
         note = run.note
         parent, dynamic_ref = _child_request(signer, dag_id, run_id, run.conf)
+        triggerer = triggerer_notice(session, dag_id, run_id)
         # The latest child run of each parent node (an earlier one served other inputs).
         children = {
             (c.task_id, c.map_index): ChildRef(c.dag_id, c.run_id)
@@ -226,10 +270,11 @@ def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = No
                 child_of=child_of,
                 not_run=_not_run(session, signer, dag_id, run_id, nodes_task),
                 deck_of=deck_of,
+                node_errors=_node_errors(session, signer, dag_id, run_id, nodes_task),
             )
             dynamics.append(dynamic if aggregate_above is None else aggregate(dynamic, aggregate_above))
     result = compat.stored_xcom_value(result_row[0]) if result_row is not None else None
-    return RunGraph(dag_id, run_id, state, dynamics, result, note, parent, dynamic_ref)
+    return RunGraph(dag_id, run_id, state, dynamics, result, note, parent, dynamic_ref, triggerer)
 
 
 def iter_nodes(graph: RunGraph) -> Iterator[tuple[Dynamic, Any]]:

@@ -30,6 +30,7 @@ from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_id
 from airflow_dynflow.airflow.runtime.inputs import Resolver
 from airflow_dynflow.airflow.runtime.labels import set_label
 from airflow_dynflow.airflow.runtime.log_lines import node_log_lines, shown
+from airflow_dynflow.airflow.runtime.node_error import ERROR_KEY, error_record
 from airflow_dynflow.airflow.runtime.not_run import NOT_RUN_KEY, not_run_record
 from airflow_dynflow.airflow.runtime.upstream import UpstreamEnvelopes
 from airflow_dynflow.airflow.signing import deployment_signer
@@ -106,6 +107,19 @@ class NodeRun:
             dependency,
         )
         self.ti.xcom_push(key=NOT_RUN_KEY, value=record)
+
+    def _record_error(self, index: int, exc: Exception) -> None:
+        """For the graph view, before the exception leaves: which node failed, and with what."""
+        record = error_record(
+            self.payloads.signer,
+            self.op.dag_id,
+            self.context["run_id"],
+            self.op.task_id,
+            self.map_index,
+            node_id(index),
+            exc,
+        )
+        self.ti.xcom_push(key=ERROR_KEY, value=record)
 
     def label_of_instance(self, map_index: int) -> str:
         return self.expansion.label_of(map_index, self.spec)
@@ -217,6 +231,7 @@ class NodeRun:
                 raise
             except Exception as exc:
                 add_node_path(exc, label)
+                self._record_error(index, exc)
                 self._fail_for_good_if_no_retries_left(exc, entity.options.merged(node.options))
                 raise
             self.done[index] = self.payloads.encode_outputs(

@@ -173,6 +173,19 @@ def test_a_node_that_did_not_run_names_the_dependency_it_did_not_run_for():
     assert [n.not_run_for for n in g.nodes] == [None, None, "n1 inc", "n1 inc"]
 
 
+def test_a_failed_node_carries_the_class_and_first_line_it_raised():
+    instances = {1: Instance("failed"), 2: Instance("failed")}
+    g = build_dynamic("g", chain(3), batch=1, instances=instances, node_errors=[("n1", "ValueError", "no")])
+    assert [n.error for n in g.nodes] == [None, ("ValueError", "no"), None]
+    assert g.nodes[1].to_json()["error"] == {"type": "ValueError", "line": "no"}
+
+
+def test_an_error_record_of_a_node_that_since_succeeded_is_not_shown():
+    instances = {1: Instance("success")}
+    g = build_dynamic("g", chain(2), batch=1, instances=instances, node_errors=[("n1", "E", "x")])
+    assert g.nodes[1].error is None
+
+
 def test_a_packed_instance_that_did_not_run_is_named_by_its_node_range():
     g = build_dynamic("g", chain(6), batch=2, instances={}, not_run={2: 1})
     assert g.nodes[4].not_run_for == "n2-n3 (map index 1)"

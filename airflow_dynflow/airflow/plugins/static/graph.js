@@ -65,11 +65,14 @@
   const detail = (n) =>
     [n.state, duration(n.duration), n.try_number ? `try ${n.try_number}` : ""].filter(Boolean).join(" · ");
 
+  // What a failed node raised, as the worker recorded it (class: first line); shown as text only.
+  const raised = (n) => (n.error ? `${n.error.type}: ${n.error.line}` : "");
+
   function nodeEl(d, n) {
     const e = make("div", {
       class: n.id === hitId ? "node hit" : "node",
       "data-node": n.id, "data-state": n.state, "data-map-index": String(n.map_index),
-      title: `${n.label}: ${detail(n)}`,
+      title: [`${n.label}: ${detail(n)}`, raised(n)].filter(Boolean).join("\n"),
     });
     const bar = make("i", {class: "bar"});
     bar.style.background = color(n.state);
@@ -83,6 +86,7 @@
     if (n.deck_url) links.append(link("deck", "deck", n.deck_url));
     e.append(bar, make("b", {}, n.label), make("span", {class: "detail"}, detail(n)), links);
     if (n.not_run_for) e.append(make("span", {class: "why"}, `not run: ${n.not_run_for} failed`));
+    if (n.error) e.append(make("span", {class: "raised"}, raised(n)));
     return e;
   }
 
@@ -244,6 +248,7 @@
       result.hidden = true;
     }
     document.getElementById("note").textContent = graph.note || "";
+    document.getElementById("triggerer").textContent = graph.triggerer || "";
     const parent = document.getElementById("parent");
     if (graph.parent) {
       const p = graph.parent;
@@ -257,7 +262,7 @@
     if (failed) {
       const go = make("button", {type: "button", class: "first-failed"}, failed.label);
       go.addEventListener("click", () => reveal(failed.id));
-      first.append("first failed node: ", go);
+      first.append("first failed node: ", go, failed.error ? ` ${raised(failed)}` : "");
     }
     const states = new Set(graph.dynamics.flatMap((d) => d.nodes.map((n) => n.state)));
     const select = document.getElementById("state-filter");
