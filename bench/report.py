@@ -2,9 +2,9 @@
 
 Each suite's figures sit in a block of their own between two markers (``<!-- bench:scheduler -->``
 and ``<!-- /bench:scheduler -->``) under the page's last heading, "Latest `make bench` figures".
-A run replaces the blocks of the suites it ran and leaves the others, so a long suite can be run
-alone (on a quiet machine) without losing the rest; the hand-written sections above explain
-earlier runs.
+A run replaces the blocks of the suites it ran in place and leaves the others, so a long suite can
+be run alone (on a quiet machine) without losing the rest. The page's hand-written tables above
+them, the headline figures of each stack against their goals, are updated from the blocks by hand.
 """
 
 from __future__ import annotations
