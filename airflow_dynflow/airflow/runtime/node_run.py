@@ -26,7 +26,11 @@ from airflow_dynflow.airflow.runtime.calls import run_entity
 from airflow_dynflow.airflow.runtime.decks import deck_links, instance_decks
 from airflow_dynflow.airflow.runtime.expansion import instance_spec, missing_node, node_location
 from airflow_dynflow.airflow.runtime.gates import refuse_gates_in_dynamic
-from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
+from airflow_dynflow.airflow.runtime.idempotency import (
+    attempt_in_generation,
+    generation_start,
+    set_idempotency_key,
+)
 from airflow_dynflow.airflow.runtime.inputs import Resolver
 from airflow_dynflow.airflow.runtime.labels import set_label
 from airflow_dynflow.airflow.runtime.log_lines import node_log_lines, shown
@@ -169,7 +173,7 @@ class NodeRun:
 
     def log_try(self) -> None:
         """What this try means: the node's first run, or a retry of it (and which)."""
-        attempt = self.ti.try_number - self.generation_start() + 1
+        attempt = attempt_in_generation(self.ti, self.op.retries)
         if attempt <= 1:
             self.op.log.info("%s: first run (try %d)", self.op.item, self.ti.try_number)
         else:
@@ -339,7 +343,7 @@ class NodeRun:
     def _fail_for_good_if_no_retries_left(self, exc: Exception, options: Options) -> None:
         """Generated instances carry spare Airflow retries (for the defer/requeue race); a node
         gets only the retries it asked for, then fails without further tries."""
-        attempt = self.ti.try_number - self.generation_start() + 1
+        attempt = attempt_in_generation(self.ti, self.op.retries)
         if attempt > (options.retries or 0):
             raise errors.node_failed_for_good(self.op.item, attempt, exc) from exc
 
