@@ -140,7 +140,7 @@ class Gate:
             return {}
         if self.gate == "input":
             return {"o0": self._read_value()}
-        (var, value), = bound.items()
+        ((var, value),) = bound.items()
         print(f"Pausing execution for {self.name}, literal value is:\n")
         print(value)
         print("approve [Y/n]: ")

@@ -188,4 +188,3 @@ _OPERATORS: dict[str, type[WorkflowNodeOperator]] = {
 def gate_operator(gate: Gate) -> type[WorkflowNodeOperator]:
     """The operator class of a gate node."""
     return _OPERATORS[gate.gate]
-
