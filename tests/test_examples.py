@@ -34,7 +34,7 @@ PRINTED = {
         "['Age\\n38.333', 'Height (in)\\n71.000']\n"
         "[{'column_1': 2}, {'column_1': 4}, {'column_1': 6}]\n"
     ),
-    "gates.py": "7\nWeekly: mean 3.00, max 6.00\n12\n",
+    "gates.py": "7\nWeekly: mean 3.00, max 6.00\n12\n[1, 2]\n[10, 20]\n",
     "secrets.py": (
         "DefaultNamedTupleOutput(o0='1140d57f4828', o1=['9fe9be248643', '648d6f6eb44c'])\n"
         "unrequested: secret (group='user_info', key='user_secret') was not requested; add "
@@ -51,7 +51,7 @@ PRINTED = {
     "shared_tasks.py": "",
 }
 # What a person types at the examples' gates (flytekit's local runs read them from stdin).
-ANSWERS = {"gates.py": "Weekly\n3\ny\n"}
+ANSWERS = {"gates.py": "Weekly\n3\ny\ny\ny\n"}
 
 
 def test_every_example_has_an_expected_output():

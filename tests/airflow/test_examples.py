@@ -36,6 +36,7 @@ RUNS = [
     ("files_and_hashes", "download_and_normalize_csv_files", {}),
     ("files_and_hashes", "cached_dataframe_wf", {}),
     ("gates", "sleep_wf", {"num": 7}),
+    ("gates", "sleep_after_each_wf", {"nums": [3, 4]}),
     ("secrets", "secrets_wf", {"first": "hi", "rest": ["a", "b"]}),
     ("decks", "decks_wf", {"words": ["x", "yz"]}),
     ("reference", "spread_wf", {"values": [1.0, 4.0]}),
@@ -43,7 +44,7 @@ RUNS = [
 ]
 # Workflows that wait for a person: dag.test() cannot answer them; tests/airflow/test_gates_scheduler.py
 # answers them through the REST API under a real scheduler.
-ANSWERED_ELSEWHERE = {"reporting_wf", "approval_wf"}
+ANSWERED_ELSEWHERE = {"reporting_wf", "approval_wf", "approve_each_wf"}
 
 # The secrets example's one secret, for both runs: flytekit's variable locally, and on Airflow the
 # extra of the connection named by its group (docs/airflow.md).

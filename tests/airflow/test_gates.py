@@ -99,13 +99,28 @@ def test_a_rejected_approval_fails_with_flytekits_disapproval_message(dagbag):
         op.execute_complete({}, _event(chosen_options=["Reject"]))
 
 
-def test_a_gate_inside_a_dynamic_is_refused_when_it_compiles_naming_it_and_the_fix(run_dag, capfd):
-    run = run_dag("gate_in_dynamic_wf", x=1)
+def test_a_gate_in_a_dynamic_that_packs_nodes_is_refused_before_any_node_runs(run_dag, capfd):
+    run = run_dag("gate_in_packed_dynamic_wf", x=1)
     assert run.state == "failed"
-    assert run.states("asks_inside.compile") == ["failed"]
+    assert run.states("asks_packed.compile") == ["failed"]
     out = capfd.readouterr().out
-    assert "the gate(s) 'inner-value' are inside a @dynamic" in out
-    assert "Call approve/wait_for_input/sleep in the @workflow" in out
+    assert "the gate(s) 'packed-value' need a task instance each" in out
+    assert "runs 2 nodes per task instance" in out
+
+
+def test_a_gate_in_a_nested_dynamic_expanded_in_line_is_refused_naming_the_fix(run_dag, capfd):
+    """Under ``dag.test()`` a nested dynamic runs in its caller's instance: no request of its own."""
+    run = run_dag("gate_in_nested_dynamic_wf", x=1)
+    assert run.state == "failed"
+    out = capfd.readouterr().out
+    assert "the gate(s) 'inner-value' are in a nested @dynamic that runs in-line here" in out
+    assert "Run the DAG under a scheduler" in out
+
+
+def test_a_sleep_inside_a_dynamic_defers_each_generated_gate_and_the_run_goes_on(run_dag):
+    run = run_dag("sleep_after_each_wf", nums=[3, 4])
+    assert run.state == "success"
+    assert run.result == [3, 4]
 
 
 def test_an_entry_the_triggers_form_check_refused_is_our_type_error_naming_the_gate(dagbag):
@@ -117,3 +132,47 @@ def test_an_entry_the_triggers_form_check_refused_is_our_type_error_naming_the_g
     refused = {"error": reason, "error_type": "validation"}
     with pytest.raises(TypeMismatchError, match=r"title: input 'o0' expects str, got an entry the form's"):
         op.execute_complete({}, refused)
+
+
+def _generated_gate(dagbag, gate):
+    """A gate node of ``approve_each`` as its generated-node instance sees it, with that instance's task."""
+    from airflow_dynflow.airflow.runtime.gate_requests import GeneratedGate
+
+    task = dagbag.get_dag("approve_each_wf").get_task("approve_each.nodes")
+    return task, GeneratedGate(gate, "approve_each", task.task_id)
+
+
+def test_an_approved_gate_inside_a_dynamic_passes_its_value_on(dagbag):
+    from airflow_dynflow.core.gates import Gate
+
+    task, gate = _generated_gate(dagbag, Gate.create("approve-3", "approve", 60, {"o0": int}, {"o0": int}))
+    assert gate.answer(task, {}, _event(chosen_options=["Approve"]), {"o0": 30}) == {"o0": 30}
+
+
+def test_a_rejected_gate_inside_a_dynamic_fails_for_good_naming_it(dagbag):
+    from airflow_dynflow.airflow.compat import AirflowFailException
+    from airflow_dynflow.core.gates import Gate
+
+    task, gate = _generated_gate(dagbag, Gate.create("approve-3", "approve", 60, {"o0": int}, {"o0": int}))
+    with pytest.raises(AirflowFailException, match="transaction for gate node approve-3"):
+        gate.answer(task, {}, _event(chosen_options=["Reject"]), {"o0": 30})
+
+
+def test_a_forged_entry_at_a_gate_inside_a_dynamic_is_never_decoded(dagbag):
+    from airflow_dynflow.core.errors import TypeMismatchError
+    from airflow_dynflow.core.gates import Gate
+
+    task, gate = _generated_gate(dagbag, Gate.create("count", "input", 60, {}, {"o0": int}))
+    forged = {"__classname__": "os.system", "__data__": "id"}
+    with pytest.raises(TypeMismatchError, match=r"count: input 'o0' expects int, got dict"):
+        gate.answer(task, {}, _event(params_input={"value": forged}), {})
+
+
+def test_a_gate_inside_a_dynamic_nobody_answers_in_time_fails_for_good(dagbag):
+    from airflow_dynflow.airflow.compat import AirflowFailException
+    from airflow_dynflow.core.gates import Gate
+
+    task, gate = _generated_gate(dagbag, Gate.create("count", "input", 60, {}, {"o0": int}))
+    timeout = {"error": "The Human-in-the-loop response timeout has passed.", "error_type": "timeout"}
+    with pytest.raises(AirflowFailException, match="gate 'count' timed out: nobody answered within 0:01:00"):
+        gate.answer(task, {}, timeout, {})

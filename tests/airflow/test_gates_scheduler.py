@@ -59,3 +59,29 @@ def test_an_entry_of_the_wrong_type_fails_the_gate_with_our_type_error(stack):
     # 3.3 hands the entry to the operator; 3.1 and 3.2 check it in the triggerer and send the reason.
     assert "title: input 'o0' expects str, got " in log
     assert "42" in log.split("title: input 'o0' expects str, got ", 1)[1][:200]
+
+
+# approve_each's generated nodes are numbered in call order: n0 scale(1), n1 approve-1, n2 scale(2),
+# n3 approve-2; each node is the instance of that map index of the dynamic's generated-node task.
+NODES = "approve_each.nodes"
+
+
+def test_each_approval_inside_a_dynamic_is_its_own_required_action(stack):
+    run_id = start(stack, "approve_each_wf", {"xs": [1, 2]})
+    first = stack.api.answer("approve_each_wf", run_id, NODES, ["Approve"], map_index=1)
+    second = stack.api.answer("approve_each_wf", run_id, NODES, ["Approve"], map_index=3)
+    assert first["chosen_options"] == second["chosen_options"] == ["Approve"]
+    detail = stack.api.required_action("approve_each_wf", run_id, NODES, map_index=3)
+    assert detail is not None
+    assert detail["subject"] == "approve-2: approve" and "`20`" in detail["body"]
+    assert stack.api.wait_for_run("approve_each_wf", run_id) == "success"
+    assert stack.api.xcom("approve_each_wf", run_id, "outputs") == [10, 20]
+
+
+def test_a_rejected_approval_inside_a_dynamic_fails_its_node_naming_the_gate(stack):
+    run_id = start(stack, "approve_each_wf", {"xs": [1, 2]})
+    stack.api.answer("approve_each_wf", run_id, NODES, ["Approve"], map_index=1)
+    stack.api.answer("approve_each_wf", run_id, NODES, ["Reject"], map_index=3)
+    assert stack.api.wait_for_run("approve_each_wf", run_id) == "failed"
+    log = stack.api.task_log("approve_each_wf", run_id, NODES, map_index=3)
+    assert "User did not approve the transaction for gate node approve-2" in log

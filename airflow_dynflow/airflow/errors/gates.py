@@ -1,5 +1,5 @@
 """Gates on Airflow: a human-in-the-loop request nobody answered, rejected or left empty, and gates
-where this package cannot run them yet."""
+inside a dynamic where no task instance of their own can ask."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from airflow_dynflow.core.errors import DynflowError, TypeMismatchError, type_mi
 __all__ = [
     "GateFailedError",
     "gate_entry_refused",
-    "gate_in_dynamic",
+    "gate_in_line",
+    "gate_in_packed_dynamic",
     "gate_no_value",
     "gate_not_approved",
     "gate_timed_out",
@@ -43,16 +44,26 @@ def gate_no_value(gate: str, params_input: object) -> GateFailedError:
     )
 
 
-def gate_in_dynamic(dynamic: str, gates: Iterable[str]) -> GateFailedError:
-    """Refused when the dynamic compiles, before any of its nodes runs: a gate of a generated node
-    has no human-in-the-loop request of its own yet, and would wait on a worker's closed stdin."""
-    from airflow import __version__
-
+def gate_in_packed_dynamic(dynamic: str, gates: Iterable[str], batch: int) -> GateFailedError:
+    """Refused when the dynamic compiles, before any of its nodes runs: each gate needs a task
+    instance of its own for its request in "Required Actions"."""
     names = ", ".join(repr(g) for g in gates)
     return GateFailedError(
-        f"{dynamic}: the gate(s) {names} are inside a @dynamic, which this package cannot run on Airflow "
-        f"{__version__} yet (gates inside dynamics run locally only). Call approve/wait_for_input/sleep in "
-        "the @workflow that calls the dynamic, and pass the value in as an input"
+        f"{dynamic}: the gate(s) {names} need a task instance each, but this dynamic runs {batch} nodes "
+        "per task instance (its nodes_per_instance=, or more nodes than [core] max_map_length). Leave "
+        "nodes_per_instance at 1, or call approve/wait_for_input/sleep in the @workflow that calls the "
+        "dynamic and pass the value in as an input"
+    )
+
+
+def gate_in_line(dynamic: str, gates: Iterable[str]) -> GateFailedError:
+    """A nested dynamic that runs in-line, inside its caller's task instance, has no instance of its
+    own for a gate's request, and would wait on a worker's closed stdin."""
+    names = ", ".join(repr(g) for g in gates)
+    return GateFailedError(
+        f"{dynamic}: the gate(s) {names} are in a nested @dynamic that runs in-line here (under "
+        "`airflow dags test`, or in a task instance that runs several nodes), where a gate cannot ask "
+        "anyone. Run the DAG under a scheduler, or call the gate in the outer dynamic"
     )
 
 

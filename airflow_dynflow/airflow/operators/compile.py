@@ -15,8 +15,8 @@ from airflow.sdk import BaseOperator, BaseOperatorLink, Context
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.compat import AirflowFailException, conf
 from airflow_dynflow.airflow.runtime.child_request import REQUEST_KEY, request_location, verified_request
-from airflow_dynflow.airflow.runtime.expansion import Expansion
-from airflow_dynflow.airflow.runtime.gates import refuse_gates_in_dynamic
+from airflow_dynflow.airflow.runtime.expansion import Expansion, batch_of
+from airflow_dynflow.airflow.runtime.gates import refuse_packed_gates
 from airflow_dynflow.airflow.runtime.idempotency import attempt_in_generation
 from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
 from airflow_dynflow.airflow.signing import deployment_signer
@@ -84,7 +84,8 @@ class CompileOperator(BaseOperator):
             if attempt > self.own_retries:
                 raise errors.body_failed_for_good(dynamic.name, attempt, exc) from exc
             raise
-        refuse_gates_in_dynamic(spec)
+        max_map_length = conf.getint("core", "max_map_length")
+        refuse_packed_gates(spec, batch_of(len(spec.nodes), max_map_length, dynamic.nodes_per_instance))
         signer = deployment_signer()
         text = spec.to_json(signer)
         limit = conf.getint("dynflow", "max_spec_bytes", fallback=32 * 1024 * 1024)
@@ -93,9 +94,7 @@ class CompileOperator(BaseOperator):
         store = BlobStore()
         run_id = context["run_id"]
         key, digest = write_futures_spec(store, store.run_path(self.dag_id, run_id, self.task_id), text)
-        expansion = Expansion.plan(
-            key, digest, len(spec.nodes), conf.getint("core", "max_map_length"), dynamic.nodes_per_instance
-        )
+        expansion = Expansion.plan(key, digest, len(spec.nodes), max_map_length, dynamic.nodes_per_instance)
         write_spec_slices(store, spec, digest, expansion.batch, signer, self.dag_id, run_id, self.task_id)
         self.log.info(
             "%s: %d generated nodes in %d task instances, spec %s (%d bytes)",

@@ -1,34 +1,34 @@
 """Gates in a static workflow: the standard provider's human-in-the-loop operators, and a deferral.
 
-``wait_for_input`` is a ``HITLEntryOperator`` whose form has one typed field, ``value``;
-``approve`` is an ``ApprovalOperator`` whose body shows the value to approve. Both write their
-request with the provider's own code (so they show in the UI's "Required Actions" and answer to
-its REST endpoints), wait as it does on the running Airflow (deferred to ``HITLTrigger`` on 3.1
-and 3.2, parked in ``awaiting_input`` on 3.3), and then store their outputs as every node does.
-``sleep`` defers to ``DateTimeTrigger``: the wait holds no worker slot.
-
-The entered value arrives as JSON; it is checked against the gate's type (a bool, int, float or
-str, ``core.gates``) before anything reads it, and nothing of it is ever unpickled or imported.
-A gate nobody answers within its timeout fails for good, with no retry, as a Flyte gate does.
+``wait_for_input`` is a ``HITLEntryOperator`` and ``approve`` an ``ApprovalOperator``, with the
+request, the wait and the checks of the answer that a gate node inside a ``@dynamic`` uses too
+(``runtime.gate_requests``); then they store their outputs as every node does. ``sleep`` defers to
+``DateTimeTrigger``: the wait holds no worker slot.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from airflow.providers.standard.operators.hitl import ApprovalOperator, HITLEntryOperator, HITLOperator
-from airflow.providers.standard.triggers.temporal import DateTimeTrigger
-from airflow.sdk import Context, Param, timezone
+from airflow.sdk import Context
 
-from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.compat import ParamsDict
 from airflow_dynflow.airflow.operators.task import WorkflowNodeOperator
+from airflow_dynflow.airflow.runtime.gate_requests import (
+    VALUE,
+    approval_body,
+    approval_form,
+    approved_by,
+    entered_value,
+    entry_form,
+    refuse_error_event,
+    sleep,
+)
 from airflow_dynflow.airflow.runtime.inputs import Resolver, workflow_resolver
 from airflow_dynflow.airflow.runtime.log_lines import shown
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.payloads import Payloads
-from airflow_dynflow.core import errors as core_errors
 from airflow_dynflow.core.entities import Workflow
 from airflow_dynflow.core.gates import Gate
 from airflow_dynflow.core.protocols import NodeEntity
@@ -39,9 +39,6 @@ __all__ = [
     "SleepGateOperator",
     "gate_operator",
 ]
-
-# The one field of a wait_for_input gate's form.
-VALUE = "value"
 
 
 def _gate(workflow: Workflow, node: int) -> Gate:
@@ -59,11 +56,8 @@ class _AnsweredGate(WorkflowNodeOperator, HITLOperator):
     fields: tuple[str, ...] = ()
 
     def __init__(self, *, workflow: Workflow, node: int, **kwargs: Any) -> None:
-        gate = _gate(workflow, node)
-        kwargs.setdefault("response_timeout", timedelta(seconds=gate.seconds))
         super().__init__(workflow=workflow, node=node, **kwargs)
-        self.gate_name = gate.name
-        self.gate_seconds = gate.seconds
+        self.gate_name = _gate(workflow, node).name
 
     def execute(self, context: Context) -> Any:
         return HITLOperator.execute(self, context)
@@ -75,8 +69,7 @@ class _AnsweredGate(WorkflowNodeOperator, HITLOperator):
         self.params = ParamsDict({name: self.params.get_param(name) for name in self.fields})
 
     def process_trigger_event_error(self, event: dict[str, Any]) -> None:
-        if event.get("error_type") == "timeout":
-            raise errors.gate_timed_out(self.gate_name, self.gate_seconds)
+        refuse_error_event(_gate(self.workflow, self.node), event)
         HITLOperator.process_trigger_event_error(self, event)
 
 
@@ -86,30 +79,13 @@ class InputGateOperator(_AnsweredGate, HITLEntryOperator):
     fields = (VALUE,)
 
     def __init__(self, *, workflow: Workflow, node: int, **kwargs: Any) -> None:
-        gate = _gate(workflow, node)
-        entered = gate.interface.outputs["o0"]
-        # The form's one field, empty at first: a task's params need a default (the task runner checks
-        # them when the task starts), and an empty answer is refused by the type check, not taken.
-        kind = entered.converter.schema()["type"]
-        kwargs["params"] = {VALUE: Param(None, title=gate.name, type=[kind, "null"])}
-        super().__init__(
-            workflow=workflow,
-            node=node,
-            subject=f"{gate.name}: enter a value",
-            body=f"The workflow {workflow.name} waits for a {entered.tp.__name__} named {gate.name}.",
-            # No default: an unanswered gate fails at its timeout instead of going on with one.
-            defaults=None,
-            **kwargs,
-        )
+        form = entry_form(_gate(workflow, node), workflow.name)
+        super().__init__(workflow=workflow, node=node, **{**kwargs, **form})
         self._entered: Any = None
 
     def execute_complete(self, context: Context, event: dict[str, Any]) -> Any:
         if "error" not in event:
-            params_input = event.get("params_input") or {}
-            if VALUE not in params_input:
-                raise errors.gate_no_value(self.gate_name, params_input)
-            # Checked before the provider or anything else reads it: our type error, never a decode.
-            self._entered = _gate(self.workflow, self.node).check_entered(params_input[VALUE])
+            self._entered = entered_value(_gate(self.workflow, self.node), event)
         HITLOperator.execute_complete(self, context, event)
         self.log.info("%s: %s entered", self.gate_name, shown(self._entered))
         return self.run(context)[1]
@@ -119,23 +95,16 @@ class InputGateOperator(_AnsweredGate, HITLEntryOperator):
     ) -> dict[str, Any]:
         return {"o0": self._entered}
 
-    def process_trigger_event_error(self, event: dict[str, Any]) -> None:
-        if event.get("error_type") == "validation":
-            expected = _gate(self.workflow, self.node).expected_type
-            raise errors.gate_entry_refused(self.gate_name, expected, event.get("error", ""))
-        super().process_trigger_event_error(event)
-
 
 class ApproveGateOperator(_AnsweredGate, ApprovalOperator):
     """``approve``: shows the value; once approved it is the node's output, rejected it fails."""
 
     def __init__(self, *, workflow: Workflow, node: int, **kwargs: Any) -> None:
-        gate = _gate(workflow, node)
-        super().__init__(workflow=workflow, node=node, subject=f"{gate.name}: approve", **kwargs)
+        form = approval_form(_gate(workflow, node))
+        super().__init__(workflow=workflow, node=node, **{**kwargs, **form})
 
     def execute(self, context: Context) -> Any:
-        value = self._resolve(context)
-        self.body = f"The workflow {self.workflow.name} waits for approval of:\n\n`{shown(value)}`"
+        self.body = approval_body(self.workflow.name, self._resolve(context))
         return super().execute(context)
 
     def _resolve(self, context: Context) -> Any:
@@ -145,10 +114,8 @@ class ApproveGateOperator(_AnsweredGate, ApprovalOperator):
 
     def execute_complete(self, context: Context, event: dict[str, Any]) -> Any:
         answer = HITLOperator.execute_complete(self, context, event)
-        if answer["chosen_options"] != [self.APPROVE]:
-            message = str(core_errors.not_approved(self.gate_name))
-            raise errors.gate_not_approved(message, answer["responded_by_user"]["name"])
-        self.log.info("%s: approved by %s", self.gate_name, answer["responded_by_user"]["name"])
+        by = approved_by(_gate(self.workflow, self.node), answer)
+        self.log.info("%s: approved by %s", self.gate_name, by)
         return self.run(context)[1]
 
     def outputs(
@@ -163,11 +130,7 @@ class SleepGateOperator(WorkflowNodeOperator):
     ui_color = "#fef3c7"
 
     def execute(self, context: Context) -> Any:
-        seconds = _gate(self.workflow, self.node).seconds
-        self.defer(
-            trigger=DateTimeTrigger(moment=timezone.utcnow() + timedelta(seconds=seconds)),
-            method_name="execute_complete",
-        )
+        sleep(self, _gate(self.workflow, self.node))
 
     def execute_complete(self, context: Context, event: Any = None) -> Any:
         return self.run(context)[1]

@@ -74,11 +74,12 @@ class GeneratedNodeOperator(BaseOperator):
         )
 
     def execute_complete(self, context: Context, event: Any = None) -> Any:
-        """Where a child run's wait ends: the task SDK resumes a task that raised
+        """Where a child run's or a gate's wait ends: the task SDK resumes a task that raised
         ``DagRunTriggerException(deferrable=True, wait_for_completion=True)`` into
         ``execute_complete`` whatever the operator asked for, and so does our own wait for a child
-        run that a previous try started (``ChildRun._wait``)."""
-        return succeeded(context, NodeRun(self, context).finish_child())
+        run that a previous try started (``ChildRun._wait``); a gate asks for it (the provider's
+        human-in-the-loop wait, or a sleep's deferral)."""
+        return succeeded(context, NodeRun(self, context).finish(event))
 
     def _wait_inline(
         self, context: Context, deps: list[int], skippable: list[int], poll: float, status: DependencyStatus

@@ -31,6 +31,8 @@ STATE_COLORS = {
     "queued": "#808080",
     "scheduled": "#d2b48c",
     "deferred": "#9370db",
+    # Airflow 3.3's state of a gate waiting for a person (darkorange).
+    "awaiting_input": "#ff8c00",
     "up_for_retry": "#ffd700",
     "up_for_reschedule": "#40e0d0",
     "upstream_failed": "#ffa500",

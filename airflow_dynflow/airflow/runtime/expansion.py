@@ -28,7 +28,15 @@ from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Spec, node_id
 from airflow_dynflow.core.spec_slice import SpecSlice, instance_count, instance_nodes
 
-__all__ = ["Expansion", "compiled", "instance_spec", "missing_node", "node_location", "pushed_expansion"]
+__all__ = [
+    "Expansion",
+    "batch_of",
+    "compiled",
+    "instance_spec",
+    "missing_node",
+    "node_location",
+    "pushed_expansion",
+]
 
 _FIELDS = ("key", "digest", "count", "batch")
 
@@ -44,10 +52,9 @@ class Expansion:
     def plan(
         cls, key: str, digest: str, count: int, max_map_length: int, nodes_per_instance: int = 1
     ) -> Expansion:
-        """One node per instance, unless the dynamic packs them or there are more nodes than
-        Airflow maps: then contiguous runs of nodes share an instance."""
-        batch = max(1, nodes_per_instance, -(-count // max_map_length))
-        return cls(key=key, digest=digest, count=count, batch=batch)
+        return cls(
+            key=key, digest=digest, count=count, batch=batch_of(count, max_map_length, nodes_per_instance)
+        )
 
     @classmethod
     def from_xcom(cls, data: object, signer: Signer, where: str) -> Expansion:
@@ -93,6 +100,12 @@ class Expansion:
             return f"{node_id(map_index)} {node.options.name or node.task}"
         nodes = self.nodes_of(map_index)
         return f"{node_id(nodes[0])}-{node_id(nodes[-1])} ({len(nodes)} nodes)"
+
+
+def batch_of(count: int, max_map_length: int, nodes_per_instance: int = 1) -> int:
+    """Nodes per instance: one, unless the dynamic packs them or there are more nodes than Airflow
+    maps; then contiguous runs of nodes share an instance."""
+    return max(1, nodes_per_instance, -(-count // max_map_length))
 
 
 def compiled(context: Context, compile_id: str, signer: Signer) -> tuple[Expansion, Spec]:

@@ -25,7 +25,7 @@ from airflow_dynflow.airflow.operators.child_run import ChildRun, child_run_link
 from airflow_dynflow.airflow.runtime.calls import run_entity
 from airflow_dynflow.airflow.runtime.decks import deck_links, instance_decks
 from airflow_dynflow.airflow.runtime.expansion import instance_spec, missing_node, node_location
-from airflow_dynflow.airflow.runtime.gates import refuse_gates_in_dynamic
+from airflow_dynflow.airflow.runtime.gates import refuse_gates_in_line
 from airflow_dynflow.airflow.runtime.idempotency import (
     attempt_in_generation,
     generation_start,
@@ -44,6 +44,7 @@ from airflow_dynflow.airflow.store.stored_outputs import StoredOutputs
 from airflow_dynflow.core.conditional import Select
 from airflow_dynflow.core.entities import Dynamic, Task, checked_inputs
 from airflow_dynflow.core.errors import add_node_path
+from airflow_dynflow.core.gates import Gate
 from airflow_dynflow.core.local_runner import run_spec
 from airflow_dynflow.core.options import Options
 from airflow_dynflow.core.protocols import NodeEntity
@@ -51,6 +52,7 @@ from airflow_dynflow.core.spec import Ref, node_id
 
 if TYPE_CHECKING:
     from airflow_dynflow.airflow.operators.generated_node import GeneratedNodeOperator
+    from airflow_dynflow.airflow.runtime.gate_requests import GeneratedGate
 
 __all__ = ["NodeRun"]
 
@@ -227,6 +229,8 @@ class NodeRun:
                 inputs = self._inputs(index, entity, resolver, label)
                 hashes = resolver.input_hashes(index)
                 self._log_inputs(index, label, inputs)
+                if isinstance(entity, Gate):
+                    self._gate(entity).ask(self.op, self.context, inputs)
                 if isinstance(entity, Dynamic):
                     outputs = self._nested(entity, inputs, index, hashes)
                 else:
@@ -353,7 +357,7 @@ class NodeRun:
         """A dynamic inside a dynamic: a child run of the runner DAG, or in-line where that cannot run."""
         if compat.is_dag_test() or self.expansion.batch > 1:
             sub = dynamic.compile(**checked_inputs(dynamic.interface, inputs))
-            refuse_gates_in_dynamic(sub)
+            refuse_gates_in_line(sub)
             self.op.log.info("expanding %s in-line: %d nodes", self.spec.label(index), len(sub.nodes))
             return run_spec(sub, {}, observe=lambda label: self.op.log.info("  running %s", label))
         child = self._child(dynamic, inputs, index, hashes)
@@ -375,16 +379,36 @@ class NodeRun:
             folder=self.folder,
         )
 
-    def finish_child(self) -> dict[str, Any]:
-        """After a child run's wait: its request is worked out again from the node's inputs, never
-        taken from the trigger's event, so the outputs read are those of this node's own child."""
+    def _gate(self, gate: Gate) -> GeneratedGate:
+        # Imported only here: the human-in-the-loop provider stays out of every other node's process.
+        from airflow_dynflow.airflow.runtime.gate_requests import GeneratedGate
+
+        return GeneratedGate(gate, self.spec.name, self.op.task_id)
+
+    def finish(self, event: Any) -> dict[str, Any]:
+        """After a wait that ended this instance's try: a child run's, or a gate's (its answer).
+
+        A child run's request is worked out again from the node's inputs, never taken from the
+        trigger's event, so the outputs read are those of this node's own child. A gate's answer is
+        the event: checked (its type, its approval) before anything reads it."""
         (index,) = self.nodes
-        dynamic = self.spec.entity(self.spec.nodes[index])
-        assert isinstance(dynamic, Dynamic)
+        entity = self.spec.entity(self.spec.nodes[index])
         resolver = self.resolver()
-        inputs = resolver.inputs(index, self.spec.label(index))
-        outputs = self._child(dynamic, inputs, index, resolver.input_hashes(index)).finished_outputs()
+        label = self.spec.label(index)
+        inputs = resolver.inputs(index, label)
+        try:
+            if isinstance(entity, Gate):
+                outputs = self._gate(entity).answer(self.op, self.context, event, inputs)
+            else:
+                assert isinstance(entity, Dynamic)
+                child = self._child(entity, inputs, index, resolver.input_hashes(index))
+                outputs = child.finished_outputs()
+        except Exception as exc:
+            add_node_path(exc, label)
+            self._record_error(index, exc)
+            raise
         self.done[index] = self.payloads.encode_outputs(
-            dynamic.interface, outputs, self.folder / node_id(index), self._location(index), signed=False
+            entity.interface, outputs, self.folder / node_id(index), self._location(index), signed=False
         )
+        self.op.log.info("%s: output %s", label, shown(outputs))
         return self._store()
