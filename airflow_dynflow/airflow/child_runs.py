@@ -18,7 +18,7 @@ from airflow_dynflow.airflow import compat
 from airflow_dynflow.airflow.dynamic_group import runner_dag_id
 from airflow_dynflow.airflow.errors import IntegrityError
 from airflow_dynflow.airflow.runtime.child_request import verified_request
-from airflow_dynflow.airflow.signing import deployment_signer
+from airflow_dynflow.airflow.signing_key import deployment_signer
 
 __all__ = ["ChildRunRow", "child_runs"]
 

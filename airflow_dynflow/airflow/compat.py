@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from airflow.sdk.definitions.param import ParamsDict
 from packaging.version import Version
 
-from airflow_dynflow.airflow import messages
+from airflow_dynflow.airflow import log_notes
 
 
 def _airflow_version() -> tuple[int, int, int]:
@@ -142,7 +142,7 @@ def trigger_dag_run(*, note: str | None, **request: Any) -> DagRunTriggerExcepti
 @functools.cache
 def _say_missing(what: str, since: str) -> None:
     """One log line per process for behaviour this Airflow lacks; the run goes on without it."""
-    log.info(messages.not_on_this_airflow(what, since=since))
+    log.info(log_notes.not_on_this_airflow(what, since=since))
 
 
 def state_name(state: Any) -> str | None:

@@ -25,12 +25,12 @@ from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.compat import conf
 from airflow_dynflow.airflow.dynamic_group import build_runner_dag, dynamic_group, runner_dag_id
 from airflow_dynflow.airflow.executor_config import executor_config
+from airflow_dynflow.airflow.operators.branches import DecideOperator, SelectOperator
 from airflow_dynflow.airflow.operators.compile import DynamicCompileOperator
-from airflow_dynflow.airflow.operators.conditional import DecideOperator, SelectOperator
 from airflow_dynflow.airflow.operators.map import MapCollectOperator, MapElementOperator, MapSplitOperator
-from airflow_dynflow.airflow.operators.outputs import DynflowOutputsOperator
 from airflow_dynflow.airflow.operators.task import DynflowTaskOperator
-from airflow_dynflow.airflow.runtime.labels import LABEL_TEMPLATE
+from airflow_dynflow.airflow.operators.workflow_result import DynflowOutputsOperator
+from airflow_dynflow.airflow.runtime.map_labels import LABEL_TEMPLATE
 from airflow_dynflow.core.converters import PICKLE_SCHEMA_KEY
 from airflow_dynflow.core.entities import Workflow
 from airflow_dynflow.core.gates import Gate
@@ -214,7 +214,7 @@ class _Builder:
         if isinstance(entry.entity, Gate):
             # Imported here: the HITL operators and DateTimeTrigger bring airflow.triggers.base and
             # asgiref (about 8 ms of CPU), which every task process parsing a gate-less DAG would pay.
-            from airflow_dynflow.airflow.operators.gates import gate_operator
+            from airflow_dynflow.airflow.operators.gate_operators import gate_operator
 
             operator = gate_operator(entry.entity)
         op = operator(

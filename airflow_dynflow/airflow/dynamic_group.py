@@ -16,9 +16,9 @@ from airflow.sdk import DAG, BaseOperator, TaskGroup, TriggerRule
 
 from airflow_dynflow.airflow.compat import EXPONENTIAL_BACKOFF, conf
 from airflow_dynflow.airflow.operators.compile import RunnerCompileOperator
+from airflow_dynflow.airflow.operators.dynamic_result import DynamicResultOperator
 from airflow_dynflow.airflow.operators.generated_node import GeneratedNodeOperator
-from airflow_dynflow.airflow.operators.result import DynamicResultOperator
-from airflow_dynflow.airflow.runtime.labels import LABEL_TEMPLATE
+from airflow_dynflow.airflow.runtime.map_labels import LABEL_TEMPLATE
 
 __all__ = ["RUNNER_SUFFIX", "build_runner_dag", "dynamic_tasks", "runner_dag_id", "spare_tries"]
 
@@ -62,7 +62,7 @@ def dynamic_tasks(
         # Bounds how many instances wait at once (deferred ones count here, not in pools).
         max_active_tis_per_dagrun=conf.getint("dynflow", "max_active_nodes", fallback=32),
         **spare,
-    ).expand(item=compile_op.output)
+    ).expand(node_label=compile_op.output)
     result = DynamicResultOperator(
         task_id="result",
         compile_id=compile_op.task_id,

@@ -17,12 +17,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.cache import Cache, cache_key, decode_outputs, encode_outputs
-from airflow_dynflow.core.context import executing
 from airflow_dynflow.core.decks import DeckSink, render
 from airflow_dynflow.core.errors import TypeMismatchError
+from airflow_dynflow.core.execution_context import executing
 from airflow_dynflow.core.interface import Interface
 from airflow_dynflow.core.options import Options
+from airflow_dynflow.core.output_cache import Cache, cache_key, decode_outputs, encode_outputs
 from airflow_dynflow.core.secrets import Secrets
 
 __all__ = ["run_with_policy"]

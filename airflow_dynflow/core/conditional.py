@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar, NamedTuple
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.conditions import JOINS, Condition
+from airflow_dynflow.core.comparisons import JOINS, Condition
 from airflow_dynflow.core.converters import converter_for
 from airflow_dynflow.core.interface import Interface, Param
 from airflow_dynflow.core.options import NO_OPTIONS, Options

@@ -4,7 +4,7 @@ A deck made while a task runs joins that call's decks (``current_context().decks
 ``@task(enable_deck=True)`` the runner renders them into one page when the call returns and hands
 it to a ``DeckSink``. Locally that writes ``deck.html`` in a fresh folder and logs its path, as
 flytekit's local execution does; on Airflow the page is stored with the node's outputs in the blob
-store and served by the plugin (``airflow.plugins.decks``).
+store and served by the plugin (``airflow.plugins.deck_endpoint``).
 
 The deck's HTML is the task author's, passed through as written (the author is trusted, as their
 code runs); only the deck's name, which is text, is escaped. The page holds no script of ours, so
@@ -38,7 +38,7 @@ class Deck:
     __slots__ = ("_html", "_name")
 
     def __init__(self, name: str, html: str = "") -> None:
-        from airflow_dynflow.core.context import current_context
+        from airflow_dynflow.core.execution_context import current_context
 
         if not isinstance(name, str) or not isinstance(html, str):
             raise errors.deck_not_text(name, html)

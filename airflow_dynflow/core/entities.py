@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.cache import local_cache
 from airflow_dynflow.core.call_policy import run_with_policy
 from airflow_dynflow.core.decks import write_local_deck
 from airflow_dynflow.core.interface import Interface
 from airflow_dynflow.core.local_runner import run_spec
 from airflow_dynflow.core.options import NO_OPTIONS, Options
 from airflow_dynflow.core.origin import Origin
+from airflow_dynflow.core.output_cache import local_cache
 from airflow_dynflow.core.promise import Promise
 from airflow_dynflow.core.protocols import Entity
 from airflow_dynflow.core.secrets import LOCAL_SECRETS, Secret, Secrets, SecretSource

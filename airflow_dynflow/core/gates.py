@@ -8,7 +8,7 @@ approval) and then lets the graph go on. In a ``@workflow`` or ``@dynamic`` body
 Locally they behave as flytekit's local execution does: ``sleep`` passes at once (it prints that it
 "mock" sleeps), ``wait_for_input`` reads one line from standard input (any line is ``True`` for a
 bool), and ``approve`` shows the value and goes on unless the answer is ``n``. On Airflow they become
-the standard provider's human-in-the-loop operators and a deferral (``airflow.operators.gates``).
+the standard provider's human-in-the-loop operators and a deferral (``airflow.operators.gate_operators``).
 
 The entered value is one of ``bool``, ``int``, ``float`` and ``str``: what flytekit's local prompt
 parses and what Airflow's Required Actions form enters as JSON, so no entered text is ever decoded

@@ -10,8 +10,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from airflow_dynflow.core.conditional import Select
-from airflow_dynflow.core.context import executing
 from airflow_dynflow.core.errors import add_node_path
+from airflow_dynflow.core.execution_context import executing
 from airflow_dynflow.core.hashing import output_hashes
 from airflow_dynflow.core.protocols import NodeEntity
 from airflow_dynflow.core.spec import Binding, Const, Node, Ref, Spec, walk_path

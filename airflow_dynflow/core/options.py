@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from airflow_dynflow.core import errors, messages
+from airflow_dynflow.core import errors, notices
 from airflow_dynflow.core.labels import printable
 from airflow_dynflow.core.resources import Resources
 
@@ -91,4 +91,4 @@ def warn_not_honoured(owner: str, names: Iterable[str], stacklevel: int) -> None
     """
     names = list(names)
     if names:
-        warnings.warn(messages.options_not_honoured(owner, names), UserWarning, stacklevel=stacklevel + 1)
+        warnings.warn(notices.options_not_honoured(owner, names), UserWarning, stacklevel=stacklevel + 1)

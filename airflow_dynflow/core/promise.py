@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.conditions import Condition
+from airflow_dynflow.core.comparisons import Condition
 from airflow_dynflow.core.spec import Const, Ref, walk_path
 from airflow_dynflow.core.type_relations import member_type
 

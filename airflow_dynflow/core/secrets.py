@@ -9,7 +9,7 @@ or logged by us.
 Where a value comes from is a ``SecretSource``: locally flytekit's rules (``LocalSecrets``: the
 environment variable ``_FSEC_<GROUP>_<KEY>``, upper-cased, then the file
 ``<secrets dir>/<group>/<key>``, lower-cased); on Airflow its connections and variables
-(``airflow.runtime.secrets``), so any secrets backend a deployment configured serves them.
+(``airflow.runtime.secret_lookup``), so any secrets backend a deployment configured serves them.
 """
 
 from __future__ import annotations

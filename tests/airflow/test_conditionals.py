@@ -7,7 +7,7 @@ import pytest
 
 
 def test_a_static_conditional_is_a_branch_operator_followed_by_every_case_and_the_select(dagbag):
-    from airflow_dynflow.airflow.operators.conditional import DecideOperator, SelectOperator
+    from airflow_dynflow.airflow.operators.branches import DecideOperator, SelectOperator
 
     dag = dagbag.get_dag("multiplier")
     decide = dag.get_task("fractions")

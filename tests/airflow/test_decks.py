@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from airflow_dynflow.airflow import errors
-from airflow_dynflow.airflow.plugins.decks import read_deck
+from airflow_dynflow.airflow.plugins.deck_endpoint import read_deck
 from airflow_dynflow.airflow.plugins.graph_source import read_run_graph
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from airflow_dynflow.airflow import compat
-from airflow_dynflow.airflow.signing import deployment_signer
+from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from tests.airflow.test_static_runs import local
 
@@ -262,7 +262,7 @@ def test_generated_instances_never_ask_for_the_spec_reference(run_dag, monkeypat
 
 
 def test_an_instance_that_succeeds_records_its_label_with_its_success(run_dag, monkeypatch):
-    """No request of its own for the label (``runtime.labels``): each instance's success carries it,
+    """No request of its own for the label (``runtime.map_labels``): each instance's success carries it,
     and only a try that ends otherwise (under ``dag.test()``, one rescheduled to wait) sends it on
     its way out. The spies pass every call through to the real client."""
     from airflow.sdk.api.client import TaskInstanceOperations

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from airflow_dynflow.airflow import messages
+from airflow_dynflow.airflow import log_notes
 from airflow_dynflow.airflow.plugins.graph_model import Instance, build_dynamic
 from airflow_dynflow.airflow.plugins.graph_page import PAGE_SIZE, render_page
 from airflow_dynflow.airflow.plugins.graph_source import RunGraph
@@ -211,7 +211,7 @@ def test_a_failed_node_shows_what_it_raised_as_text_and_links_its_log(browser, p
 
 
 def test_the_header_says_when_deferred_nodes_wait_on_a_triggerer_that_is_not_alive(browser, tmp_path):
-    notice = messages.triggerer_not_alive(3, 95.0)
+    notice = log_notes.triggerer_not_alive(3, 95.0)
     dynamic = build_dynamic("count", _wire(3), batch=1, instances={0: Instance("deferred")})
     path = tmp_path / "stalled.html"
     path.write_text(render_page(RunGraph("wf", "run1", "running", [dynamic], None, triggerer=notice)))

@@ -16,7 +16,7 @@ from airflow_dynflow.airflow.plugins.graph_source import (
     read_run_graph,
     triggerer_notice,
 )
-from airflow_dynflow.airflow.signing import deployment_signer
+from airflow_dynflow.airflow.signing_key import deployment_signer
 
 
 @pytest.fixture(scope="module")

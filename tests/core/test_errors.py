@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 
 import airflow_dynflow
-from airflow_dynflow.core import errors, messages
+from airflow_dynflow.core import errors, notices
 from airflow_dynflow.core.errors import DynflowError
 
 # Helpers that build text or annotate an exception rather than return one.
@@ -48,7 +48,7 @@ def test_each_error_section_lists_every_public_name_it_defines(section):
     assert section.__all__ == public_names(section)
 
 
-@pytest.mark.parametrize("module", [messages], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [notices], ids=lambda m: m.__name__)
 def test_each_message_module_lists_every_public_name_it_defines(module):
     assert module.__all__ == public_names(module)
 

@@ -81,7 +81,7 @@ def test_current_context_inside_a_task_has_an_execution_id_and_a_working_directo
 def test_a_call_gets_its_working_directory_only_when_it_asks_for_one():
     """Most tasks never touch it; a packed instance of many nodes would otherwise make a folder
     for each."""
-    from airflow_dynflow.core.context import _process_folder
+    from airflow_dynflow.core.execution_context import _process_folder
 
     @task
     def quiet(x: int) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from airflow_dynflow.airflow.errors.base import ConfigurationError
+from airflow_dynflow.airflow.errors.task_failures import ConfigurationError
 from airflow_dynflow.core.errors import CompileLimitError, DynflowTypeError
 
 __all__ = [

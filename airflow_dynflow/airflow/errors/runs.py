@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from airflow_dynflow.airflow.compat import AirflowSkipException
-from airflow_dynflow.airflow.errors.base import (
+from airflow_dynflow.airflow.errors.task_failures import (
     BadFuturesSpecError,
     DependencyFailedError,
     ForeignChildRunError,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from airflow_dynflow.airflow.errors.base import IntegrityError
+from airflow_dynflow.airflow.errors.task_failures import IntegrityError
 from airflow_dynflow.core.errors import signed_with_another_key
 from airflow_dynflow.core.signing import KeyMismatch
 

@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 
 from airflow.sdk import BaseOperator, BaseOperatorLink, Context, ObjectStoragePath
 
-from airflow_dynflow.airflow import compat, errors, messages
+from airflow_dynflow.airflow import compat, errors, log_notes
 from airflow_dynflow.airflow.compat import AirflowFailException, DagRunTriggerException, TaskInstanceKey
 from airflow_dynflow.airflow.runtime.child_request import (
     REQUEST_KEY,
@@ -36,8 +36,8 @@ from airflow_dynflow.airflow.runtime.child_request import (
     signed_request,
 )
 from airflow_dynflow.airflow.store.payloads import Payloads
-from airflow_dynflow.core.cache import cache_key
 from airflow_dynflow.core.entities import Dynamic, checked_inputs
+from airflow_dynflow.core.output_cache import cache_key
 
 __all__ = ["ChildRun", "ChildRunLink", "child_run_id", "child_run_links", "display_ref"]
 
@@ -252,7 +252,7 @@ class ChildRun:
             failed_states=["failed"],
             poke_interval=1,
             deferrable=True,
-            note=messages.child_run_note(
+            note=log_notes.child_run_note(
                 op.dag_id, self.context["run_id"], self.label, display_ref(self.dynamic.origin.ref)
             ),
         )

@@ -16,10 +16,10 @@ from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.compat import AirflowFailException, conf
 from airflow_dynflow.airflow.runtime.child_request import REQUEST_KEY, request_location, verified_request
 from airflow_dynflow.airflow.runtime.expansion import Expansion, batch_of
-from airflow_dynflow.airflow.runtime.gates import refuse_packed_gates
+from airflow_dynflow.airflow.runtime.gate_refusals import refuse_packed_gates
 from airflow_dynflow.airflow.runtime.idempotency import attempt_in_generation
 from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
-from airflow_dynflow.airflow.signing import deployment_signer
+from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.futures_spec import write_futures_spec, write_spec_slices
 from airflow_dynflow.airflow.store.payloads import Payloads, location

@@ -22,8 +22,8 @@ from airflow.sdk import BaseOperator, BaseOperatorLink, Context
 from airflow_dynflow.airflow import compat, errors
 from airflow_dynflow.airflow.compat import AirflowRescheduleException, conf
 from airflow_dynflow.airflow.operators.child_run import ChildRunLink
-from airflow_dynflow.airflow.runtime.decks import DeckLink
-from airflow_dynflow.airflow.runtime.labels import succeeded
+from airflow_dynflow.airflow.runtime.instance_decks import DeckLink
+from airflow_dynflow.airflow.runtime.map_labels import with_label
 from airflow_dynflow.airflow.runtime.node_run import NodeRun
 from airflow_dynflow.airflow.runtime.polling import INLINE_LIMIT, poll_delays
 from airflow_dynflow.airflow.runtime.waiting import DependencyStatus, dependency_status
@@ -35,11 +35,11 @@ class GeneratedNodeOperator(BaseOperator):
     ui_color = "#dbeafe"
     operator_extra_links: tuple[BaseOperatorLink, ...] = (ChildRunLink(), DeckLink())
 
-    def __init__(self, *, compile_id: str, runner_dag_id: str, item: str, **kwargs: Any) -> None:
+    def __init__(self, *, compile_id: str, runner_dag_id: str, node_label: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.compile_id = compile_id
         self.runner_dag_id = runner_dag_id
-        self.item = item
+        self.node_label = node_label
 
     def execute(self, context: Context) -> Any:
         run = NodeRun(self, context)
@@ -66,10 +66,10 @@ class GeneratedNodeOperator(BaseOperator):
                     ),
                     method_name="resume",
                 )
-        return succeeded(context, self._run_or_skip(run, status.dead, status.state))
+        return with_label(context, self._run_or_skip(run, status.dead, status.state))
 
     def resume(self, context: Context, event: Mapping[str, Any]) -> Any:
-        return succeeded(
+        return with_label(
             context, self._run_or_skip(NodeRun(self, context), event.get("dead"), event.get("state"))
         )
 
@@ -79,7 +79,7 @@ class GeneratedNodeOperator(BaseOperator):
         ``execute_complete`` whatever the operator asked for, and so does our own wait for a child
         run that a previous try started (``ChildRun._wait``); a gate asks for it (the provider's
         human-in-the-loop wait, or a sleep's deferral)."""
-        return succeeded(context, NodeRun(self, context).finish(event))
+        return with_label(context, NodeRun(self, context).finish(event))
 
     def _wait_inline(
         self, context: Context, deps: list[int], skippable: list[int], poll: float, status: DependencyStatus
@@ -98,7 +98,7 @@ class GeneratedNodeOperator(BaseOperator):
     def _run_or_skip(self, run: NodeRun, dead: int | None, state: str | None) -> Any:
         """Only now, with every dependency done, may outputs stored by an earlier try stand in."""
         if dead is not None:
-            end = errors.dependency_dead(self.item, run.label_of_instance(dead), state)
+            end = errors.dependency_dead(self.node_label, run.label_of_instance(dead), state)
             # Outside any log group, at WARNING: the first thing a reader of such a node needs.
             self.log.warning("%s", end)
             if isinstance(end, errors.DependencyFailedError):

@@ -18,13 +18,13 @@ from airflow.sdk import BaseOperator, BaseOperatorLink, Context
 
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.compat import conf
-from airflow_dynflow.airflow.runtime.calls import run_entity
-from airflow_dynflow.airflow.runtime.decks import DeckLink, deck_links, instance_decks
+from airflow_dynflow.airflow.runtime.entity_calls import run_entity
 from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
 from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
-from airflow_dynflow.airflow.runtime.labels import element_label, set_label, succeeded
+from airflow_dynflow.airflow.runtime.instance_decks import DeckLink, deck_links, instance_decks
+from airflow_dynflow.airflow.runtime.map_labels import element_label, set_label, with_label
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.decks import STATIC_NODE
+from airflow_dynflow.airflow.store.deck_pages import STATIC_NODE
 from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.core.entities import Workflow, checked_inputs
 from airflow_dynflow.core.map_task import MapTask, element_count
@@ -121,7 +121,7 @@ class MapElementOperator(BaseOperator):
         decks.push(context)
         base = store.run_path(self.dag_id, context["run_id"], self.task_id, str(map_index))
         where = location(self.dag_id, context["run_id"], self.task_id, map_index)
-        return succeeded(context, payloads.encode_outputs(task.interface, outputs, base, where))
+        return with_label(context, payloads.encode_outputs(task.interface, outputs, base, where))
 
 
 class MapCollectOperator(BaseOperator):

@@ -1,7 +1,7 @@
 """One call of a workflow: inputs from upstream envelopes, params and constants.
 
 ``WorkflowNodeOperator`` is the part every static node shares (resolve the inputs, store the
-outputs); ``DynflowTaskOperator`` runs a ``@task`` call, ``operators.conditional`` the decide and
+outputs); ``DynflowTaskOperator`` runs a ``@task`` call, ``operators.branches`` the decide and
 select nodes of a ``conditional(...)``.
 """
 
@@ -12,12 +12,12 @@ from typing import Any
 
 from airflow.sdk import BaseOperator, Context
 
-from airflow_dynflow.airflow.runtime.calls import run_entity
-from airflow_dynflow.airflow.runtime.decks import deck_links, instance_decks
+from airflow_dynflow.airflow.runtime.entity_calls import run_entity
 from airflow_dynflow.airflow.runtime.idempotency import generation_start, set_idempotency_key
 from airflow_dynflow.airflow.runtime.inputs import Resolver, check_conf, workflow_resolver
+from airflow_dynflow.airflow.runtime.instance_decks import deck_links, instance_decks
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.decks import STATIC_NODE
+from airflow_dynflow.airflow.store.deck_pages import STATIC_NODE
 from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.core.entities import Task, Workflow
 from airflow_dynflow.core.protocols import NodeEntity

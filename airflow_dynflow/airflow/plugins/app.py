@@ -8,7 +8,7 @@ grouped by (task, state): the page's groups (default ``AGGREGATE_ABOVE``) expand
 its embedded JSON lists every node; the JSON twin adds server-side aggregates only when asked.
 
 ``GET /dynflow/deck/{dag_id}/{run_id}/{task_id}/{map_index}[?node=n7]`` answers the page of an
-instance's decks (``plugins.decks``), to users who may read that DAG's task instances, once its
+instance's decks (``plugins.deck_endpoint``), to users who may read that DAG's task instances, once its
 signed reference and bytes are checked, under a Content-Security-Policy that runs no script.
 """
 
@@ -22,7 +22,7 @@ from fastapi import Depends, FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from airflow_dynflow.airflow import errors
-from airflow_dynflow.airflow.plugins.decks import CONTENT_SECURITY_POLICY, read_deck
+from airflow_dynflow.airflow.plugins.deck_endpoint import CONTENT_SECURITY_POLICY, read_deck
 from airflow_dynflow.airflow.plugins.graph_model import AGGREGATE_ABOVE
 from airflow_dynflow.airflow.plugins.graph_page import render_page
 from airflow_dynflow.airflow.plugins.graph_source import read_run_graph

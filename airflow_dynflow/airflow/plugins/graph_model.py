@@ -1,6 +1,6 @@
 """The dynamic graph of one DAG run, as the "Dynamic graph" view shows it: pure data, no Airflow.
 
-A run holds one ``Dynamic`` per compiled ``@dynamic`` (its compile task pushed a futures spec). Its
+A run holds one ``DynamicView`` per compiled ``@dynamic`` (its compile task pushed a futures spec). Its
 nodes come from the spec's wire JSON (already signature-checked by ``graph_source``), their states
 from the generated-node task's instances::
 
@@ -26,7 +26,7 @@ __all__ = [
     "AGGREGATE_ABOVE",
     "Aggregate",
     "ChildRef",
-    "Dynamic",
+    "DynamicView",
     "GraphNode",
     "Instance",
     "aggregate",
@@ -71,7 +71,7 @@ class GraphNode:
     child: ChildRef | None = None
     # Set on a node that failed without running: the dependency it did not run for (its label).
     not_run_for: str | None = None
-    # The plugin's page of the node's decks, when its task made some (``plugins.decks``).
+    # The plugin's page of the node's decks, when its task made some (``plugins.deck_endpoint``).
     deck_url: str | None = None
     # Set on a node whose call raised: the exception's class name and the first line of its message.
     error: tuple[str, str] | None = None
@@ -107,7 +107,7 @@ class Aggregate:
 
 
 @dataclass(frozen=True, slots=True)
-class Dynamic:
+class DynamicView:
     """One compiled dynamic of a run: its task group, tasks, and generated nodes in spec order.
 
     ``refused`` is why its spec reference or spec failed a check (forged, changed, or signed under a
@@ -188,7 +188,7 @@ def build_dynamic(
     not_run: Mapping[int, int] | None = None,
     deck_of: Any = None,
     node_errors: Iterable[tuple[str, str, str]] = (),
-) -> Dynamic:
+) -> DynamicView:
     """Spec wire JSON + instance states -> nodes; ``child_of(node_label, map_index)`` names the
     child run of a nested dynamic's node (None where nested dynamics run in-line); ``not_run`` maps
     an instance that failed without running to the instance it did not run for, and ``node_errors``
@@ -224,7 +224,7 @@ def build_dynamic(
                 error=raised.get(f"n{i}") if inst.state in ("failed", "up_for_retry") else None,
             )
         )
-    return Dynamic(
+    return DynamicView(
         group=group, compile_task=compile_task, nodes_task=nodes_task, batch=batch, nodes=tuple(nodes)
     )
 
@@ -237,7 +237,7 @@ def _instance_label(labels: list[str], batch: int, map_index: int) -> str:
     return labels[first] if first == last else f"{labels[first].split()[0]}-n{last} (map index {map_index})"
 
 
-def aggregate(dynamic: Dynamic, above: int = AGGREGATE_ABOVE) -> Dynamic:
+def aggregate(dynamic: DynamicView, above: int = AGGREGATE_ABOVE) -> DynamicView:
     """The same dynamic with (task, state) groups and the edges between them, past ``above`` nodes."""
     if len(dynamic.nodes) <= above:
         return dynamic
@@ -255,7 +255,7 @@ def aggregate(dynamic: Dynamic, above: int = AGGREGATE_ABOVE) -> Dynamic:
     # Boxes in the order their task first appears, then by state.
     first = {t: i for i, t in reversed(list(enumerate(n.task for n in dynamic.nodes)))}
     boxes = sorted(counts, key=lambda ts: (first[ts[0]], ts[1]))
-    return Dynamic(
+    return DynamicView(
         group=dynamic.group,
         compile_task=dynamic.compile_task,
         nodes_task=dynamic.nodes_task,

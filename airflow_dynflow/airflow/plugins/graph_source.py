@@ -15,23 +15,23 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from airflow_dynflow.airflow import compat, errors, messages
+from airflow_dynflow.airflow import compat, errors, log_notes
 from airflow_dynflow.airflow.child_runs import child_runs
 from airflow_dynflow.airflow.dynamic_group import RUNNER_SUFFIX
-from airflow_dynflow.airflow.plugins.decks import deck_nodes
+from airflow_dynflow.airflow.plugins.deck_endpoint import deck_nodes
 from airflow_dynflow.airflow.plugins.graph_model import (
     ChildRef,
-    Dynamic,
+    DynamicView,
     Instance,
     aggregate,
     build_dynamic,
 )
 from airflow_dynflow.airflow.runtime.child_request import verified_request
-from airflow_dynflow.airflow.runtime.decks import deck_url
 from airflow_dynflow.airflow.runtime.expansion import Expansion
+from airflow_dynflow.airflow.runtime.instance_decks import deck_url
 from airflow_dynflow.airflow.runtime.node_error import ERROR_KEY, NodeError, verified_error
 from airflow_dynflow.airflow.runtime.not_run import NOT_RUN_KEY, verified_dependency
-from airflow_dynflow.airflow.signing import deployment_signer
+from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.payloads import location
 from airflow_dynflow.core.errors import SpecError
@@ -67,7 +67,7 @@ class RunGraph:
         dag_id: str,
         run_id: str,
         state: str | None,
-        dynamics: list[Dynamic],
+        dynamics: list[DynamicView],
         result: Any = None,
         note: str | None = None,
         parent: dict[str, str] | None = None,
@@ -169,7 +169,7 @@ def triggerer_notice(session: Any, dag_id: str, run_id: str) -> str | None:
     silent_for = None if last is None else (datetime.now(UTC) - last).total_seconds()
     if silent_for is not None and silent_for < TRIGGERER_SILENT_AFTER:
         return None
-    return messages.triggerer_not_alive(deferred, silent_for)
+    return log_notes.triggerer_not_alive(deferred, silent_for)
 
 
 def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = None) -> RunGraph | None:
@@ -225,7 +225,7 @@ def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = No
                 # One forged reference must not take the whole page down: that dynamic shows the
                 # check it failed, every other one shows as usual.
                 group = prefix.rstrip(".")
-                dynamics.append(Dynamic(group, compile_task, nodes_task, 1, (), refused=str(refused)))
+                dynamics.append(DynamicView(group, compile_task, nodes_task, 1, (), refused=str(refused)))
                 continue
             rows = session.execute(
                 select(
@@ -277,7 +277,7 @@ def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = No
     return RunGraph(dag_id, run_id, state, dynamics, result, note, parent, dynamic_ref, triggerer)
 
 
-def iter_nodes(graph: RunGraph) -> Iterator[tuple[Dynamic, Any]]:
+def iter_nodes(graph: RunGraph) -> Iterator[tuple[DynamicView, Any]]:
     for d in graph.dynamics:
         for n in d.nodes:
             yield d, n

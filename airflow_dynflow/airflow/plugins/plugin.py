@@ -34,7 +34,7 @@ class DynflowPlugin(AirflowPlugin):
 
     @classmethod
     def on_load(cls, *args: Any, **kwargs: Any) -> None:
-        from airflow_dynflow.airflow.signing import deployment_signer
+        from airflow_dynflow.airflow.signing_key import deployment_signer
 
         deployment_signer()
 

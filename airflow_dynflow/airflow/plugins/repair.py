@@ -40,7 +40,7 @@ def on_dag_run_success(dag_run: Any, msg: str) -> None:
     from airflow_dynflow.airflow.dynamic_group import RUNNER_SUFFIX
     from airflow_dynflow.airflow.errors import IntegrityError
     from airflow_dynflow.airflow.runtime.child_request import verified_request
-    from airflow_dynflow.airflow.signing import deployment_signer
+    from airflow_dynflow.airflow.signing_key import deployment_signer
 
     if not dag_run.dag_id.endswith(RUNNER_SUFFIX):
         return
@@ -87,7 +87,7 @@ def _clear_dependents_of_cleared_nodes(session: Any, dag_run: Any) -> None:
 
     from airflow_dynflow.airflow import compat
     from airflow_dynflow.airflow.runtime.not_run import NOT_RUN_KEY, verified_dependency
-    from airflow_dynflow.airflow.signing import deployment_signer
+    from airflow_dynflow.airflow.signing_key import deployment_signer
 
     records = session.execute(
         select(XComModel.task_id, XComModel.map_index, XComModel.value).where(

@@ -1,6 +1,6 @@
 """A gate's request to a person and the answer read back, on the standard provider's
 human-in-the-loop operators: shared by the gate operators of a static workflow
-(``operators.gates``) and a gate node inside a ``@dynamic`` (``GeneratedGate``).
+(``operators.gate_operators``) and a gate node inside a ``@dynamic`` (``GeneratedGate``).
 
 ``wait_for_input`` is an entry form with one typed field, ``value``; ``approve`` is an approval
 whose body shows the value to approve. Either is written with the provider's own code (so it shows

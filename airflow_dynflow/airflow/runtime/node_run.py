@@ -22,22 +22,22 @@ from airflow_dynflow.airflow.compat import (
     conf,
 )
 from airflow_dynflow.airflow.operators.child_run import ChildRun, child_run_links
-from airflow_dynflow.airflow.runtime.calls import run_entity
-from airflow_dynflow.airflow.runtime.decks import deck_links, instance_decks
+from airflow_dynflow.airflow.runtime.entity_calls import run_entity
 from airflow_dynflow.airflow.runtime.expansion import instance_spec, missing_node, node_location
-from airflow_dynflow.airflow.runtime.gates import refuse_gates_in_line
+from airflow_dynflow.airflow.runtime.gate_refusals import refuse_gates_in_line
 from airflow_dynflow.airflow.runtime.idempotency import (
     attempt_in_generation,
     generation_start,
     set_idempotency_key,
 )
 from airflow_dynflow.airflow.runtime.inputs import Resolver
-from airflow_dynflow.airflow.runtime.labels import set_label
+from airflow_dynflow.airflow.runtime.instance_decks import deck_links, instance_decks
 from airflow_dynflow.airflow.runtime.log_lines import node_log_lines, shown
+from airflow_dynflow.airflow.runtime.map_labels import set_label
 from airflow_dynflow.airflow.runtime.node_error import ERROR_KEY, error_record
 from airflow_dynflow.airflow.runtime.not_run import NOT_RUN_KEY, not_run_record
 from airflow_dynflow.airflow.runtime.upstream import UpstreamEnvelopes
-from airflow_dynflow.airflow.signing import deployment_signer
+from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.airflow.store.stored_outputs import StoredOutputs
@@ -74,7 +74,7 @@ class NodeRun:
         self.op = op
         self.context = context
         self.ti = context["ti"]
-        set_label(context, op.item)
+        set_label(context, op.node_label)
         signer = deployment_signer()
         map_index = self.ti.map_index
         assert map_index is not None, "generated-node instances are always mapped"
@@ -93,7 +93,8 @@ class NodeRun:
         self.pushed: dict[str, Any] | None = None
         self.folder = self.store.run_path(op.dag_id, context["run_id"], op.task_id, str(self.map_index))
         self.decks = instance_decks(op, context, self.store)
-        self.where = location(op.dag_id, context["run_id"], op.task_id, self.map_index)
+        self.place = (op.dag_id, context["run_id"], op.task_id, self.map_index)
+        self.where = location(*self.place)
         version = self.expansion.digest[-16:]
         self.outputs = StoredOutputs(
             store=self.store,
@@ -104,27 +105,14 @@ class NodeRun:
 
     def record_not_run(self, dependency: int) -> None:
         """For the repair listener: a clear of ``dependency`` clears this instance too."""
-        record = not_run_record(
-            self.payloads.signer,
-            self.op.dag_id,
-            self.context["run_id"],
-            self.op.task_id,
-            self.map_index,
-            dependency,
-        )
+        record = not_run_record(self.payloads.signer, *self.place, dependency)
         self.ti.xcom_push(key=NOT_RUN_KEY, value=record)
 
-    def _record_error(self, index: int, exc: Exception) -> None:
-        """For the graph view, before the exception leaves: which node failed, and with what."""
-        record = error_record(
-            self.payloads.signer,
-            self.op.dag_id,
-            self.context["run_id"],
-            self.op.task_id,
-            self.map_index,
-            node_id(index),
-            exc,
-        )
+    def _failed(self, index: int, exc: Exception) -> None:
+        """Name the node in the exception and, for the graph view, record which node failed and with
+        what, before the exception leaves."""
+        add_node_path(exc, self.spec.label(index))
+        record = error_record(self.payloads.signer, *self.place, node_id(index), exc)
         self.ti.xcom_push(key=ERROR_KEY, value=record)
 
     def label_of_instance(self, map_index: int) -> str:
@@ -161,13 +149,13 @@ class NodeRun:
             self.op.log.info(
                 "%s: airflow tasks test runs the function; the outputs try %d stored are not used "
                 "(set [dynflow] tasks_test_reuses_outputs = True to use them)",
-                self.op.item,
+                self.op.node_label,
                 try_number,
             )
             return None
         self.op.log.info(
             "%s: try %d reuses the outputs stored by try %d of this run; not running the function again",
-            self.op.item,
+            self.op.node_label,
             self.ti.try_number,
             try_number,
         )
@@ -177,11 +165,11 @@ class NodeRun:
         """What this try means: the node's first run, or a retry of it (and which)."""
         attempt = attempt_in_generation(self.ti, self.op.retries)
         if attempt <= 1:
-            self.op.log.info("%s: first run (try %d)", self.op.item, self.ti.try_number)
+            self.op.log.info("%s: first run (try %d)", self.op.node_label, self.ti.try_number)
         else:
             self.op.log.info(
                 "%s: retry %d of this node (try %d); no outputs were stored by an earlier try",
-                self.op.item,
+                self.op.node_label,
                 attempt - 1,
                 self.ti.try_number,
             )
@@ -238,8 +226,7 @@ class NodeRun:
             except _AIRFLOW_CONTROL_FLOW:
                 raise
             except Exception as exc:
-                add_node_path(exc, label)
-                self._record_error(index, exc)
+                self._failed(index, exc)
                 self._fail_for_good_if_no_retries_left(exc, entity.options.merged(node.options))
                 raise
             self.done[index] = self.payloads.encode_outputs(
@@ -257,7 +244,7 @@ class NodeRun:
         if kept:
             self.op.log.info(
                 "%s: try %d reuses what try %d stored of %s before it ended; not running those again",
-                self.op.item,
+                self.op.node_label,
                 self.ti.try_number,
                 try_number,
                 ", ".join(sorted(kept)),
@@ -349,7 +336,7 @@ class NodeRun:
         gets only the retries it asked for, then fails without further tries."""
         attempt = attempt_in_generation(self.ti, self.op.retries)
         if attempt > (options.retries or 0):
-            raise errors.node_failed_for_good(self.op.item, attempt, exc) from exc
+            raise errors.node_failed_for_good(self.op.node_label, attempt, exc) from exc
 
     def _nested(
         self, dynamic: Dynamic, inputs: Mapping[str, Any], index: int, hashes: Mapping[str, str]
@@ -368,7 +355,7 @@ class NodeRun:
     ) -> ChildRun:
         return ChildRun(
             operator=self.op,
-            label=self.op.item,
+            label=self.op.node_label,
             context=self.context,
             runner_dag_id=self.op.runner_dag_id,
             node=node_id(index),
@@ -404,8 +391,7 @@ class NodeRun:
                 child = self._child(entity, inputs, index, resolver.input_hashes(index))
                 outputs = child.finished_outputs()
         except Exception as exc:
-            add_node_path(exc, label)
-            self._record_error(index, exc)
+            self._failed(index, exc)
             raise
         self.done[index] = self.payloads.encode_outputs(
             entity.interface, outputs, self.folder / node_id(index), self._location(index), signed=False

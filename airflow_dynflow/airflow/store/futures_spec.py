@@ -26,7 +26,7 @@ import functools
 from airflow.sdk import ObjectStoragePath
 
 from airflow_dynflow.airflow import errors
-from airflow_dynflow.airflow.signing import deployment_signer
+from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.payloads import location
 from airflow_dynflow.core.errors import SpecError

@@ -3,7 +3,7 @@
 Messages read like Python's own (``f() missing required argument 'x'``) and always name the entity,
 the argument and, where there is one, the fix. Keeping the wording here means one misuse never gets
 two different messages or two different exception types in two code paths. Every exception is a
-``DynflowError`` and also the builtin Python raises for the same mistake (``base``).
+``DynflowError`` and also the builtin Python raises for the same mistake (``family``).
 
 ``__all__`` policy, the same in every error and message module of the package: a module's ``__all__``
 lists every public name it defines, and this package re-exports each section's ``__all__``, so
@@ -12,16 +12,25 @@ lists every public name it defines, and this package re-exports each section's `
 
 from __future__ import annotations
 
-from airflow_dynflow.core.errors import base, calls, conditionals, context, gates, options, specs, values
-from airflow_dynflow.core.errors.base import *  # noqa: F403
-from airflow_dynflow.core.errors.calls import *  # noqa: F403
+from airflow_dynflow.core.errors import (
+    call_errors,
+    conditionals,
+    context_errors,
+    family,
+    gate_errors,
+    option_errors,
+    specs,
+    values,
+)
+from airflow_dynflow.core.errors.call_errors import *  # noqa: F403
 from airflow_dynflow.core.errors.conditionals import *  # noqa: F403
-from airflow_dynflow.core.errors.context import *  # noqa: F403
-from airflow_dynflow.core.errors.gates import *  # noqa: F403
-from airflow_dynflow.core.errors.options import *  # noqa: F403
+from airflow_dynflow.core.errors.context_errors import *  # noqa: F403
+from airflow_dynflow.core.errors.family import *  # noqa: F403
+from airflow_dynflow.core.errors.gate_errors import *  # noqa: F403
+from airflow_dynflow.core.errors.option_errors import *  # noqa: F403
 from airflow_dynflow.core.errors.specs import *  # noqa: F403
 from airflow_dynflow.core.errors.values import *  # noqa: F403
 
-_SECTIONS = (base, calls, conditionals, context, gates, options, specs, values)
+_SECTIONS = (call_errors, conditionals, context_errors, family, gate_errors, option_errors, specs, values)
 
 __all__ = sorted(name for section in _SECTIONS for name in section.__all__)

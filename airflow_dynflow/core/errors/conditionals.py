@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow_dynflow.core.errors.base import (
+from airflow_dynflow.core.errors.call_errors import type_mismatch
+from airflow_dynflow.core.errors.family import (
     ConditionalError,
     ConditionFailedError,
     PromiseError,
     TypeMismatchError,
     type_name,
 )
-from airflow_dynflow.core.errors.calls import type_mismatch
 
 __all__ = [
     "case_type_mismatch",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow_dynflow.core.errors.base import (
+from airflow_dynflow.core.errors.family import (
     DynflowLookupError,
     DynflowValueError,
     InvalidValue,

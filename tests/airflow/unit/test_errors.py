@@ -9,7 +9,7 @@ import typing
 
 import pytest
 
-from airflow_dynflow.airflow import errors, messages
+from airflow_dynflow.airflow import errors, log_notes
 from airflow_dynflow.airflow.compat import AirflowFailException, AirflowSkipException
 from airflow_dynflow.airflow.errors import DependencyFailedError, dependency_dead
 from airflow_dynflow.core.errors import DynflowError, too_many_nodes
@@ -71,7 +71,7 @@ def test_a_node_whose_dependency_was_skipped_skips_as_a_static_branch_does():
     assert str(end) == "n4 after: not run: its dependency n3 sort_locally was skipped"
 
 
-@pytest.mark.parametrize("module", [*errors._SECTIONS, messages], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [*errors._SECTIONS, log_notes], ids=lambda m: m.__name__)
 def test_each_runtime_error_and_message_module_lists_every_public_name_it_defines(module):
     assert module.__all__ == public_names(module)
 
@@ -93,7 +93,9 @@ def test_every_runtime_factory_returns_a_dynflow_error_or_a_skip(section):
 
 def test_every_runtime_exception_is_a_dynflow_error_that_fails_for_good():
     classes = [
-        v for v in vars(errors.base).values() if isinstance(v, type) and v.__module__ == errors.base.__name__
+        v
+        for v in vars(errors.task_failures).values()
+        if isinstance(v, type) and v.__module__ == errors.task_failures.__name__
     ]
     assert classes and all(
         issubclass(c, DynflowError) and issubclass(c, AirflowFailException) for c in classes

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from airflow_dynflow.airflow.errors import BadFuturesSpecError, IntegrityError
-from airflow_dynflow.airflow.signing import deployment_signer
+from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.futures_spec import _read, digest_of, read_futures_spec, write_futures_spec
 from airflow_dynflow.core.signing import Signer

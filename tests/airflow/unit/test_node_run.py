@@ -19,9 +19,9 @@ from airflow_dynflow.airflow.operators.generated_node import GeneratedNodeOperat
 from airflow_dynflow.airflow.runtime.expansion import Expansion
 from airflow_dynflow.airflow.runtime.node_run import NodeRun
 from airflow_dynflow.airflow.runtime.not_run import NOT_RUN_KEY
-from airflow_dynflow.airflow.signing import deployment_signer
+from airflow_dynflow.airflow.signing_key import deployment_signer
+from airflow_dynflow.airflow.store.blob_cache import BlobCache
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.cache import BlobCache
 from airflow_dynflow.airflow.store.futures_spec import write_futures_spec, write_spec_slices
 from tests import entities
 
@@ -70,7 +70,7 @@ class Run:
                 task_id=NODES,
                 compile_id=COMPILE,
                 runner_dag_id="wf__dynflow",
-                item=self.spec.label(map_index),
+                node_label=self.spec.label(map_index),
                 retries=retries,
             )
         ti = InstanceTI(self.run_id, map_index, self.pushed, try_number, retries)

@@ -3,7 +3,7 @@ for a generated node.
 
 Every mapped task of ours sets ``map_index_template`` to ``LABEL_TEMPLATE``; the instance puts its
 label in the context with ``set_label`` and Airflow renders it after the task ran. An instance that
-succeeds hands its label to the success itself (``succeeded``): the task runner sends a rendered map
+succeeds hands its label to the success itself (``with_label``): the task runner sends a rendered map
 index in a request of its own only when it differs from the task instance's, and the request that
 records the success carries that field anyway. That is one execution-API request fewer per instance;
 a skip, a failure or a deferral still sends the label on its way out, so a waiting node is labelled.
@@ -19,7 +19,7 @@ from airflow.sdk import Context
 
 from airflow_dynflow.core.labels import printable
 
-__all__ = ["LABEL_TEMPLATE", "element_label", "set_label", "succeeded"]
+__all__ = ["LABEL_TEMPLATE", "element_label", "set_label", "with_label"]
 
 _T = TypeVar("_T")
 
@@ -32,7 +32,7 @@ def set_label(context: Context, label: str) -> None:
     context["dynflow_label"] = printable(label)  # type: ignore[typeddict-unknown-key]
 
 
-def succeeded(context: Context, value: _T) -> _T:
+def with_label(context: Context, value: _T) -> _T:
     """``value``, returned by an instance that succeeded, with its label already rendered (see the
     module docstring): Airflow then records the label with the success, in the same request."""
     context["ti"].rendered_map_index = context["dynflow_label"]  # type: ignore[typeddict-item]

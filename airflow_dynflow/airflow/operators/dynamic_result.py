@@ -10,7 +10,7 @@ from airflow.sdk import BaseOperator, Context
 from airflow_dynflow.airflow.runtime.expansion import compiled, missing_node, node_location
 from airflow_dynflow.airflow.runtime.inputs import Resolver
 from airflow_dynflow.airflow.runtime.upstream import UpstreamEnvelopes
-from airflow_dynflow.airflow.signing import deployment_signer
+from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.core.spec import nodes_read

@@ -3,7 +3,7 @@
 ``GET /dynflow/deck/{dag_id}/{run_id}/{task_id}/{map_index}[?node=n7]`` (``plugins.app``) answers
 the page of the decks an instance's task made (``@task(enable_deck=True)``). The instance's XCom
 ``deck`` is checked first (shape, and its signature for the very instance the URL names), then the
-page's bytes against the SHA-256 it signed (``store.decks``); anything else is refused, not served.
+page's bytes against the SHA-256 it signed (``store.deck_pages``); anything else is refused, not served.
 
 The page is the task author's HTML, served as written, under a Content-Security-Policy that runs no
 script at all (``sandbox`` without ``allow-scripts``, ``script-src 'none'``) and loads nothing from
@@ -14,9 +14,9 @@ inputs is not, and the page shares the api-server's origin and so its session co
 from __future__ import annotations
 
 from airflow_dynflow.airflow import compat
-from airflow_dynflow.airflow.signing import deployment_signer
+from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.decks import DECK_XCOM_KEY, DeckStore
+from airflow_dynflow.airflow.store.deck_pages import DECK_XCOM_KEY, DeckStore
 from airflow_dynflow.airflow.store.payloads import location
 
 __all__ = ["CONTENT_SECURITY_POLICY", "deck_nodes", "read_deck"]

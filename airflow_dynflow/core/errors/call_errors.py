@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing
 from typing import Any
 
-from airflow_dynflow.core.errors.base import (
+from airflow_dynflow.core.errors.family import (
     DynflowAttributeError,
     DynflowTypeError,
     InterfaceError,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import typing
 from typing import Any
 
-from airflow_dynflow.core.errors.base import DynflowTypeError, DynflowValueError, InterfaceError, type_name
+from airflow_dynflow.core.errors.family import DynflowTypeError, DynflowValueError, InterfaceError, type_name
 
 __all__ = [
     "bad_secret_requests",

@@ -17,13 +17,13 @@ import pytest
 
 from airflow_dynflow import FlyteDirectory, FlyteFile, HashMethod, task
 from airflow_dynflow.airflow.errors import IntegrityError
-from airflow_dynflow.airflow.store import files as store_files
+from airflow_dynflow.airflow.store import file_transport
+from airflow_dynflow.airflow.store.blob_cache import BlobCache
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.cache import BlobCache
-from airflow_dynflow.airflow.store.files import BlobFiles
+from airflow_dynflow.airflow.store.file_transport import BlobFiles
 from airflow_dynflow.airflow.store.payloads import Payloads, canonical_json, location
-from airflow_dynflow.core.cache import decode_outputs, encode_outputs
 from airflow_dynflow.core.converters import converter_for
+from airflow_dynflow.core.output_cache import decode_outputs, encode_outputs
 from airflow_dynflow.core.signing import Signer
 
 SIGNER = Signer([b"test-key"])
@@ -42,7 +42,7 @@ def downloads(tmp_path, monkeypatch) -> str:
     """Where this test's downloads go, so that a test can see that nothing was written."""
     folder = tmp_path / "downloads"
     folder.mkdir()
-    monkeypatch.setattr(store_files, "local_folder", lambda prefix: str(folder))
+    monkeypatch.setattr(file_transport, "local_folder", lambda prefix: str(folder))
     return str(folder)
 
 

@@ -1,7 +1,7 @@
 """The deck pages of one task instance, and the "deck" extra link that leads to them.
 
 An instance's calls of tasks with ``enable_deck=True`` hand their pages to ``InstanceDecks.sink``:
-each is stored at once in the instance's folder (``store.decks``); ``push`` then pushes the one
+each is stored at once in the instance's folder (``store.deck_pages``); ``push`` then pushes the one
 signed reference. The link is whatever this process knew, as ``ChildRunLink``'s: the task SDK calls
 ``get_link`` in the worker when the instance finishes and stores the URL in XCom, so only an
 instance that pushed a deck gets a link (to the plugin's ``/dynflow/deck/...``, which checks the
@@ -15,9 +15,9 @@ from urllib.parse import quote
 from airflow.sdk import BaseOperator, BaseOperatorLink, Context, ObjectStoragePath
 
 from airflow_dynflow.airflow.compat import TaskInstanceKey, conf
-from airflow_dynflow.airflow.signing import deployment_signer
+from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.decks import DECK_XCOM_KEY, DeckStore
+from airflow_dynflow.airflow.store.deck_pages import DECK_XCOM_KEY, DeckStore
 from airflow_dynflow.airflow.store.payloads import location
 from airflow_dynflow.core.decks import DeckSink
 

@@ -10,7 +10,7 @@ cache hit) keeps it: nothing is uploaded twice.
 Reading happens only after the envelope's signature was checked (``Payloads.decode``); then the key
 must stay inside the store (``BlobStore.path_of``) and the bytes must match the signed digest
 *before* anything is written to the local disk, into a new folder of this process
-(``core.context.local_folder``).
+(``core.execution_context.local_folder``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from airflow.sdk import ObjectStoragePath
 
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.core.context import local_folder
+from airflow_dynflow.core.execution_context import local_folder
 from airflow_dynflow.core.files import (
     PathValue,
     StoredRef,

@@ -7,7 +7,7 @@ import pytest
 
 from airflow_dynflow.airflow.errors import IntegrityError
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.decks import DeckStore
+from airflow_dynflow.airflow.store.deck_pages import DeckStore
 from airflow_dynflow.airflow.store.payloads import location
 from airflow_dynflow.core.signing import Signer
 

@@ -7,7 +7,7 @@ from airflow.sdk import DAG
 
 from airflow_dynflow import dynamic
 from airflow_dynflow.airflow.runtime.expansion import Expansion
-from airflow_dynflow.airflow.runtime.labels import LABEL_TEMPLATE, element_label, set_label
+from airflow_dynflow.airflow.runtime.map_labels import LABEL_TEMPLATE, element_label, set_label
 from tests import entities as e
 
 

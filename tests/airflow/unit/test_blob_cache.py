@@ -9,8 +9,8 @@ import cloudpickle
 import pytest
 
 from airflow_dynflow.airflow.errors import IntegrityError
+from airflow_dynflow.airflow.store.blob_cache import BlobCache
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.cache import BlobCache
 from airflow_dynflow.core.signing import Signer
 from tests import entities as e
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from airflow_dynflow.airflow.runtime.secrets import AirflowSecrets
-from airflow_dynflow.airflow.signing import deployment_signer
+from airflow_dynflow.airflow.runtime.secret_lookup import AirflowSecrets
+from airflow_dynflow.airflow.signing_key import deployment_signer
+from airflow_dynflow.airflow.store.blob_cache import BlobCache
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.cache import BlobCache
-from airflow_dynflow.core.cache import Cache
 from airflow_dynflow.core.call_policy import run_with_policy
 from airflow_dynflow.core.decks import DeckSink
 from airflow_dynflow.core.entities import Task, checked_inputs
 from airflow_dynflow.core.options import NO_OPTIONS, Options
+from airflow_dynflow.core.output_cache import Cache
 
 __all__ = ["run_entity"]
 
@@ -33,8 +33,8 @@ def run_entity(
     ``timeout`` is for generated nodes, whose mapped instances share one ``execution_timeout``;
     static tasks leave it to Airflow. ``execution`` is (run id, idempotency key) for
     ``current_context()``; ``input_hashes`` the ``HashMethod`` hashes that came with some inputs;
-    ``deck`` where the page goes when the task enables decks (``runtime.decks``). Secrets come from
-    Airflow's connections and variables (``runtime.secrets``).
+    ``deck`` where the page goes when the task enables decks (``runtime.instance_decks``). Secrets come from
+    Airflow's connections and variables (``runtime.secret_lookup``).
     """
     cache: tuple[Cache, str, str] | None = None
     if entity.cache:

@@ -11,7 +11,7 @@ import pytest
 
 from airflow_dynflow.airflow.compat import AirflowFailException, conf
 from airflow_dynflow.airflow.plugins.plugin import DynflowPlugin
-from airflow_dynflow.airflow.signing import deployment_signer
+from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.core.signing import Signer, fingerprint
 
 # Configured keys are at least 32 bytes (signing.MIN_KEY_BYTES).

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from airflow_dynflow.airflow.errors.base import IntegrityError
 from airflow_dynflow.airflow.errors.tampered import integrity
+from airflow_dynflow.airflow.errors.task_failures import IntegrityError
 from airflow_dynflow.core.signing import KeyMismatch
 
 __all__ = ["bad_deck_reference", "changed_deck", "forged_deck_reference"]

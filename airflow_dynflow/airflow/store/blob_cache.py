@@ -1,4 +1,4 @@
-"""The task cache on the blob store: the ``Cache`` protocol of ``core.cache``, shared by every run
+"""The task cache on the blob store: the ``Cache`` protocol of ``core.output_cache``, shared by every run
 and worker.
 
 An entry is ``<signature>\\n<outputs JSON>``; the signature covers the cache key and the text, and is
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.airflow.store.files import BlobFiles
+from airflow_dynflow.airflow.store.file_transport import BlobFiles
 from airflow_dynflow.core.signing import Signer
 
 __all__ = ["BlobCache"]
