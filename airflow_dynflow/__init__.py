@@ -11,7 +11,6 @@ Airflow runtime in ``airflow`` (see ``docs/architecture.md``).
 from __future__ import annotations
 
 from airflow_dynflow.core.conditional import conditional
-from airflow_dynflow.core.decks import Deck
 from airflow_dynflow.core.decorators import dynamic, task, workflow
 from airflow_dynflow.core.entities import Dynamic, Task, Workflow
 from airflow_dynflow.core.errors import (
@@ -24,7 +23,7 @@ from airflow_dynflow.core.errors import (
     SpecError,
     TypeMismatchError,
 )
-from airflow_dynflow.core.execution_context import current_context
+from airflow_dynflow.core.execution_context import Deck, current_context
 from airflow_dynflow.core.files import FlyteDirectory, FlyteFile
 from airflow_dynflow.core.gates import approve, sleep, wait_for_input
 from airflow_dynflow.core.hashing import HashMethod

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from airflow_dynflow.core.spec_write import dump_spec
 from bench.core import load_dag_file
 
 MAX_MAP_LENGTH = 1_024
@@ -70,7 +71,7 @@ class Compiled:
         self.signer = Signer([b"bench-key"])
         self.store = BlobStore(url=f"file://{os.environ['AIRFLOW_HOME']}/store")
         self.spec = module.inc_all.compile(n=n)
-        text = self.spec.to_json(self.signer)
+        text = dump_spec(self.spec, self.signer)
         self.run_id = f"n{n}"
         folder = self.store.run_path("bench", self.run_id, "compile")
         self.key, self.digest = futures_spec.write_futures_spec(self.store, folder, text)

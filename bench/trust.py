@@ -16,6 +16,8 @@ from __future__ import annotations
 import os
 import tempfile
 
+from airflow_dynflow.core.spec_read import load_spec
+from airflow_dynflow.core.spec_write import dump_spec
 from bench.core import SEED_FILE, load_dag_file, strings, timed
 
 
@@ -27,7 +29,6 @@ def run() -> list[tuple[str, str, str]]:
     from airflow_dynflow.airflow.store.stored_outputs import StoredOutputs
     from airflow_dynflow.core.converters import converter_for
     from airflow_dynflow.core.signing import Signer
-    from airflow_dynflow.core.spec import Spec
 
     signer = Signer([b"bench-key"])
     store = BlobStore(url=f"file://{home}/store")
@@ -44,9 +45,9 @@ def run() -> list[tuple[str, str, str]]:
     seed = load_dag_file(SEED_FILE)
     s1, s2 = strings(500)
     spec = seed.count_characters.compile(s1=s1, s2=s2)
-    plain, signed = spec.to_json(), spec.to_json(signer)
-    plain_best, _ = timed(lambda: Spec.from_json(plain), 10)
-    signed_best, signed_median = timed(lambda: Spec.from_json(signed, signer), 10)
+    plain, signed = dump_spec(spec), dump_spec(spec, signer)
+    plain_best, _ = timed(lambda: load_spec(plain), 10)
+    signed_best, signed_median = timed(lambda: load_spec(signed, signer), 10)
 
     outputs = StoredOutputs(
         store=store, signer=signer, path=folder / "spec.json", where="wf/run/count.nodes/7/x"

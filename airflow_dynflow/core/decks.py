@@ -1,6 +1,7 @@
-"""``Deck``: HTML a task shows about its run, as flytekit's decks are.
+"""A call's decks rendered into one page, as flytekit's deck page is.
 
-A deck made while a task runs joins that call's decks (``current_context().decks``); with
+A ``Deck`` made while a task runs joins that call's decks (``current_context().decks``, in
+``core.execution_context``, where the class lives beside the context it joins); with
 ``@task(enable_deck=True)`` the runner renders them into one page when the call returns and hands
 it to a ``DeckSink``. Locally that writes ``deck.html`` in a fresh folder and logs its path, as
 flytekit's local execution does; on Airflow the page is stored with the node's outputs in the blob
@@ -19,49 +20,16 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 
-from airflow_dynflow.core import errors
+from airflow_dynflow.core.execution_context import Deck
 
-__all__ = ["DEFAULT_DECK", "Deck", "DeckSink", "render", "write_local_deck"]
+__all__ = ["DeckSink", "render", "write_local_deck"]
 
-DEFAULT_DECK = "default"
 DECK_FILE_NAME = "deck.html"
 
 # Called with the rendered page of a call whose task enables decks.
 DeckSink = Callable[[str], object]
 
 log = logging.getLogger("airflow_dynflow")
-
-
-class Deck:
-    """A named section of HTML; made inside a task, it joins that call's decks."""
-
-    __slots__ = ("_html", "_name")
-
-    def __init__(self, name: str, html: str = "") -> None:
-        from airflow_dynflow.core.execution_context import current_context
-
-        if not isinstance(name, str) or not isinstance(html, str):
-            raise errors.deck_not_text(name, html)
-        self._name = name
-        self._html = html
-        current_context().decks.append(self)
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def html(self) -> str:
-        return self._html
-
-    def append(self, html: str) -> Deck:
-        if not isinstance(html, str):
-            raise errors.deck_not_text(self._name, html)
-        self._html = f"{self._html}\n{html}"
-        return self
-
-    def __repr__(self) -> str:
-        return f"Deck({self._name!r}, {len(self._html)} characters)"
 
 
 def render(task: str, decks: Sequence[Deck]) -> str:

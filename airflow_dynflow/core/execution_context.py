@@ -1,4 +1,5 @@
-"""``current_context()``: what a running task may ask about its execution (flytekit's names).
+"""``current_context()``: what a running task may ask about its execution (flytekit's names), and
+the ``Deck`` a task makes, which joins the context of its call (``core.decks`` renders them).
 
 The runner that calls a task's function (the local runner, or our operator on Airflow) enters an
 ``ExecutionContext`` around the call; outside any task, ``current_context()`` describes a local run,
@@ -22,14 +23,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from airflow_dynflow.core import errors
 from airflow_dynflow.core.secrets import LOCAL_SECRETS, Secrets
 
-if TYPE_CHECKING:
-    from airflow_dynflow.core.decks import Deck
+__all__ = [
+    "DEFAULT_DECK",
+    "Deck",
+    "ExecutionContext",
+    "ExecutionId",
+    "current_context",
+    "executing",
+    "local_folder",
+]
 
-__all__ = ["ExecutionContext", "ExecutionId", "current_context", "executing", "local_folder"]
+DEFAULT_DECK = "default"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +66,6 @@ class ExecutionContext:
     @property
     def default_deck(self) -> Deck:
         """The deck named "default", made on first use; later uses append to the same one."""
-        from airflow_dynflow.core.decks import DEFAULT_DECK, Deck
-
         found = next((d for d in self.decks if d.name == DEFAULT_DECK), None)
         return found if found is not None else Deck(DEFAULT_DECK)
 
@@ -67,6 +73,36 @@ class ExecutionContext:
     def working_directory(self) -> str:
         """The call's own folder, made on first use (see the module docstring)."""
         return local_folder("task-") if self.in_task else tempfile.gettempdir()
+
+
+class Deck:
+    """A named section of HTML; made inside a task, it joins that call's decks."""
+
+    __slots__ = ("_html", "_name")
+
+    def __init__(self, name: str, html: str = "") -> None:
+        if not isinstance(name, str) or not isinstance(html, str):
+            raise errors.deck_not_text(name, html)
+        self._name = name
+        self._html = html
+        current_context().decks.append(self)
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def html(self) -> str:
+        return self._html
+
+    def append(self, html: str) -> Deck:
+        if not isinstance(html, str):
+            raise errors.deck_not_text(self._name, html)
+        self._html = f"{self._html}\n{html}"
+        return self
+
+    def __repr__(self) -> str:
+        return f"Deck({self._name!r}, {len(self._html)} characters)"
 
 
 _current: ContextVar[ExecutionContext | None] = ContextVar("dynflow_execution", default=None)

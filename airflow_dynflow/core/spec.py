@@ -1,4 +1,6 @@
-"""The graph spec: nodes, their bindings and outputs, as frozen values with a JSON form.
+"""The graph spec: nodes, their bindings and outputs, as frozen values with a JSON form
+(``spec_write.dump_spec`` writes it, ``spec_read.load_spec`` checks and reads it back; this module
+imports neither, so everything that builds a spec can import it without a circle).
 
 A workflow traced at parse time and a dynamic compiled at run time (the "futures" spec) both end as
 a ``Spec``. The local runner executes it; the Airflow runtime stores its JSON in the blob store and
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
     from airflow_dynflow.core.interface import Interface
     from airflow_dynflow.core.origin import Origin
     from airflow_dynflow.core.protocols import NodeEntity
-    from airflow_dynflow.core.signing import Signer
 
 __all__ = [
     "Binding",
@@ -172,19 +173,6 @@ class Spec:
     nodes: tuple[Node, ...]
     outputs: Mapping[str, Binding]
     owner: Owner = field(compare=False, repr=False)
-
-    def to_json(self, signer: Signer | None = None) -> str:
-        """Compact, deterministic JSON; ``signer`` signs it (HMAC) instead of a plain digest."""
-        from airflow_dynflow.core.spec_write import dump_spec
-
-        return dump_spec(self, signer)
-
-    @classmethod
-    def from_json(cls, text: str | bytes, signer: Signer | None = None) -> Spec:
-        """Check and load a spec; raises SpecError on anything malformed, tampered or stale."""
-        from airflow_dynflow.core.spec_read import load_spec
-
-        return load_spec(text, signer)
 
     def entity(self, node: Node) -> NodeEntity:
         return self.tasks[node.task].entity

@@ -11,7 +11,6 @@ from airflow_dynflow import (
     ConditionalError,
     ConditionFailedError,
     PromiseError,
-    Spec,
     SpecError,
     TypeMismatchError,
     conditional,
@@ -20,6 +19,8 @@ from airflow_dynflow import (
     workflow,
 )
 from airflow_dynflow.core.local_runner import run_spec
+from airflow_dynflow.core.spec_read import load_spec
+from airflow_dynflow.core.spec_write import dump_spec
 from tests import entities as ex
 from tests.core.test_spec_json import resign, spec_dict
 
@@ -92,8 +93,8 @@ def test_a_boolean_and_an_optional_promise_have_is_true_and_is_none():
 
 
 def test_the_spec_of_a_conditional_round_trips_and_runs_the_same():
-    spec = Spec.from_json(ex.sign_of.spec.to_json())
-    assert spec.to_json() == ex.sign_of.spec.to_json()
+    spec = load_spec(dump_spec(ex.sign_of.spec))
+    assert dump_spec(spec) == dump_spec(ex.sign_of.spec)
     assert run_spec(spec, {"x": 0}) == {"o0": "ZERO"}
 
 
@@ -113,7 +114,7 @@ def test_each_select_keeps_its_own_task_key_however_many_conditionals_a_body_bui
         spec = many_conditionals.compile(n=200)
         kinds = {spec.tasks[node.task].kind for node in spec.nodes if "branch" in node.inputs}
         assert kinds == {"select"}
-    assert run_spec(Spec.from_json(spec.to_json()), {"n": 200}) == {"o0": 201}
+    assert run_spec(load_spec(dump_spec(spec)), {"n": 200}) == {"o0": 201}
 
 
 def test_nodes_of_a_case_carry_its_guard_in_the_spec():
@@ -125,14 +126,14 @@ def test_a_spec_guarding_a_node_with_a_missing_case_is_refused():
     data = spec_dict(ex.sign_of.spec)
     data["nodes"][1]["w"] = [0, 7]
     with pytest.raises(SpecError, match="no such case"):
-        Spec.from_json(resign(data))
+        load_spec(resign(data))
 
 
 def test_a_spec_whose_condition_reads_an_unknown_operand_is_refused():
     data = spec_dict(ex.sign_of.spec)
     data["tasks"]["sign"]["conditions"][0]["l"] = {"in": "x9"}
     with pytest.raises(SpecError, match="malformed"):
-        Spec.from_json(resign(data))
+        load_spec(resign(data))
 
 
 @pytest.mark.parametrize(
@@ -316,7 +317,7 @@ def test_a_dangling_if_inside_a_dynamic_is_refused_when_it_compiles():
 def test_a_constant_condition_from_an_inlined_workflow_is_decided_like_any_other():
     # A workflow called inside a dynamic with plain values compares plain values: a bool.
     spec = ex.signs.compile(xs=[2])
-    assert json.loads(spec.to_json())["tasks"]["sign"]["conditions"][0] == {"v": True}
+    assert json.loads(dump_spec(spec))["tasks"]["sign"]["conditions"][0] == {"v": True}
 
 
 class Sample(typing.NamedTuple):
@@ -362,7 +363,7 @@ def constant_cases(x: int) -> int:
 
 @pytest.mark.parametrize(("x", "expected"), [(2, 4), (3, 3)])
 def test_a_dynamic_whose_cases_are_all_constants_survives_the_spec_json(x, expected):
-    loaded = Spec.from_json(constant_cases.compile(x=x).to_json())
+    loaded = load_spec(dump_spec(constant_cases.compile(x=x)))
     assert run_spec(loaded, {}) == {"o0": expected}
 
 
@@ -371,6 +372,6 @@ def test_a_constant_from_a_sub_workflow_in_a_condition_is_compared_as_a_constant
     def wf(x: int) -> int:
         return conditional("c").if_(three() > 2).then(ex.double(x=x)).else_().then(ex.add(a=x, b=1))
 
-    decide = json.loads(wf.spec.to_json())["tasks"]["c"]
+    decide = json.loads(dump_spec(wf.spec))["tasks"]["c"]
     assert decide["conditions"][0] == {"cmp": ">", "l": {"v": 3}, "r": {"v": 2}}
     assert wf(x=5) == 10

@@ -11,7 +11,6 @@ import pytest
 
 from airflow_dynflow import (
     DisapprovalError,
-    Spec,
     SpecError,
     TypeMismatchError,
     approve,
@@ -22,6 +21,8 @@ from airflow_dynflow import (
     workflow,
 )
 from airflow_dynflow.core.gates import Gate
+from airflow_dynflow.core.spec_read import load_spec
+from airflow_dynflow.core.spec_write import dump_spec
 from tests.core.test_spec_json import resign, spec_dict
 
 
@@ -174,9 +175,9 @@ def test_an_entered_value_of_the_wrong_type_names_gate_expected_and_actual():
 
 
 def test_a_spec_with_gates_round_trips_with_the_approval_typed_from_its_input():
-    text = signals.spec.to_json()
-    back = Spec.from_json(text)
-    assert back.to_json() == text
+    text = dump_spec(signals.spec)
+    back = load_spec(text)
+    assert dump_spec(back) == text
     approval = back.tasks["approvalfory"].entity
     assert isinstance(approval, Gate) and approval.interface.outputs["o0"].tp is int
     assert back.tasks["my-signal-name-2"].entity.interface.outputs["o0"].tp is int
@@ -190,10 +191,10 @@ def test_a_forged_gate_entry_is_refused(field, value):
     data = spec_dict(signals.spec)
     data["tasks"]["my-signal-name-2"]["gate"][field] = value
     with pytest.raises(SpecError):
-        Spec.from_json(resign(data))
+        load_spec(resign(data))
 
 
 def test_gate_settings_are_written_in_the_spec():
-    entry = json.loads(signals.spec.to_json())["tasks"]["my-signal-name-2"]
+    entry = json.loads(dump_spec(signals.spec))["tasks"]["my-signal-name-2"]
     assert entry["kind"] == "gate"
     assert entry["gate"] == {"gate": "input", "name": "my-signal-name-2", "seconds": 7200.0, "type": "int"}

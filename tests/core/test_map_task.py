@@ -5,8 +5,10 @@ import typing
 
 import pytest
 
-from airflow_dynflow import Spec, TypeMismatchError, map_task, workflow
+from airflow_dynflow import TypeMismatchError, map_task, workflow
 from airflow_dynflow.core.local_runner import run_spec
+from airflow_dynflow.core.spec_read import load_spec
+from airflow_dynflow.core.spec_write import dump_spec
 from tests import entities as ex
 
 
@@ -144,6 +146,6 @@ def test_a_promise_bound_by_partial_is_an_input_of_the_map_node_not_a_list():
 
 def test_a_map_with_a_promise_bound_by_partial_survives_the_spec_json():
     spec = ex.map_with_shared.compile(xs=[1, 2], k=4)
-    loaded = Spec.from_json(spec.to_json())
+    loaded = load_spec(dump_spec(spec))
     assert loaded.tasks["map_add"].map.broadcast == ("b",)
     assert run_spec(loaded, {}) == {"o0": [9, 10]}

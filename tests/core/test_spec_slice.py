@@ -9,6 +9,7 @@ from airflow_dynflow import SpecError
 from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec_read import spec_digest
 from airflow_dynflow.core.spec_slice import dump_slices, instance_nodes, load_slice
+from airflow_dynflow.core.spec_write import dump_spec
 from tests import entities as ex
 
 SIGNER = Signer([b"slice-key"])
@@ -16,7 +17,7 @@ RUN = "wf/run-1/dyn.compile/-1"
 
 
 def sliced(spec, batch):
-    digest = spec_digest(spec.to_json(SIGNER))
+    digest = spec_digest(dump_spec(spec, SIGNER))
     groups = [instance_nodes(len(spec.nodes), batch, m) for m in range(-(-len(spec.nodes) // batch))]
     return digest, groups, dump_slices(spec, batch, digest, SIGNER, RUN)
 

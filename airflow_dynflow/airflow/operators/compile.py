@@ -27,6 +27,7 @@ from airflow_dynflow.core.entities import Dynamic, Workflow, checked_inputs
 from airflow_dynflow.core.errors import CompileLimitError
 from airflow_dynflow.core.origin import import_entity
 from airflow_dynflow.core.spec import Spec, node_id
+from airflow_dynflow.core.spec_write import dump_spec
 from airflow_dynflow.core.tracing import CompileLimits
 
 __all__ = [
@@ -87,7 +88,7 @@ class CompileOperator(BaseOperator):
         max_map_length = conf.getint("core", "max_map_length")
         refuse_packed_gates(spec, batch_of(len(spec.nodes), max_map_length, dynamic.nodes_per_instance))
         signer = deployment_signer()
-        text = spec.to_json(signer)
+        text = dump_spec(spec, signer)
         limit = conf.getint("dynflow", "max_spec_bytes", fallback=32 * 1024 * 1024)
         if len(text) > limit:
             raise errors.spec_too_large(dynamic.name, len(text), limit)

@@ -1,8 +1,8 @@
 """Futures specs in the blob store: written once by a compile task, read by every generated node.
 
-The spec's JSON ends in its HMAC (``Spec.to_json(signer)``); the XCom reference names its key in
+The spec's JSON ends in its HMAC (``dump_spec(spec, signer)``); the XCom reference names its key in
 the store and that digest. Reading checks that the stored text ends in the digest compiled for this
-run, then ``Spec.from_json`` checks the HMAC on the raw text before parsing anything, then
+run, then ``load_spec`` checks the HMAC on the raw text before parsing anything, then
 everything else. Any failure is a ``BadFuturesSpecError``: retrying would read the same bytes.
 
 Beside the spec, the compile task writes one *slice* per generated instance (``core.spec_slice``),
@@ -32,7 +32,7 @@ from airflow_dynflow.airflow.store.payloads import location
 from airflow_dynflow.core.errors import SpecError
 from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Spec
-from airflow_dynflow.core.spec_read import spec_digest
+from airflow_dynflow.core.spec_read import load_spec, spec_digest
 from airflow_dynflow.core.spec_slice import SpecSlice, dump_slices, load_slice
 
 __all__ = [
@@ -49,7 +49,7 @@ _OFFSET_DIGITS = 16
 
 
 def digest_of(text: str) -> str | None:
-    """The digest a spec's JSON ends with (``Spec.to_json`` always writes it last), or None.
+    """The digest a spec's JSON ends with (``dump_spec`` always writes it last), or None.
 
     Trailing whitespace is allowed here, so that a spec damaged that way is refused by the spec's
     own check ("truncated") rather than reported as replaced."""
@@ -59,7 +59,7 @@ def digest_of(text: str) -> str | None:
 def write_futures_spec(store: BlobStore, folder: ObjectStoragePath, text: str) -> tuple[str, str]:
     """Store a compiled spec's JSON; returns its key in the store and its digest."""
     digest = digest_of(text)
-    assert digest is not None, "Spec.to_json always ends with the digest"
+    assert digest is not None, "dump_spec always ends with the digest"
     key = store.write_bytes(spec_path(folder, digest), text.encode())
     return key, digest
 
@@ -80,7 +80,7 @@ def _read(store: BlobStore, signer: Signer, key: str, digest: str, compile_id: s
     if digest_of(text) != digest:
         raise errors.futures_spec_replaced(key)
     try:
-        return Spec.from_json(text, signer)
+        return load_spec(text, signer)
     except SpecError as exc:
         raise errors.bad_futures_spec(compile_id, exc) from None
 

@@ -16,6 +16,7 @@ from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.futures_spec import _read, digest_of, read_futures_spec, write_futures_spec
 from airflow_dynflow.core.signing import Signer
+from airflow_dynflow.core.spec_write import dump_spec
 from tests import entities as e
 
 SIGNER = Signer([b"test-key"])
@@ -38,13 +39,22 @@ def read(store: BlobStore, key: str, digest: str):
 
 @pytest.mark.parametrize("signer", [None, SIGNER], ids=["plain", "signed"])
 def test_the_digest_is_the_one_the_spec_json_ends_with(signer):
-    text = CHAIN.to_json(signer)
+    text = dump_spec(CHAIN, signer)
     assert digest_of(text) == json.loads(text)["digest"]
 
 
 @pytest.mark.parametrize(
     "text",
-    ["", "}", '"}', "{", "garbage", '{"digest":', CHAIN.to_json(SIGNER)[:-2], CHAIN.to_json(SIGNER)[:40]],
+    [
+        "",
+        "}",
+        '"}',
+        "{",
+        "garbage",
+        '{"digest":',
+        dump_spec(CHAIN, SIGNER)[:-2],
+        dump_spec(CHAIN, SIGNER)[:40],
+    ],
     ids=["empty", "brace", "quote-brace", "open", "garbage", "no-value", "cut-short", "truncated"],
 )
 def test_text_without_a_digest_at_its_end_has_none(text):
@@ -52,7 +62,7 @@ def test_text_without_a_digest_at_its_end_has_none(text):
 
 
 def test_a_spec_is_written_under_its_folder_named_by_its_digest(store, folder):
-    text = CHAIN.to_json(SIGNER)
+    text = dump_spec(CHAIN, SIGNER)
     key, digest = write_futures_spec(store, folder, text)
     assert digest == json.loads(text)["digest"]
     assert key == f"runs/wf/r/chain.compile/spec-{digest[-16:]}.json"
@@ -61,19 +71,19 @@ def test_a_spec_is_written_under_its_folder_named_by_its_digest(store, folder):
 
 def test_a_written_spec_reads_back_equal_to_the_compiled_one(store):
     spec = e.fan.compile(n=4)
-    key, digest = write_futures_spec(store, store.run_path("wf", "r", "fan.compile"), spec.to_json(SIGNER))
+    key, digest = write_futures_spec(store, store.run_path("wf", "r", "fan.compile"), dump_spec(spec, SIGNER))
     assert read(store, key, digest) == spec
 
 
 def test_a_spec_replaced_in_the_store_is_refused_naming_where(store, folder):
-    key, digest = write_futures_spec(store, folder, CHAIN.to_json(SIGNER))
-    store.write_bytes(store.path_of(key), e.chain.compile(n=4).to_json(SIGNER).encode())
+    key, digest = write_futures_spec(store, folder, dump_spec(CHAIN, SIGNER))
+    store.write_bytes(store.path_of(key), dump_spec(e.chain.compile(n=4), SIGNER).encode())
     expected = f"the futures spec at {key} is not the one compiled for this run"
     with pytest.raises(BadFuturesSpecError, match=f"^{re.escape(expected)}$"):
         read(store, key, digest)
 
 
-TEXT = CHAIN.to_json(SIGNER)
+TEXT = dump_spec(CHAIN, SIGNER)
 
 
 @pytest.mark.parametrize(
@@ -126,7 +136,7 @@ def test_a_damaged_spec_s_error_names_its_compile_task_and_the_damage(store, fol
 
 def test_a_spec_signed_under_another_key_is_refused_naming_that_key(store, folder):
     other = Signer([b"another-key"])
-    key, digest = write_futures_spec(store, folder, CHAIN.to_json(other))
+    key, digest = write_futures_spec(store, folder, dump_spec(CHAIN, other))
     with pytest.raises(
         BadFuturesSpecError, match=rf"signed with another key \(fingerprint {other.fingerprint}\)"
     ):
@@ -134,7 +144,7 @@ def test_a_spec_signed_under_another_key_is_refused_naming_that_key(store, folde
 
 
 def test_a_spec_with_a_plain_digest_is_refused_where_specs_are_signed(store, folder):
-    key, digest = write_futures_spec(store, folder, CHAIN.to_json())
+    key, digest = write_futures_spec(store, folder, dump_spec(CHAIN))
     with pytest.raises(BadFuturesSpecError, match="digest mismatch"):
         read(store, key, digest)
 
@@ -156,7 +166,7 @@ def deployment_store(tmp_path, monkeypatch) -> BlobStore:
 
 
 def test_a_spec_is_read_from_the_store_once_per_process(deployment_store, tmp_path):
-    text = e.chain.compile(n=2).to_json(deployment_signer())
+    text = dump_spec(e.chain.compile(n=2), deployment_signer())
     key, digest = write_futures_spec(
         deployment_store, deployment_store.run_path("wf", "r", "chain.compile"), text
     )
@@ -172,7 +182,7 @@ def test_a_spec_is_read_from_the_store_once_per_process(deployment_store, tmp_pa
 def stored_with_slices(store, folder, batch=1):
     from airflow_dynflow.airflow.store.futures_spec import write_spec_slices
 
-    key, digest = write_futures_spec(store, folder, CHAIN.to_json(SIGNER))
+    key, digest = write_futures_spec(store, folder, dump_spec(CHAIN, SIGNER))
     write_spec_slices(store, CHAIN, digest, batch, SIGNER, "wf", "r", "chain.compile")
     count = len(CHAIN.nodes)
     return key, digest, [range(i, min(i + batch, count)) for i in range(0, count, batch)]
@@ -245,6 +255,6 @@ def test_slices_copied_from_another_run_are_refused_by_their_signature(store, fo
 
 
 def test_a_run_without_slices_reads_as_missing(store, folder):
-    write_futures_spec(store, folder, CHAIN.to_json(SIGNER))
+    write_futures_spec(store, folder, dump_spec(CHAIN, SIGNER))
     with pytest.raises(FileNotFoundError):
         read_slice(store, 0)

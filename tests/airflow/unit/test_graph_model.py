@@ -19,6 +19,7 @@ from airflow_dynflow.airflow.plugins.graph_page import render_page
 from airflow_dynflow.airflow.plugins.graph_source import RunGraph, verified_wire
 from airflow_dynflow.airflow.store.futures_spec import digest_of
 from airflow_dynflow.core.signing import Signer
+from airflow_dynflow.core.spec_write import dump_spec
 from tests import entities as e
 
 TASKS = {"inc": {"kind": "task"}, "sub": {"kind": "dynamic"}}
@@ -128,9 +129,9 @@ def test_run_supplied_text_cannot_close_the_pages_script_tags():
 
 def test_wire_deps_agree_with_the_compiled_spec():
     for spec in (e.kinds.compile(n=2), e.bindings.compile(word="abc"), e.fan.compile(n=3)):
-        g = build_dynamic("g", json.loads(spec.to_json()), batch=1, instances={})
+        g = build_dynamic("g", json.loads(dump_spec(spec)), batch=1, instances={})
         assert [n.deps for n in g.nodes] == [tuple(f"n{d}" for d in node.depends_on()) for node in spec.nodes]
-    kinds = build_dynamic("g", json.loads(e.kinds.compile(n=2).to_json()), batch=1, instances={})
+    kinds = build_dynamic("g", json.loads(dump_spec(e.kinds.compile(n=2))), batch=1, instances={})
     assert [(n.label, n.kind) for n in kinds.nodes] == [
         ("n0 double", "task"),
         ("n1 twice", "task"),
@@ -141,7 +142,7 @@ def test_wire_deps_agree_with_the_compiled_spec():
 
 
 def _signed_spec(signer: Signer) -> str:
-    return e.bindings.compile(word="ab").to_json(signer)
+    return dump_spec(e.bindings.compile(word="ab"), signer)
 
 
 def test_a_signed_spec_reads_back_as_wire_json():

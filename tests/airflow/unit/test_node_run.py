@@ -23,6 +23,7 @@ from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.airflow.store.blob_cache import BlobCache
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.futures_spec import write_futures_spec, write_spec_slices
+from airflow_dynflow.core.spec_write import dump_spec
 from tests import entities
 
 COMPILE, NODES = "d.compile", "d.nodes"
@@ -58,7 +59,7 @@ class Run:
         self.run_id = f"r{next(_RUNS)}"
         self.spec = dynamic.compile(**inputs)
         signer, store = deployment_signer(), BlobStore()
-        text = self.spec.to_json(signer)
+        text = dump_spec(self.spec, signer)
         key, digest = write_futures_spec(store, store.run_path("wf", self.run_id, COMPILE), text)
         batch = Expansion.plan(key, digest, len(self.spec.nodes), 1024, 1).batch
         write_spec_slices(store, self.spec, digest, batch, signer, "wf", self.run_id, COMPILE)
