@@ -10,9 +10,21 @@ Airflow runtime in ``airflow`` (see ``docs/architecture.md``).
 
 from __future__ import annotations
 
-from airflow_dynflow.core.conditional import conditional
-from airflow_dynflow.core.decorators import dynamic, task, workflow
-from airflow_dynflow.core.entities import Dynamic, Task, Workflow
+from airflow_dynflow.core.authoring.conditional import conditional
+from airflow_dynflow.core.authoring.decorators import dynamic, task, workflow
+from airflow_dynflow.core.authoring.entities import Dynamic, Task, Workflow
+from airflow_dynflow.core.authoring.gates import approve, sleep, wait_for_input
+from airflow_dynflow.core.authoring.launch_plan import LaunchPlan
+from airflow_dynflow.core.authoring.map_task import MapTask, map_task
+from airflow_dynflow.core.authoring.node_call import create_node
+from airflow_dynflow.core.authoring.promise import Promise
+from airflow_dynflow.core.authoring.reference import reference_launch_plan, reference_task
+from airflow_dynflow.core.authoring.schedules import CronSchedule, FixedRate
+from airflow_dynflow.core.context.execution_context import Deck, current_context
+from airflow_dynflow.core.context.secrets import Secret
+from airflow_dynflow.core.conversion.files import FlyteDirectory, FlyteFile
+from airflow_dynflow.core.conversion.hashing import HashMethod
+from airflow_dynflow.core.conversion.interface import kwtypes
 from airflow_dynflow.core.errors import (
     ConditionalError,
     ConditionFailedError,
@@ -23,19 +35,7 @@ from airflow_dynflow.core.errors import (
     SpecError,
     TypeMismatchError,
 )
-from airflow_dynflow.core.execution_context import Deck, current_context
-from airflow_dynflow.core.files import FlyteDirectory, FlyteFile
-from airflow_dynflow.core.gates import approve, sleep, wait_for_input
-from airflow_dynflow.core.hashing import HashMethod
-from airflow_dynflow.core.interface import kwtypes
-from airflow_dynflow.core.launch_plan import LaunchPlan
-from airflow_dynflow.core.map_task import MapTask, map_task
-from airflow_dynflow.core.node_call import create_node
-from airflow_dynflow.core.promise import Promise
-from airflow_dynflow.core.reference import reference_launch_plan, reference_task
 from airflow_dynflow.core.resources import Resources
-from airflow_dynflow.core.schedules import CronSchedule, FixedRate
-from airflow_dynflow.core.secrets import Secret
 from airflow_dynflow.core.spec import Spec
 
 __version__ = "0.1.0"

@@ -18,8 +18,8 @@ from types import ModuleType
 from typing import Any
 
 from airflow_dynflow import task
-from airflow_dynflow.core.spec_read import load_spec
-from airflow_dynflow.core.spec_write import dump_spec
+from airflow_dynflow.core.wire.spec_read import load_spec
+from airflow_dynflow.core.wire.spec_write import dump_spec
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "dags" / "count_characters.py"
 

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from airflow_dynflow.core.spec_write import dump_spec
+from airflow_dynflow.core.wire.spec_write import dump_spec
 from bench.core import load_dag_file
 
 MAX_MAP_LENGTH = 1_024

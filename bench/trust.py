@@ -16,8 +16,8 @@ from __future__ import annotations
 import os
 import tempfile
 
-from airflow_dynflow.core.spec_read import load_spec
-from airflow_dynflow.core.spec_write import dump_spec
+from airflow_dynflow.core.wire.spec_read import load_spec
+from airflow_dynflow.core.wire.spec_write import dump_spec
 from bench.core import SEED_FILE, load_dag_file, strings, timed
 
 
@@ -27,7 +27,7 @@ def run() -> list[tuple[str, str, str]]:
     from airflow_dynflow.airflow.store.blob_store import BlobStore
     from airflow_dynflow.airflow.store.payloads import Payloads
     from airflow_dynflow.airflow.store.stored_outputs import StoredOutputs
-    from airflow_dynflow.core.converters import converter_for
+    from airflow_dynflow.core.conversion.converters import converter_for
     from airflow_dynflow.core.signing import Signer
 
     signer = Signer([b"bench-key"])

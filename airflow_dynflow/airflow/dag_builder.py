@@ -31,10 +31,10 @@ from airflow_dynflow.airflow.operators.map import MapCollectOperator, MapElement
 from airflow_dynflow.airflow.operators.task import DynflowTaskOperator
 from airflow_dynflow.airflow.operators.workflow_result import DynflowOutputsOperator
 from airflow_dynflow.airflow.runtime.map_labels import LABEL_TEMPLATE
-from airflow_dynflow.core.converters import PICKLE_SCHEMA_KEY
-from airflow_dynflow.core.entities import Workflow
-from airflow_dynflow.core.gates import Gate
-from airflow_dynflow.core.map_task import MapTask
+from airflow_dynflow.core.authoring.entities import Workflow
+from airflow_dynflow.core.authoring.gates import Gate
+from airflow_dynflow.core.authoring.map_task import MapTask
+from airflow_dynflow.core.conversion.converters import PICKLE_SCHEMA_KEY
 from airflow_dynflow.core.options import Options
 from airflow_dynflow.core.spec import Binding, Node, Spec, nodes_read
 

@@ -24,8 +24,8 @@ from airflow.sdk import DAG, Context, Param
 
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.dag_builder import build_dag, params_of
-from airflow_dynflow.core.launch_plan import LaunchPlan
-from airflow_dynflow.core.schedules import CronSchedule, Schedule
+from airflow_dynflow.core.authoring.launch_plan import LaunchPlan
+from airflow_dynflow.core.authoring.schedules import CronSchedule, Schedule
 
 __all__ = ["LaunchRun", "build_launch_plan_dag", "dag_schedule"]
 

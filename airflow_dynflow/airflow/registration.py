@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import sys
 
-from airflow_dynflow.core.entities import Workflow
-from airflow_dynflow.core.launch_plan import LaunchPlan
+from airflow_dynflow.core.authoring.entities import Workflow
+from airflow_dynflow.core.authoring.launch_plan import LaunchPlan
 
 __all__ = ["on_defined"]
 

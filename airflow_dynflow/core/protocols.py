@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from airflow_dynflow.core.interface import Interface
+    from airflow_dynflow.core.authoring.tracing import Trace
+    from airflow_dynflow.core.conversion.interface import Interface
     from airflow_dynflow.core.options import Options
     from airflow_dynflow.core.origin import Origin
     from airflow_dynflow.core.spec import TaskEntry
-    from airflow_dynflow.core.tracing import Trace
 
 __all__ = ["Entity", "Named", "NodeEntity"]
 

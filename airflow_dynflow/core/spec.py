@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from airflow_dynflow.core.options import NO_OPTIONS, Options
 
 if TYPE_CHECKING:
-    from airflow_dynflow.core.interface import Interface
+    from airflow_dynflow.core.conversion.interface import Interface
     from airflow_dynflow.core.origin import Origin
     from airflow_dynflow.core.protocols import NodeEntity
 
@@ -126,7 +126,7 @@ class TaskEntry:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Node:
     """One call. ``guard`` is ``(decide node, case)`` for a call made inside a conditional's case:
-    it runs only when that case is taken (see ``core.conditional``)."""
+    it runs only when that case is taken (see ``core.authoring.conditional``)."""
 
     task: str
     inputs: Mapping[str, Binding]

@@ -85,7 +85,7 @@ def test_example_gives_the_same_result_on_airflow_as_locally(run_dag, module, wo
 
 
 def test_every_workflow_of_the_examples_is_run(dagbag):
-    from airflow_dynflow.core.entities import Workflow
+    from airflow_dynflow.core.authoring.entities import Workflow
 
     defined = set()
     for path in (REPO / "examples").glob("*.py"):

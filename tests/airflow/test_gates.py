@@ -143,7 +143,7 @@ def _generated_gate(dagbag, gate):
 
 
 def test_an_approved_gate_inside_a_dynamic_passes_its_value_on(dagbag):
-    from airflow_dynflow.core.gates import Gate
+    from airflow_dynflow.core.authoring.gates import Gate
 
     task, gate = _generated_gate(dagbag, Gate.create("approve-3", "approve", 60, {"o0": int}, {"o0": int}))
     assert gate.answer(task, {}, _event(chosen_options=["Approve"]), {"o0": 30}) == {"o0": 30}
@@ -151,7 +151,7 @@ def test_an_approved_gate_inside_a_dynamic_passes_its_value_on(dagbag):
 
 def test_a_rejected_gate_inside_a_dynamic_fails_for_good_naming_it(dagbag):
     from airflow_dynflow.airflow.compat import AirflowFailException
-    from airflow_dynflow.core.gates import Gate
+    from airflow_dynflow.core.authoring.gates import Gate
 
     task, gate = _generated_gate(dagbag, Gate.create("approve-3", "approve", 60, {"o0": int}, {"o0": int}))
     with pytest.raises(AirflowFailException, match="transaction for gate node approve-3"):
@@ -159,8 +159,8 @@ def test_a_rejected_gate_inside_a_dynamic_fails_for_good_naming_it(dagbag):
 
 
 def test_a_forged_entry_at_a_gate_inside_a_dynamic_is_never_decoded(dagbag):
+    from airflow_dynflow.core.authoring.gates import Gate
     from airflow_dynflow.core.errors import TypeMismatchError
-    from airflow_dynflow.core.gates import Gate
 
     task, gate = _generated_gate(dagbag, Gate.create("count", "input", 60, {}, {"o0": int}))
     forged = {"__classname__": "os.system", "__data__": "id"}
@@ -170,7 +170,7 @@ def test_a_forged_entry_at_a_gate_inside_a_dynamic_is_never_decoded(dagbag):
 
 def test_a_gate_inside_a_dynamic_nobody_answers_in_time_fails_for_good(dagbag):
     from airflow_dynflow.airflow.compat import AirflowFailException
-    from airflow_dynflow.core.gates import Gate
+    from airflow_dynflow.core.authoring.gates import Gate
 
     task, gate = _generated_gate(dagbag, Gate.create("count", "input", 60, {}, {"o0": int}))
     timeout = {"error": "The Human-in-the-loop response timeout has passed.", "error_type": "timeout"}

@@ -6,9 +6,9 @@ import time
 import pytest
 
 from airflow_dynflow import task, workflow
-from airflow_dynflow.core.call_policy import run_with_policy
+from airflow_dynflow.core.authoring.call_policy import run_with_policy
+from airflow_dynflow.core.conversion.output_cache import MemoryCache, local_cache
 from airflow_dynflow.core.options import NO_OPTIONS
-from airflow_dynflow.core.output_cache import MemoryCache, local_cache
 
 
 def test_retries_rerun_a_failing_task():

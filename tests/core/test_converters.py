@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from airflow_dynflow import TypeMismatchError, task
-from airflow_dynflow.core.converters import JsonConverter, PickleConverter, converter_for
+from airflow_dynflow.core.conversion.converters import JsonConverter, PickleConverter, converter_for
 from tests import entities as ex
 
 

@@ -7,7 +7,7 @@ import typing
 import pytest
 
 from airflow_dynflow import Deck, current_context, dynamic, task
-from airflow_dynflow.core.decks import render
+from airflow_dynflow.core.context.decks import render
 
 
 @task(enable_deck=True)

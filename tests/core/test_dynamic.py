@@ -5,10 +5,10 @@ import json
 import pytest
 
 from airflow_dynflow import Promise, Spec, dynamic
+from airflow_dynflow.core.authoring.local_runner import run_spec
+from airflow_dynflow.core.authoring.tracing import CompileLimits
 from airflow_dynflow.core.errors import CompileLimitError
-from airflow_dynflow.core.local_runner import run_spec
-from airflow_dynflow.core.spec_write import dump_spec
-from airflow_dynflow.core.tracing import CompileLimits
+from airflow_dynflow.core.wire.spec_write import dump_spec
 from tests import entities as ex
 
 

@@ -7,7 +7,7 @@ import os
 import tempfile
 
 from airflow_dynflow import current_context, task
-from airflow_dynflow.core.execution_context import executing
+from airflow_dynflow.core.context.execution_context import executing
 
 
 def test_inside_a_call_the_context_names_the_task_execution_and_key():

@@ -21,10 +21,10 @@ from airflow_dynflow import (
     task,
     workflow,
 )
-from airflow_dynflow.core.converters import InvalidValue, converter_for
-from airflow_dynflow.core.files import DIGESTS, NO_FILES, StoredRef, pack, unpack
-from airflow_dynflow.core.output_cache import local_cache
-from airflow_dynflow.core.type_relations import is_assignable
+from airflow_dynflow.core.conversion.converters import InvalidValue, converter_for
+from airflow_dynflow.core.conversion.files import DIGESTS, NO_FILES, StoredRef, pack, unpack
+from airflow_dynflow.core.conversion.output_cache import local_cache
+from airflow_dynflow.core.conversion.type_relations import is_assignable
 
 CSV = FlyteFile[typing.TypeVar("csv")]
 

@@ -7,7 +7,7 @@ import warnings
 import pytest
 
 from airflow_dynflow import Resources, create_node, current_context, kwtypes, task, workflow
-from airflow_dynflow.core.local_runner import run_spec
+from airflow_dynflow.core.authoring.local_runner import run_spec
 from tests import entities as ex
 
 
@@ -81,7 +81,7 @@ def test_current_context_inside_a_task_has_an_execution_id_and_a_working_directo
 def test_a_call_gets_its_working_directory_only_when_it_asks_for_one():
     """Most tasks never touch it; a packed instance of many nodes would otherwise make a folder
     for each."""
-    from airflow_dynflow.core.execution_context import _process_folder
+    from airflow_dynflow.core.context.execution_context import _process_folder
 
     @task
     def quiet(x: int) -> int:

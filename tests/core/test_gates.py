@@ -20,9 +20,9 @@ from airflow_dynflow import (
     wait_for_input,
     workflow,
 )
-from airflow_dynflow.core.gates import Gate
-from airflow_dynflow.core.spec_read import load_spec
-from airflow_dynflow.core.spec_write import dump_spec
+from airflow_dynflow.core.authoring.gates import Gate
+from airflow_dynflow.core.wire.spec_read import load_spec
+from airflow_dynflow.core.wire.spec_write import dump_spec
 from tests.core.test_spec_json import resign, spec_dict
 
 

@@ -9,8 +9,8 @@ from typing import Annotated, NamedTuple
 import pytest
 
 from airflow_dynflow import HashMethod, InterfaceError, TypeMismatchError, dynamic, task, workflow
-from airflow_dynflow.core.converters import converter_for
-from airflow_dynflow.core.output_cache import cache_key, local_cache
+from airflow_dynflow.core.conversion.converters import converter_for
+from airflow_dynflow.core.conversion.output_cache import cache_key, local_cache
 
 HASHED: list[list[int]] = []
 

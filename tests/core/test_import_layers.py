@@ -1,5 +1,6 @@
 """The core's modules import one another in layers: no import circle, not even through an import
-made inside a function. A circle held together by such an import is one refactor from an
+made inside a function, and no subpackage imports one above it in ``LAYERS`` (the order
+docs/architecture.md draws). A circle held together by such an import is one refactor from an
 ``ImportError``, and it hides which module is built on which."""
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 CORE = Path(__file__).resolve().parents[2] / "airflow_dynflow" / "core"
+# Bottom up: the vocabulary (the modules directly in core/, and errors/), then each subpackage.
+LAYERS = ("", "context", "conversion", "authoring", "wire")
 
 
 def _module(path: Path, root: Path) -> str:
@@ -59,6 +62,20 @@ def circle(graph: dict[str, set[str]]) -> list[str]:
 
 def test_the_core_has_no_import_circle():
     assert circle(import_graph()) == []
+
+
+def layer(module: str) -> int:
+    parts = module.split(".")
+    return LAYERS.index(parts[2]) if len(parts) > 3 and parts[2] in LAYERS else 0
+
+
+def test_no_layer_imports_one_built_on_it():
+    upward = {(a, b) for a, bs in import_graph().items() for b in bs if layer(b) > layer(a)}
+    assert upward == set()
+
+
+def test_every_subpackage_of_the_core_has_its_layer():
+    assert {p.name for p in CORE.iterdir() if (p / "__init__.py").exists()} - {"errors"} == set(LAYERS[1:])
 
 
 def test_the_check_finds_a_circle_held_by_an_import_inside_a_function(tmp_path):

@@ -5,8 +5,8 @@ import typing
 import pytest
 
 from airflow_dynflow import Secret, current_context, dynamic, task, workflow
-from airflow_dynflow.core.secrets import LocalSecrets, Secrets
-from airflow_dynflow.core.spec_write import dump_spec
+from airflow_dynflow.core.context.secrets import LocalSecrets, Secrets
+from airflow_dynflow.core.wire.spec_write import dump_spec
 
 
 @task(secret_requests=[Secret(group="db", key="password")])

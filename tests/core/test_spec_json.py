@@ -5,10 +5,10 @@ import json
 import pytest
 
 from airflow_dynflow import SpecError
-from airflow_dynflow.core.local_runner import run_spec
+from airflow_dynflow.core.authoring.local_runner import run_spec
 from airflow_dynflow.core.signing import Signer, digest
-from airflow_dynflow.core.spec_read import load_spec
-from airflow_dynflow.core.spec_write import dump_spec
+from airflow_dynflow.core.wire.spec_read import load_spec
+from airflow_dynflow.core.wire.spec_write import dump_spec
 from tests import entities as ex
 
 

@@ -7,9 +7,9 @@ import pytest
 
 from airflow_dynflow import SpecError
 from airflow_dynflow.core.signing import Signer
-from airflow_dynflow.core.spec_read import spec_digest
-from airflow_dynflow.core.spec_slice import dump_slices, instance_nodes, load_slice
-from airflow_dynflow.core.spec_write import dump_spec
+from airflow_dynflow.core.wire.spec_read import spec_digest
+from airflow_dynflow.core.wire.spec_slice import dump_slices, instance_nodes, load_slice
+from airflow_dynflow.core.wire.spec_write import dump_spec
 from tests import entities as ex
 
 SIGNER = Signer([b"slice-key"])

@@ -8,7 +8,7 @@ from typing import Any, Dict, List, NamedTuple, Optional, Tuple, Union
 import pydantic
 import pytest
 
-from airflow_dynflow.core.type_relations import describe_value, is_assignable, member_type
+from airflow_dynflow.core.conversion.type_relations import describe_value, is_assignable, member_type
 
 
 class Base:

@@ -41,7 +41,7 @@ def spec_too_large(dynamic: str, size: int, limit: int) -> ConfigurationError:
     )
 
 
-# What the compile bounds of ``core.tracing.CompileLimits`` are called in the [dynflow] section.
+# What the compile bounds of ``core.authoring.tracing.CompileLimits`` are called in the [dynflow] section.
 _COMPILE_LIMIT_SETTINGS = {"max_nodes": "max_nodes_per_dynamic", "max_seconds": "max_compile_seconds"}
 
 

@@ -18,7 +18,7 @@ from airflow_dynflow.airflow.operators.task import WorkflowNodeOperator
 from airflow_dynflow.airflow.runtime.inputs import Resolver
 from airflow_dynflow.airflow.runtime.log_lines import shown
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.core.conditional import Decide, Select
+from airflow_dynflow.core.authoring.conditional import Decide, Select
 from airflow_dynflow.core.errors import ConditionFailedError
 from airflow_dynflow.core.options import NO_OPTIONS
 from airflow_dynflow.core.protocols import NodeEntity

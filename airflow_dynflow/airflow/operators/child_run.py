@@ -36,8 +36,8 @@ from airflow_dynflow.airflow.runtime.child_request import (
     signed_request,
 )
 from airflow_dynflow.airflow.store.payloads import Payloads
-from airflow_dynflow.core.entities import Dynamic, checked_inputs
-from airflow_dynflow.core.output_cache import cache_key
+from airflow_dynflow.core.authoring.entities import Dynamic, checked_inputs
+from airflow_dynflow.core.conversion.output_cache import cache_key
 
 __all__ = ["ChildRun", "ChildRunLink", "child_run_id", "child_run_links", "display_ref"]
 

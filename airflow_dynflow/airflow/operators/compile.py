@@ -23,12 +23,12 @@ from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.futures_spec import write_futures_spec, write_spec_slices
 from airflow_dynflow.airflow.store.payloads import Payloads, location
-from airflow_dynflow.core.entities import Dynamic, Workflow, checked_inputs
+from airflow_dynflow.core.authoring.entities import Dynamic, Workflow, checked_inputs
+from airflow_dynflow.core.authoring.tracing import CompileLimits
 from airflow_dynflow.core.errors import CompileLimitError
 from airflow_dynflow.core.origin import import_entity
 from airflow_dynflow.core.spec import Spec, node_id
-from airflow_dynflow.core.spec_write import dump_spec
-from airflow_dynflow.core.tracing import CompileLimits
+from airflow_dynflow.core.wire.spec_write import dump_spec
 
 __all__ = [
     "CompileOperator",

@@ -29,8 +29,8 @@ from airflow_dynflow.airflow.runtime.inputs import Resolver, workflow_resolver
 from airflow_dynflow.airflow.runtime.log_lines import shown
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.payloads import Payloads
-from airflow_dynflow.core.entities import Workflow
-from airflow_dynflow.core.gates import Gate
+from airflow_dynflow.core.authoring.entities import Workflow
+from airflow_dynflow.core.authoring.gates import Gate
 from airflow_dynflow.core.protocols import NodeEntity
 
 __all__ = [

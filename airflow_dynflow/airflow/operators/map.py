@@ -26,8 +26,8 @@ from airflow_dynflow.airflow.runtime.map_labels import element_label, set_label,
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.deck_pages import STATIC_NODE
 from airflow_dynflow.airflow.store.payloads import Payloads, location
-from airflow_dynflow.core.entities import Workflow, checked_inputs
-from airflow_dynflow.core.map_task import MapTask, element_count
+from airflow_dynflow.core.authoring.entities import Workflow, checked_inputs
+from airflow_dynflow.core.authoring.map_task import MapTask, element_count
 
 __all__ = ["MapCollectOperator", "MapElementOperator", "MapSplitOperator"]
 

@@ -19,7 +19,7 @@ from airflow_dynflow.airflow.runtime.instance_decks import deck_links, instance_
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.deck_pages import STATIC_NODE
 from airflow_dynflow.airflow.store.payloads import Payloads, location
-from airflow_dynflow.core.entities import Task, Workflow
+from airflow_dynflow.core.authoring.entities import Task, Workflow
 from airflow_dynflow.core.protocols import NodeEntity
 
 __all__ = ["DynflowTaskOperator", "WorkflowNodeOperator"]

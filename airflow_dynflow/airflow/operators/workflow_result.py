@@ -11,7 +11,7 @@ from airflow_dynflow.airflow.runtime.inputs import check_conf, workflow_resolver
 from airflow_dynflow.airflow.runtime.log_lines import shown
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.payloads import Payloads
-from airflow_dynflow.core.entities import Workflow
+from airflow_dynflow.core.authoring.entities import Workflow
 
 __all__ = ["DynflowOutputsOperator"]
 

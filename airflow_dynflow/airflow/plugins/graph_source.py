@@ -36,7 +36,7 @@ from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.payloads import location
 from airflow_dynflow.core.errors import SpecError
 from airflow_dynflow.core.signing import Signer
-from airflow_dynflow.core.spec_read import spec_digest, verified_spec_json
+from airflow_dynflow.core.wire.spec_read import spec_digest, verified_spec_json
 
 __all__ = ["TRIGGERER_SILENT_AFTER", "RunGraph", "read_run_graph", "triggerer_notice", "verified_wire"]
 

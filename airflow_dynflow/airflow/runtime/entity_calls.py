@@ -9,11 +9,11 @@ from airflow_dynflow.airflow.runtime.secret_lookup import AirflowSecrets
 from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.airflow.store.blob_cache import BlobCache
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.core.call_policy import run_with_policy
-from airflow_dynflow.core.decks import DeckSink
-from airflow_dynflow.core.entities import Task, checked_inputs
+from airflow_dynflow.core.authoring.call_policy import run_with_policy
+from airflow_dynflow.core.authoring.entities import Task, checked_inputs
+from airflow_dynflow.core.context.decks import DeckSink
+from airflow_dynflow.core.conversion.output_cache import Cache
 from airflow_dynflow.core.options import NO_OPTIONS, Options
-from airflow_dynflow.core.output_cache import Cache
 
 __all__ = ["run_entity"]
 

@@ -26,7 +26,7 @@ from airflow_dynflow.airflow.store.futures_spec import read_futures_spec, read_s
 from airflow_dynflow.airflow.store.payloads import location
 from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Spec, node_id
-from airflow_dynflow.core.spec_slice import SpecSlice, instance_count, instance_nodes
+from airflow_dynflow.core.wire.spec_slice import SpecSlice, instance_count, instance_nodes
 
 __all__ = [
     "Expansion",

@@ -8,7 +8,7 @@ in the UI's "Required Actions" and answers to its REST endpoints) and waits as t
 the running Airflow: deferred to ``HITLTrigger`` on 3.1 and 3.2, parked in ``awaiting_input`` on 3.3.
 
 The entered value arrives as JSON; it is checked against the gate's type (a bool, int, float or
-str, ``core.gates``) before the provider or anything else reads it, and nothing of it is ever
+str, ``core.authoring.gates``) before the provider or anything else reads it, and nothing of it is ever
 unpickled or imported. A gate nobody answers within its timeout fails for good, as a Flyte gate does.
 """
 
@@ -25,7 +25,7 @@ from airflow.sdk import BaseOperator, Context, Param, timezone
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.runtime.log_lines import shown
 from airflow_dynflow.core import errors as core_errors
-from airflow_dynflow.core.gates import Gate
+from airflow_dynflow.core.authoring.gates import Gate
 
 __all__ = [
     "VALUE",

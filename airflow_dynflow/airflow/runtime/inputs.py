@@ -5,7 +5,7 @@ the XCom envelopes of the task instances that produced them (see ``store.payload
 lives (which task id, which map index) is the caller's business, given as a ``fetch`` function, so
 the same resolver serves static workflow tasks and generated nodes of a dynamic.
 
-Files and folders: a run's conf may not name any (``core.files.NO_FILES``), so only a workflow
+Files and folders: a run's conf may not name any (``core.conversion.files.NO_FILES``), so only a workflow
 input's default can be one; those in node outputs are downloaded by ``Payloads.decode``, and those
 among the spec's constants here. The ``HashMethod`` hashes that came with the outputs are kept for
 the consumer's cache key (``input_hashes``).
@@ -21,13 +21,13 @@ from airflow.sdk import Context
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.core import errors as core_errors
-from airflow_dynflow.core.converters import InvalidValue
-from airflow_dynflow.core.entities import Workflow
-from airflow_dynflow.core.files import NO_FILES
-from airflow_dynflow.core.interface import Param
-from airflow_dynflow.core.local_runner import walk_path
+from airflow_dynflow.core.authoring.entities import Workflow
+from airflow_dynflow.core.authoring.local_runner import walk_path
+from airflow_dynflow.core.conversion.converters import InvalidValue
+from airflow_dynflow.core.conversion.files import NO_FILES
+from airflow_dynflow.core.conversion.interface import Param
 from airflow_dynflow.core.spec import Binding, Const, Ref, Spec
-from airflow_dynflow.core.spec_slice import SpecSlice
+from airflow_dynflow.core.wire.spec_slice import SpecSlice
 
 __all__ = ["Envelope", "Missing", "Resolver", "check_conf", "workflow_resolver"]
 

@@ -19,7 +19,7 @@ from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.deck_pages import DECK_XCOM_KEY, DeckStore
 from airflow_dynflow.airflow.store.payloads import location
-from airflow_dynflow.core.decks import DeckSink
+from airflow_dynflow.core.context.decks import DeckSink
 
 __all__ = ["DeckLink", "InstanceDecks", "deck_links", "deck_url", "instance_decks"]
 

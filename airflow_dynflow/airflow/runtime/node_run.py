@@ -41,11 +41,11 @@ from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.payloads import Payloads, location
 from airflow_dynflow.airflow.store.stored_outputs import StoredOutputs
-from airflow_dynflow.core.conditional import Select
-from airflow_dynflow.core.entities import Dynamic, Task, checked_inputs
+from airflow_dynflow.core.authoring.conditional import Select
+from airflow_dynflow.core.authoring.entities import Dynamic, Task, checked_inputs
+from airflow_dynflow.core.authoring.gates import Gate
+from airflow_dynflow.core.authoring.local_runner import run_spec
 from airflow_dynflow.core.errors import add_node_path
-from airflow_dynflow.core.gates import Gate
-from airflow_dynflow.core.local_runner import run_spec
 from airflow_dynflow.core.options import Options
 from airflow_dynflow.core.protocols import NodeEntity
 from airflow_dynflow.core.spec import Ref, node_id
@@ -289,7 +289,7 @@ class NodeRun:
 
     def _log_inputs(self, index: int, label: str, inputs: Mapping[str, Any]) -> None:
         """The node, its dependencies by label and its inputs (``node_log_lines``). Whether a cached
-        task hits its cache is logged by the call that looks it up (``core.call_policy``)."""
+        task hits its cache is logged by the call that looks it up (``core.authoring.call_policy``)."""
         batched = self.expansion.batch > 1
         deps = [
             self.spec.label(d) if batched else self.expansion.label_of(d, self.spec)

@@ -19,7 +19,7 @@ import json
 from typing import Any
 
 from airflow_dynflow.airflow import compat
-from airflow_dynflow.core.secrets import Secret
+from airflow_dynflow.core.context.secrets import Secret
 
 __all__ = ["CONNECTION_FIELDS", "AirflowSecrets"]
 

@@ -1,5 +1,5 @@
-"""The task cache on the blob store: the ``Cache`` protocol of ``core.output_cache``, shared by every run
-and worker.
+"""The task cache on the blob store: the ``Cache`` protocol of ``core.conversion.output_cache``,
+shared by every run and worker.
 
 An entry is ``<signature>\\n<outputs JSON>``; the signature covers the cache key and the text, and is
 checked before the text is handed back (a cached pickled output is unpickled by the caller, so a

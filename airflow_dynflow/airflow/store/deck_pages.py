@@ -1,6 +1,6 @@
 """A task's deck page: stored in the blob store beside its outputs, referenced by a signed XCom.
 
-The page (``core.decks.render``) is written under the task instance's folder
+The page (``core.context.decks.render``) is written under the task instance's folder
 (``runs/<dag>/<run>/<task>/<map index>/decks/<node>.html``); the instance pushes XCom ``deck``:
 ``{"decks": {<node>: {"blob": <key>, "sha256": ...}}, "sig": ...}``, one signature (purpose
 ``deck``) over the instance's place and the canonical JSON of ``decks``. ``<node>`` is the

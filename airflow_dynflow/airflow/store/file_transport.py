@@ -1,4 +1,5 @@
-"""Files and folders between task instances: the ``FileTransport`` of ``core.files`` on the blob store.
+"""Files and folders between task instances: the ``FileTransport`` of ``core.conversion.files`` on
+the blob store.
 
 A task's ``FlyteFile``/``FlyteDirectory`` output is uploaded when its outputs are written: its content
 (the file, or a deterministic tar of the folder) goes to ``<folder>/<sha256>/<name>`` under the
@@ -10,7 +11,7 @@ cache hit) keeps it: nothing is uploaded twice.
 Reading happens only after the envelope's signature was checked (``Payloads.decode``); then the key
 must stay inside the store (``BlobStore.path_of``) and the bytes must match the signed digest
 *before* anything is written to the local disk, into a new folder of this process
-(``core.execution_context.local_folder``).
+(``core.context.execution_context.local_folder``).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from airflow.sdk import ObjectStoragePath
 
 from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.store.blob_store import BlobStore
-from airflow_dynflow.core.execution_context import local_folder
-from airflow_dynflow.core.files import (
+from airflow_dynflow.core.context.execution_context import local_folder
+from airflow_dynflow.core.conversion.files import (
     PathValue,
     StoredRef,
     dump_default,

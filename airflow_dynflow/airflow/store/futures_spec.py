@@ -5,7 +5,7 @@ the store and that digest. Reading checks that the stored text ends in the diges
 run, then ``load_spec`` checks the HMAC on the raw text before parsing anything, then
 everything else. Any failure is a ``BadFuturesSpecError``: retrying would read the same bytes.
 
-Beside the spec, the compile task writes one *slice* per generated instance (``core.spec_slice``),
+Beside the spec, the compile task writes one *slice* per generated instance (``core.wire.spec_slice``),
 all in one object so that compiling costs one write, not one per instance. The object has a fixed
 key per run and compile task (``<run>/<compile task>/slices``), so an instance finds its slice
 without asking for the XCom reference first; each slice is signed for that run's compile task and
@@ -32,8 +32,8 @@ from airflow_dynflow.airflow.store.payloads import location
 from airflow_dynflow.core.errors import SpecError
 from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Spec
-from airflow_dynflow.core.spec_read import load_spec, spec_digest
-from airflow_dynflow.core.spec_slice import SpecSlice, dump_slices, load_slice
+from airflow_dynflow.core.wire.spec_read import load_spec, spec_digest
+from airflow_dynflow.core.wire.spec_slice import SpecSlice, dump_slices, load_slice
 
 __all__ = [
     "digest_of",

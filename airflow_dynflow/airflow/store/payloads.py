@@ -18,7 +18,7 @@ envelopes *without* their own ``sig``, under one signature for the whole value::
 so the metadata DB only ever holds small values and references, and a packed instance carries one
 signature, not one per output. Files and folders inside a value are uploaded beside it and appear
 in its JSON as store keys with their digests (``store/file_transport.py``); an output declared
-``Annotated[T, HashMethod(fn)]`` carries ``"hash": fn(value)`` too (``core/hashing.py``), signed
+``Annotated[T, HashMethod(fn)]`` carries ``"hash": fn(value)`` too (``core/conversion/hashing.py``), signed
 with the rest.
 
 What is signed, and *where* it belongs (``location``: as both producer and consumer can name it):
@@ -58,9 +58,9 @@ from airflow_dynflow.airflow.compat import conf
 from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.file_transport import BlobFiles
-from airflow_dynflow.core.converters import Converter
-from airflow_dynflow.core.hashing import output_hashes
-from airflow_dynflow.core.interface import Interface
+from airflow_dynflow.core.conversion.converters import Converter
+from airflow_dynflow.core.conversion.hashing import output_hashes
+from airflow_dynflow.core.conversion.interface import Interface
 from airflow_dynflow.core.signing import Signer
 
 __all__ = ["Payloads", "canonical_json", "location"]

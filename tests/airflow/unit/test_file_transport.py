@@ -22,8 +22,8 @@ from airflow_dynflow.airflow.store.blob_cache import BlobCache
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.file_transport import BlobFiles
 from airflow_dynflow.airflow.store.payloads import Payloads, canonical_json, location
-from airflow_dynflow.core.converters import converter_for
-from airflow_dynflow.core.output_cache import decode_outputs, encode_outputs
+from airflow_dynflow.core.conversion.converters import converter_for
+from airflow_dynflow.core.conversion.output_cache import decode_outputs, encode_outputs
 from airflow_dynflow.core.signing import Signer
 
 SIGNER = Signer([b"test-key"])

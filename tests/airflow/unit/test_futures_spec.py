@@ -16,7 +16,7 @@ from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.futures_spec import _read, digest_of, read_futures_spec, write_futures_spec
 from airflow_dynflow.core.signing import Signer
-from airflow_dynflow.core.spec_write import dump_spec
+from airflow_dynflow.core.wire.spec_write import dump_spec
 from tests import entities as e
 
 SIGNER = Signer([b"test-key"])

@@ -19,7 +19,7 @@ from airflow_dynflow.airflow.plugins.graph_page import render_page
 from airflow_dynflow.airflow.plugins.graph_source import RunGraph, verified_wire
 from airflow_dynflow.airflow.store.futures_spec import digest_of
 from airflow_dynflow.core.signing import Signer
-from airflow_dynflow.core.spec_write import dump_spec
+from airflow_dynflow.core.wire.spec_write import dump_spec
 from tests import entities as e
 
 TASKS = {"inc": {"kind": "task"}, "sub": {"kind": "dynamic"}}

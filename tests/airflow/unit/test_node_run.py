@@ -23,7 +23,7 @@ from airflow_dynflow.airflow.signing_key import deployment_signer
 from airflow_dynflow.airflow.store.blob_cache import BlobCache
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.futures_spec import write_futures_spec, write_spec_slices
-from airflow_dynflow.core.spec_write import dump_spec
+from airflow_dynflow.core.wire.spec_write import dump_spec
 from tests import entities
 
 COMPILE, NODES = "d.compile", "d.nodes"

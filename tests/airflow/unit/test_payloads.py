@@ -19,7 +19,7 @@ import pytest
 from airflow_dynflow.airflow.errors import IntegrityError
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.payloads import Payloads, canonical_json, location
-from airflow_dynflow.core.converters import InvalidValue, converter_for
+from airflow_dynflow.core.conversion.converters import InvalidValue, converter_for
 from airflow_dynflow.core.signing import Signer
 from tests import entities as e
 

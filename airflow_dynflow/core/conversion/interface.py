@@ -17,9 +17,9 @@ from typing import Any, NamedTuple
 import docstring_parser
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.converters import Converter, InvalidValue, converter_for
-from airflow_dynflow.core.hashing import HashMethod, split_annotated
-from airflow_dynflow.core.type_relations import describe_value
+from airflow_dynflow.core.conversion.converters import Converter, InvalidValue, converter_for
+from airflow_dynflow.core.conversion.hashing import HashMethod, split_annotated
+from airflow_dynflow.core.conversion.type_relations import describe_value
 
 __all__ = ["NO_DEFAULT", "Interface", "Param", "check_value", "interface_of", "kwtypes"]
 
@@ -44,7 +44,7 @@ class Param:
     converter: Converter
     default: Any = NO_DEFAULT
     description: str = ""
-    # An output's ``Annotated[T, HashMethod(fn)]`` (``tp`` is then ``T``); see ``core.hashing``.
+    # An output's ``Annotated[T, HashMethod(fn)]`` (``tp`` is then ``T``); see ``core.conversion.hashing``.
     hash_method: HashMethod | None = None
 
     @property

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, List, Optional  # noqa: UP035 - the annotations users read
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.converters import converter_for
-from airflow_dynflow.core.entities import Task, checked_inputs, dispatch
-from airflow_dynflow.core.interface import Interface, Param
+from airflow_dynflow.core.authoring.entities import Task, checked_inputs, dispatch
+from airflow_dynflow.core.authoring.promise import Promise
+from airflow_dynflow.core.authoring.tracing import Trace
+from airflow_dynflow.core.conversion.converters import converter_for
+from airflow_dynflow.core.conversion.interface import Interface, Param
 from airflow_dynflow.core.options import Options
 from airflow_dynflow.core.origin import Origin
-from airflow_dynflow.core.promise import Promise
 from airflow_dynflow.core.spec import MapOptions, TaskEntry
-from airflow_dynflow.core.tracing import Trace
 
 __all__ = ["MapTask", "build_map_task", "map_task"]
 

@@ -1,7 +1,7 @@
 """A call's decks rendered into one page, as flytekit's deck page is.
 
 A ``Deck`` made while a task runs joins that call's decks (``current_context().decks``, in
-``core.execution_context``, where the class lives beside the context it joins); with
+``core.context.execution_context``, where the class lives beside the context it joins); with
 ``@task(enable_deck=True)`` the runner renders them into one page when the call returns and hands
 it to a ``DeckSink``. Locally that writes ``deck.html`` in a fresh folder and logs its path, as
 flytekit's local execution does; on Airflow the page is stored with the node's outputs in the blob
@@ -20,7 +20,7 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 
-from airflow_dynflow.core.execution_context import Deck
+from airflow_dynflow.core.context.execution_context import Deck
 
 __all__ = ["DeckSink", "render", "write_local_deck"]
 

@@ -17,13 +17,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.decks import DeckSink, render
+from airflow_dynflow.core.context.decks import DeckSink, render
+from airflow_dynflow.core.context.execution_context import executing
+from airflow_dynflow.core.context.secrets import Secrets
+from airflow_dynflow.core.conversion.interface import Interface
+from airflow_dynflow.core.conversion.output_cache import Cache, cache_key, decode_outputs, encode_outputs
 from airflow_dynflow.core.errors import TypeMismatchError
-from airflow_dynflow.core.execution_context import executing
-from airflow_dynflow.core.interface import Interface
 from airflow_dynflow.core.options import Options
-from airflow_dynflow.core.output_cache import Cache, cache_key, decode_outputs, encode_outputs
-from airflow_dynflow.core.secrets import Secrets
 
 __all__ = ["run_with_policy"]
 
@@ -48,7 +48,7 @@ def run_with_policy(
     ``cache`` is (store, task ref, cache version) for a task declared with ``cache=True``;
     ``execution`` is (execution id, idempotency key) for ``current_context()``, when a runtime has them;
     ``input_hashes`` the ``HashMethod`` hashes that came with some inputs, which the cache key uses;
-    ``secrets`` what the call may read (``core.secrets``); ``deck``, for a task with decks enabled,
+    ``secrets`` what the call may read (``core.context.secrets``); ``deck``, for a task with decks enabled,
     gets the page of the decks the successful attempt made.
     """
     key = None

@@ -24,15 +24,15 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar, NamedTuple
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.comparisons import JOINS, Condition
-from airflow_dynflow.core.converters import converter_for
-from airflow_dynflow.core.interface import Interface, Param
+from airflow_dynflow.core.authoring.comparisons import JOINS, Condition
+from airflow_dynflow.core.authoring.promise import Known, Promise
+from airflow_dynflow.core.authoring.tracing import Trace, current_frame
+from airflow_dynflow.core.conversion.converters import converter_for
+from airflow_dynflow.core.conversion.interface import Interface, Param
+from airflow_dynflow.core.conversion.type_relations import is_assignable
 from airflow_dynflow.core.options import NO_OPTIONS, Options
 from airflow_dynflow.core.origin import Origin
-from airflow_dynflow.core.promise import Known, Promise
 from airflow_dynflow.core.spec import Binding, Ref, TaskEntry
-from airflow_dynflow.core.tracing import Trace, current_frame
-from airflow_dynflow.core.type_relations import is_assignable
 
 __all__ = [
     "ConditionalSection",
@@ -52,7 +52,7 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
 }
 _PRIMITIVES = (type(None), bool, int, float, str)
 # Built-in entities live here; a spec names them by kind, never by an importable reference.
-_BUILT_IN = Origin("airflow_dynflow.core.conditional:conditional", None, "")
+_BUILT_IN = Origin("airflow_dynflow.core.authoring.conditional:conditional", None, "")
 
 
 def conditional(name: str) -> ConditionalSection:

@@ -14,18 +14,18 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.call_policy import run_with_policy
-from airflow_dynflow.core.decks import write_local_deck
-from airflow_dynflow.core.interface import Interface
-from airflow_dynflow.core.local_runner import run_spec
+from airflow_dynflow.core.authoring.call_policy import run_with_policy
+from airflow_dynflow.core.authoring.local_runner import run_spec
+from airflow_dynflow.core.authoring.promise import Promise
+from airflow_dynflow.core.authoring.tracing import CompileLimits, Trace, current_frame, entered
+from airflow_dynflow.core.context.decks import write_local_deck
+from airflow_dynflow.core.context.secrets import LOCAL_SECRETS, Secret, Secrets, SecretSource
+from airflow_dynflow.core.conversion.interface import Interface
+from airflow_dynflow.core.conversion.output_cache import local_cache
 from airflow_dynflow.core.options import NO_OPTIONS, Options
 from airflow_dynflow.core.origin import Origin
-from airflow_dynflow.core.output_cache import local_cache
-from airflow_dynflow.core.promise import Promise
 from airflow_dynflow.core.protocols import Entity
-from airflow_dynflow.core.secrets import LOCAL_SECRETS, Secret, Secrets, SecretSource
 from airflow_dynflow.core.spec import Owner, Ref, Spec, TaskEntry
-from airflow_dynflow.core.tracing import CompileLimits, Trace, current_frame, entered
 
 __all__ = ["Dynamic", "Task", "Workflow", "dispatch", "input_schemas"]
 
@@ -58,7 +58,7 @@ class Task:
     options: Options = NO_OPTIONS
     cache: bool = False
     cache_version: str = ""
-    # Requesting is what grants: the function may read only these (``core.secrets``).
+    # Requesting is what grants: the function may read only these (``core.context.secrets``).
     secret_requests: tuple[Secret, ...] = ()
     enable_deck: bool = False
 
@@ -81,7 +81,8 @@ class Task:
         self, bound: Mapping[str, Any], options: Options, input_hashes: Mapping[str, str] | None = None
     ) -> dict[str, Any]:
         """Run once with ``options`` (the node's overrides merged in); outputs keyed by name.
-        ``input_hashes``: the ``HashMethod`` hashes that came with some inputs (``core.hashing``)."""
+        ``input_hashes``: the ``HashMethod`` hashes that came with some inputs
+        (``core.conversion.hashing``)."""
         cache = (local_cache(), self.origin.ref, self.effective_cache_version) if self.cache else None
         checked = checked_inputs(self.interface, bound)
         return run_with_policy(

@@ -5,7 +5,7 @@ Two families cover every annotation:
 * ``JsonConverter`` wraps a pydantic ``TypeAdapter``: strict validation (no silent int/str/bool
   coercion; an int where a float is declared arrives as a float, as PEP 484 allows), a JSON schema
   for Airflow's trigger form, and a lossless JSON round trip.
-  Values of ``FlyteFile``/``FlyteDirectory`` (``core.files``) inside it go through the
+  Values of ``FlyteFile``/``FlyteDirectory`` (``core.conversion.files``) inside it go through the
   ``FileTransport`` given to ``to_jsonable``/``from_jsonable``, handed to them as pydantic's context.
 * ``PickleConverter`` is the fallback for types pydantic cannot describe: values are checked with
   ``isinstance`` and travel as cloudpickle bytes. The spec flags such types so that they are never
@@ -34,8 +34,8 @@ from pydantic.errors import PydanticSchemaGenerationError, PydanticUserError
 from pydantic.json_schema import PydanticJsonSchemaWarning
 
 from airflow_dynflow.core import errors
+from airflow_dynflow.core.conversion.files import FILE_SCHEMA_KEY, FileTransport
 from airflow_dynflow.core.errors import InvalidValue
-from airflow_dynflow.core.files import FILE_SCHEMA_KEY, FileTransport
 
 __all__ = ["Converter", "InvalidValue", "JsonConverter", "PickleConverter", "converter_for"]
 

@@ -1,7 +1,7 @@
 """The spec's JSON on the way out: compact and deterministic, ending in its digest.
 
 Hand-rolled dict building, because it is on the compile hot path. ``docs/spec.md`` documents the
-format; ``core.spec_read`` reads it back.
+format; ``core.wire.spec_read`` reads it back.
 """
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from airflow_dynflow.core.conditional import Decide, Select
-from airflow_dynflow.core.converters import converter_for
-from airflow_dynflow.core.gates import Gate
-from airflow_dynflow.core.interface import Interface, Param
+from airflow_dynflow.core.authoring.conditional import Decide, Select
+from airflow_dynflow.core.authoring.gates import Gate
+from airflow_dynflow.core.conversion.converters import converter_for
+from airflow_dynflow.core.conversion.interface import Interface, Param
+from airflow_dynflow.core.conversion.type_relations import member_type
 from airflow_dynflow.core.signing import Signer, digest
 from airflow_dynflow.core.spec import SPEC_FORMAT, Binding, Const, Node, Ref, Spec, TaskEntry
-from airflow_dynflow.core.type_relations import member_type
 
 if TYPE_CHECKING:
-    from airflow_dynflow.core.map_task import MapTask
+    from airflow_dynflow.core.authoring.map_task import MapTask
 
 __all__ = ["SHARED_CONSTANT_BYTES", "SpecWriter", "compact_json", "dump_spec", "entry_json", "with_digest"]
 
@@ -35,7 +35,7 @@ def compact_json(data: Any) -> str:
 
 def with_digest(text: str, given: str) -> str:
     """``text`` (a JSON object) closed by its digest, the last key, where readers look for it first
-    (``core.spec_read``)."""
+    (``core.wire.spec_read``)."""
     return text[:-1] + ',"digest":' + json.dumps(given) + "}"
 
 
@@ -71,7 +71,7 @@ class SpecWriter:
 
     def nodes_json(self, indexes: Iterable[int]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """Some nodes' JSON and the shared constants they use: the body of a spec slice
-        (``core.spec_slice``), written by the same code as the whole spec so the two cannot drift."""
+        (``core.wire.spec_slice``), written by the same code as the whole spec so the two cannot drift."""
         self.consts = {}
         return [self._node(self.spec.nodes[i]) for i in indexes], self.consts
 

@@ -21,15 +21,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.comparisons import Condition
+from airflow_dynflow.core.authoring.comparisons import Condition
+from airflow_dynflow.core.conversion.type_relations import member_type
 from airflow_dynflow.core.spec import Const, Ref, walk_path
-from airflow_dynflow.core.type_relations import member_type
 
 if TYPE_CHECKING:
     from datetime import timedelta
 
+    from airflow_dynflow.core.authoring.tracing import Trace
     from airflow_dynflow.core.resources import Resources
-    from airflow_dynflow.core.tracing import Trace
 
 __all__ = ["Known", "Promise", "call_result"]
 

@@ -6,9 +6,9 @@ with the same two methods; locally a process-wide in-memory cache is used.
 
 A cache also says how the files and folders among the outputs are kept (``files``): the blob cache
 uploads them under its own folder, so a later run on another worker can read a hit; in memory the
-path is kept. In a key, a file or folder counts by its content's digest (``core.files.DIGESTS``),
+path is kept. In a key, a file or folder counts by its content's digest (``core.conversion.files.DIGESTS``),
 and an input that came from an ``Annotated[T, HashMethod(fn)]`` output by that hash
-(``core.hashing``), not by its value.
+(``core.conversion.hashing``), not by its value.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import json
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from airflow_dynflow.core.files import DIGESTS, FileTransport
-from airflow_dynflow.core.interface import Interface
+from airflow_dynflow.core.conversion.files import DIGESTS, FileTransport
+from airflow_dynflow.core.conversion.interface import Interface
 
 __all__ = ["Cache", "MemoryCache", "cache_key", "decode_outputs", "encode_outputs", "local_cache"]
 

@@ -1,5 +1,5 @@
 """``current_context()``: what a running task may ask about its execution (flytekit's names), and
-the ``Deck`` a task makes, which joins the context of its call (``core.decks`` renders them).
+the ``Deck`` a task makes, which joins the context of its call (``core.context.decks`` renders them).
 
 The runner that calls a task's function (the local runner, or our operator on Airflow) enters an
 ``ExecutionContext`` around the call; outside any task, ``current_context()`` describes a local run,
@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.secrets import LOCAL_SECRETS, Secrets
+from airflow_dynflow.core.context.secrets import LOCAL_SECRETS, Secrets
 
 __all__ = [
     "DEFAULT_DECK",
@@ -58,9 +58,9 @@ class ExecutionContext:
     idempotency_key: str
     # Outside any task, the system's temporary folder stands in, as in flytekit's local runs.
     in_task: bool = True
-    # What the task requested, from where its runtime finds them (``core.secrets``).
+    # What the task requested, from where its runtime finds them (``core.context.secrets``).
     secrets: Secrets = field(default_factory=lambda: Secrets("outside any task", (), LOCAL_SECRETS))
-    # Every ``Deck`` made during the call, in order (``core.decks``).
+    # Every ``Deck`` made during the call, in order (``core.context.decks``).
     decks: list[Deck] = field(default_factory=list)
 
     @property

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow_dynflow.core.promise import Promise
+from airflow_dynflow.core.authoring.promise import Promise
 from airflow_dynflow.core.protocols import Entity
 
 __all__ = ["NodeCall", "create_node"]

@@ -24,9 +24,9 @@ from collections.abc import Callable
 from typing import Any
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.entities import Task, Workflow
-from airflow_dynflow.core.interface import Interface, interface_of
-from airflow_dynflow.core.launch_plan import LaunchPlan, launch_plan_named
+from airflow_dynflow.core.authoring.entities import Task, Workflow
+from airflow_dynflow.core.authoring.launch_plan import LaunchPlan, launch_plan_named
+from airflow_dynflow.core.conversion.interface import Interface, interface_of
 
 __all__ = ["reference_launch_plan", "reference_task"]
 

@@ -12,12 +12,12 @@ from datetime import timedelta
 from typing import Any, TypeVar, overload
 
 from airflow_dynflow.core import errors, runtimes
-from airflow_dynflow.core.entities import Dynamic, Task, Workflow, trace_workflow
-from airflow_dynflow.core.interface import interface_of
+from airflow_dynflow.core.authoring.entities import Dynamic, Task, Workflow, trace_workflow
+from airflow_dynflow.core.context.secrets import Secret, checked_requests
+from airflow_dynflow.core.conversion.interface import interface_of
 from airflow_dynflow.core.options import checked_options, warn_not_honoured
 from airflow_dynflow.core.origin import origin_of
 from airflow_dynflow.core.resources import Resources
-from airflow_dynflow.core.secrets import Secret, checked_requests
 
 __all__ = ["dynamic", "task", "workflow"]
 

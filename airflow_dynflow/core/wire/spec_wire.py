@@ -100,7 +100,7 @@ class WireEntry(Wire, frozen=True):
     conditions: list[Any] | None = None  # a decide node's conditions, one per case before else
     fail: str | None = None  # ...and the message of its else_().fail(...)
     cases: int | None = None  # a select node's number of cases
-    gate: WireGate | None = None  # a gate node's settings (core.gates)
+    gate: WireGate | None = None  # a gate node's settings (core.authoring.gates)
 
 
 class WireRef(Wire, frozen=True):
@@ -184,7 +184,7 @@ class WireStub(Wire, frozen=True):
 
 
 class WireSlice(Wire, frozen=True):
-    """One instance's slice of a spec (``core.spec_slice``)."""
+    """One instance's slice of a spec (``core.wire.spec_slice``)."""
 
     format: Literal["dynflow.slice/2"]
     name: str

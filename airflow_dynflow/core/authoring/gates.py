@@ -23,13 +23,13 @@ from datetime import timedelta
 from typing import Any, ClassVar, Literal
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.converters import converter_for
-from airflow_dynflow.core.interface import Interface, Param, check_value
+from airflow_dynflow.core.authoring.promise import Promise
+from airflow_dynflow.core.authoring.tracing import Trace, current_frame
+from airflow_dynflow.core.conversion.converters import converter_for
+from airflow_dynflow.core.conversion.interface import Interface, Param, check_value
 from airflow_dynflow.core.options import NO_OPTIONS, Options
 from airflow_dynflow.core.origin import Origin
-from airflow_dynflow.core.promise import Promise
 from airflow_dynflow.core.spec import TaskEntry
-from airflow_dynflow.core.tracing import Trace, current_frame
 
 __all__ = ["DEFAULT_TIMEOUT", "ENTERED_TYPES", "Gate", "GateKind", "approve", "sleep", "wait_for_input"]
 
@@ -42,7 +42,7 @@ ENTERED_TYPES: dict[str, type] = {"bool": bool, "int": int, "float": float, "str
 # The name flytekit gives every sleep gate.
 SLEEP_NAME = "sleep-gate"
 # Built-in entities live here; a spec names them by kind, never by an importable reference.
-_BUILT_IN = Origin("airflow_dynflow.core.gates:Gate", None, "")
+_BUILT_IN = Origin("airflow_dynflow.core.authoring.gates:Gate", None, "")
 
 
 def sleep(duration: timedelta) -> Any:

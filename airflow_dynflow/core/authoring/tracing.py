@@ -17,11 +17,12 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.converters import converter_for
-from airflow_dynflow.core.interface import Interface, Param, check_value
+from airflow_dynflow.core.authoring.ordering import nodes_of, topological
+from airflow_dynflow.core.authoring.promise import Known, Promise, call_result
+from airflow_dynflow.core.conversion.converters import converter_for
+from airflow_dynflow.core.conversion.interface import Interface, Param, check_value
+from airflow_dynflow.core.conversion.type_relations import is_assignable, member_type
 from airflow_dynflow.core.options import checked_options
-from airflow_dynflow.core.ordering import nodes_of, topological
-from airflow_dynflow.core.promise import Known, Promise, call_result
 from airflow_dynflow.core.protocols import Entity, NodeEntity
 from airflow_dynflow.core.spec import (
     Binding,
@@ -33,7 +34,6 @@ from airflow_dynflow.core.spec import (
     Spec,
     TaskEntry,
 )
-from airflow_dynflow.core.type_relations import is_assignable, member_type
 
 __all__ = ["CompileLimits", "Frame", "Trace", "current_frame", "entered"]
 

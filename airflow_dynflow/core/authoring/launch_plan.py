@@ -21,14 +21,14 @@ from datetime import datetime
 from typing import Any
 
 from airflow_dynflow.core import errors, runtimes
-from airflow_dynflow.core.entities import Workflow, checked_inputs, dispatch, input_schemas
-from airflow_dynflow.core.interface import Interface, check_value
+from airflow_dynflow.core.authoring.entities import Workflow, checked_inputs, dispatch, input_schemas
+from airflow_dynflow.core.authoring.schedules import Schedule
+from airflow_dynflow.core.authoring.tracing import Trace
+from airflow_dynflow.core.conversion.interface import Interface, check_value
+from airflow_dynflow.core.conversion.type_relations import is_assignable
 from airflow_dynflow.core.options import warn_not_honoured
 from airflow_dynflow.core.origin import Origin
-from airflow_dynflow.core.schedules import Schedule
 from airflow_dynflow.core.spec import Binding, Collection, Const, Owner, Ref, walk_path
-from airflow_dynflow.core.tracing import Trace
-from airflow_dynflow.core.type_relations import is_assignable
 
 __all__ = ["LaunchPlan", "launch_plan_named"]
 
@@ -218,5 +218,5 @@ def _baked(binding: Binding, fixed: Mapping[str, Any]) -> Binding:
 
 
 def launch_plan_named(name: str) -> LaunchPlan | None:
-    """The launch plan created under ``name`` in this process, if any (``core.reference``)."""
+    """The launch plan created under ``name`` in this process, if any (``core.authoring.reference``)."""
     return _by_name.get(name)

@@ -36,9 +36,9 @@ from airflow_dynflow.core.options import NO_OPTIONS, Options
 from airflow_dynflow.core.protocols import NodeEntity
 from airflow_dynflow.core.signing import Signer
 from airflow_dynflow.core.spec import Node, Spec, TaskEntry
-from airflow_dynflow.core.spec_read import SpecReader, verified_json
-from airflow_dynflow.core.spec_wire import WireSlice, validated
-from airflow_dynflow.core.spec_write import SpecWriter, compact_json, entry_json, with_digest
+from airflow_dynflow.core.wire.spec_read import SpecReader, verified_json
+from airflow_dynflow.core.wire.spec_wire import WireSlice, validated
+from airflow_dynflow.core.wire.spec_write import SpecWriter, compact_json, entry_json, with_digest
 
 __all__ = ["SLICE_FORMAT", "SpecSlice", "dump_slices", "instance_count", "instance_nodes", "load_slice"]
 

@@ -13,7 +13,7 @@ The core never moves bytes between machines. A value is in one of two places, or
 A runtime plugs a ``FileTransport`` into the converters (``to_jsonable(value, files)`` /
 ``from_jsonable(data, files)``): the Airflow runtime's uploads a value when its outputs are written
 and downloads it when a consumer reads them (``airflow/store/file_transport.py``), as
-``core.output_cache`` lets it plug its blob cache in. Without a transport the path passes through
+``core.conversion.output_cache`` lets it plug its blob cache in. Without a transport the path passes through
 unchanged, which is what a local run needs (flytekit's local runs do the same: no upload, the next
 task sees the same path).
 """
@@ -35,7 +35,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.execution_context import current_context, local_folder
+from airflow_dynflow.core.context.execution_context import current_context, local_folder
 
 __all__ = [
     "DIGESTS",

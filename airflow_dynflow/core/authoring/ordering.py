@@ -1,7 +1,7 @@
 """The ``a >> b`` ordering while tracing: which nodes an operand of ``>>`` names, and the stable
 reorder of a traced body's nodes once ``>>`` made one wait for a later one.
 
-Kept beside ``core.tracing`` (which records the ``after`` edges) because it is graph work on the
+Kept beside ``core.authoring.tracing`` (which records the ``after`` edges) because it is graph work on the
 finished record, not part of what a call means where it happens.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.promise import Known, Promise
+from airflow_dynflow.core.authoring.promise import Known, Promise
 from airflow_dynflow.core.spec import Binding, Collection, Node, Ref
 
 __all__ = ["nodes_of", "topological"]

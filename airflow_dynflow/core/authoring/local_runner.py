@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from airflow_dynflow.core.conditional import Select
+from airflow_dynflow.core.authoring.conditional import Select
+from airflow_dynflow.core.context.execution_context import executing
+from airflow_dynflow.core.conversion.hashing import output_hashes
 from airflow_dynflow.core.errors import add_node_path
-from airflow_dynflow.core.execution_context import executing
-from airflow_dynflow.core.hashing import output_hashes
 from airflow_dynflow.core.protocols import NodeEntity
 from airflow_dynflow.core.spec import Binding, Const, Node, Ref, Spec, walk_path
 
@@ -33,7 +33,7 @@ def run_spec(
 
 def _run(spec: Spec, inputs: Mapping[str, Any], observe: Callable[[str], None] | None) -> dict[str, Any]:
     results: list[Mapping[str, Any]] = []
-    # Per node, the HashMethod hashes of its outputs, computed as they are produced (core.hashing).
+    # Per node, the HashMethod hashes of its outputs, computed as they are produced (core.conversion.hashing).
     hashes: list[Mapping[str, str]] = []
     for index, node in enumerate(spec.nodes):
         entity = spec.tasks[node.task].entity

@@ -1,5 +1,5 @@
 """The spec's JSON on the way in: nothing of it is parsed before its digest holds on the raw text,
-nothing is read before it fits the wire models (``core.spec_wire``), and nothing runs before its
+nothing is read before it fits the wire models (``core.wire.spec_wire``), and nothing runs before its
 meaning is checked: every task resolves to the code that compiled the spec, every binding points at
 an earlier node and a real output, every constant fits its declared type.
 """
@@ -14,15 +14,16 @@ from dataclasses import replace
 from typing import Any
 
 from airflow_dynflow.core import errors
-from airflow_dynflow.core.conditional import Decide, Select, select_input
-from airflow_dynflow.core.converters import InvalidValue, converter_for
-from airflow_dynflow.core.gates import Gate
-from airflow_dynflow.core.interface import Interface, Param
+from airflow_dynflow.core.authoring.conditional import Decide, Select, select_input
+from airflow_dynflow.core.authoring.gates import Gate
+from airflow_dynflow.core.conversion.converters import InvalidValue, converter_for
+from airflow_dynflow.core.conversion.interface import Interface, Param
+from airflow_dynflow.core.conversion.type_relations import member_type
 from airflow_dynflow.core.options import Options
 from airflow_dynflow.core.origin import import_entity
 from airflow_dynflow.core.signing import Signer, digest
 from airflow_dynflow.core.spec import Binding, Collection, Const, Node, Owner, Ref, Spec, TaskEntry
-from airflow_dynflow.core.spec_wire import (
+from airflow_dynflow.core.wire.spec_wire import (
     WireConst,
     WireEntry,
     WireInput,
@@ -34,7 +35,6 @@ from airflow_dynflow.core.spec_wire import (
     binding,
     validated,
 )
-from airflow_dynflow.core.type_relations import member_type
 
 __all__ = ["SpecReader", "load_spec", "spec_digest", "verified_json", "verified_spec_json"]
 
@@ -88,7 +88,7 @@ class SpecReader:
     """Turns a structurally valid wire spec into a Spec, checking what it means as it goes.
 
     ``inputs`` and ``consts`` are the wire's workflow inputs and shared constants; nodes are kept by
-    index, so that a spec slice (``core.spec_slice``), which holds only some nodes, is read by the
+    index, so that a spec slice (``core.wire.spec_slice``), which holds only some nodes, is read by the
     same checks.
     """
 
@@ -118,8 +118,8 @@ class SpecReader:
         )
 
     def _entry(self, key: str, e: WireEntry) -> TaskEntry:
-        from airflow_dynflow.core.entities import Task
-        from airflow_dynflow.core.map_task import build_map_task
+        from airflow_dynflow.core.authoring.entities import Task
+        from airflow_dynflow.core.authoring.map_task import build_map_task
 
         if e.kind in ("decide", "select", "gate"):
             return _built_in_entry(key, e)
