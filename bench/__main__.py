@@ -1,4 +1,4 @@
-"""``python -m bench [--write-docs] [core|airflow ...]``: each benchmark's figures as a Markdown table.
+"""``python -m bench [--write-docs] [suite ...]``: each benchmark's figures as a Markdown table.
 
 With ``--write-docs`` (what ``make bench`` runs) each suite's rows, and its ``appendix()`` when it
 has one (the before/after profile of a generated instance), also replace that suite's block in
@@ -7,6 +7,7 @@ docs/benchmarks.md, stamped with the date, machine and commit (``bench.report``)
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import sys
 
@@ -27,8 +28,16 @@ SUITES = [
 
 
 def main(argv: list[str]) -> None:
-    write_docs = "--write-docs" in argv
-    suites = [a for a in argv if a != "--write-docs"] or SUITES
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    # No ``choices=``: Python 3.11's argparse refuses an empty list against them (every suite is the default).
+    parser.add_argument("suites", nargs="*", metavar="suite", help=f"of {', '.join(SUITES)} (default: all)")
+    parser.add_argument(
+        "--write-docs", action="store_true", help="also replace each suite's block in docs/benchmarks.md"
+    )
+    args = parser.parse_args(argv)
+    if unknown := [s for s in args.suites if s not in SUITES]:
+        parser.error(f"no suite named {', '.join(unknown)}; the suites: {', '.join(SUITES)}")
+    write_docs, suites = args.write_docs, args.suites or SUITES
     print(f"Machine: {report.machine()}, commit {report.commit()}\n")
     print("| benchmark | result | notes |\n|---|---|---|")
     for name in suites:

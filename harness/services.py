@@ -19,6 +19,7 @@ Facts this module relies on:
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import signal
@@ -169,12 +170,17 @@ class Postgres(Server):
     def _as_pg_user(self, *argv: str) -> list[str]:
         return ["runuser", "-u", _PG_USER, "--", *argv] if os.geteuid() == 0 else list(argv)
 
-    def _start(self) -> None:
-        bindir = _postgres_bin()
-        if bindir is None:
+    @functools.cached_property
+    def bindir(self) -> Path:
+        """The newest installed PostgreSQL's programs, looked up once per server."""
+        found = _postgres_bin()
+        if found is None:
             raise AirflowStackError(
                 "no PostgreSQL server under /usr/lib/postgresql (apt-get install postgresql)"
             )
+        return found
+
+    def _start(self) -> None:
         data = self.folder / "data"
         if os.geteuid() == 0:
             # initdb runs as postgres: it must reach and own the folder.
@@ -185,7 +191,7 @@ class Postgres(Server):
             shutil.chown(self.folder, user=_PG_USER)
         result = subprocess.run(
             self._as_pg_user(
-                str(bindir / "initdb"), "-D", str(data), "-U", _PG_USER, "--auth=trust", "-E", "UTF8"
+                str(self.bindir / "initdb"), "-D", str(data), "-U", _PG_USER, "--auth=trust", "-E", "UTF8"
             ),
             capture_output=True,
             text=True,
@@ -201,10 +207,8 @@ class Postgres(Server):
         )
 
     def _psql(self) -> list[str]:
-        bindir = _postgres_bin()
-        assert bindir is not None
         return [
-            str(bindir / "psql"),
+            str(self.bindir / "psql"),
             "-h",
             "127.0.0.1",
             "-p",
@@ -216,12 +220,10 @@ class Postgres(Server):
         ]
 
     def _run(self) -> None:
-        bindir = _postgres_bin()
-        assert bindir is not None
         data = self.folder / "data"
         self._launch(
             self._as_pg_user(
-                str(bindir / "postgres"),
+                str(self.bindir / "postgres"),
                 "-D", str(data),
                 "-h", "127.0.0.1",
                 "-p", str(self.port),
