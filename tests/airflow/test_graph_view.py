@@ -235,11 +235,31 @@ def test_a_dynamics_compile_task_links_to_the_runs_dynamic_graph(stack, seed):
     assert links["extra_links"]["Dynamic graph"].endswith(f"/dags/wf/runs/{seed}/plugin/dynamic-graph")
 
 
-def test_the_plugin_registers_a_tab_on_dag_runs(stack):
+def test_the_plugin_registers_a_tab_on_dag_runs_and_one_on_dags(stack):
     views = stack.api.get("/api/v2/plugins")["plugins"]
     (ours,) = [p for p in views if p["name"] == "dynflow"]
-    (view,) = ours["external_views"]
-    assert (view["href"], view["destination"]) == ("/dynflow/graph/{DAG_ID}/{RUN_ID}", "dag_run")
+    assert sorted((v["destination"], v["href"]) for v in ours["external_views"]) == [
+        ("dag", "/dynflow/dags/{DAG_ID}/latest"),
+        ("dag_run", "/dynflow/graph/{DAG_ID}/{RUN_ID}"),
+    ]
+
+
+def _newest_run(stack: AirflowStack, dag_id: str) -> str:
+    (run,) = stack.api.get(f"/api/v2/dags/{dag_id}/dagRuns", order_by="-id", limit=1)["dag_runs"]
+    return str(run["dag_run_id"])
+
+
+def test_the_dag_pages_tab_shows_its_newest_runs_graph(stack, seed):
+    token = {"Authorization": f"Bearer {stack.api.token()}"}
+    page = httpx.get(f"{stack.base_url}/dynflow/dags/wf/latest", headers=token, timeout=30)
+    assert page.status_code == 200
+    assert f"<h1>Dynamic graph: wf / {_newest_run(stack, 'wf')}</h1>" in page.text
+
+
+def test_the_dag_pages_tab_of_a_dag_without_runs_says_so(stack):
+    token = {"Authorization": f"Bearer {stack.api.token()}"}
+    response = httpx.get(f"{stack.base_url}/dynflow/dags/no_such_dag/latest", headers=token, timeout=30)
+    assert response.status_code == 404 and response.json()["detail"] == "DAG no_such_dag has no run yet"
 
 
 # -- the page in a real browser --------------------------------------------------------------------
@@ -287,6 +307,14 @@ def test_the_graph_page_in_a_browser_shows_every_node_state(stack, seed, browser
     )
     assert browser.text_content("#result") == "3"
     browser.screenshot(path=str(shots / "dynamic-graph.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_the_dag_page_has_a_tab_with_its_newest_runs_graph(stack, seed, browser):
+    visit(browser, f"{stack.base_url}/dags/wf/plugin/dynamic-graph-latest")
+    frame = browser.frame_locator("iframe")
+    frame.locator("[data-node]").first.wait_for(state="attached", timeout=180_000)
+    assert _newest_run(stack, "wf") in (frame.locator("h1").first.text_content() or "")
 
 
 @pytest.mark.browser

@@ -1,7 +1,8 @@
 """The FastAPI app mounted on the api-server at ``/dynflow``: the "Dynamic graph" page and its JSON.
 
 ``GET /dynflow/graph/{dag_id}/{run_id}`` answers the HTML page, ``GET /dynflow/api/graph/{dag_id}/{run_id}``
-the same graph as JSON. Both are authorised like the public API's DAG-run reads
+the same graph as JSON, and ``GET /dynflow/dags/{dag_id}/latest`` the page of the DAG's newest run
+(the DAG page's tab). Both are authorised like the public API's DAG-run reads
 (``requires_access_dag("GET", DagAccessEntity.RUN)``): a bearer token, or the UI's session cookie,
 of a user who may read that DAG's runs. ``?aggregate=N`` sets the node count past which a dynamic is
 grouped by (task, state): the page's groups (default ``AGGREGATE_ABOVE``) expand in the browser, so
@@ -25,7 +26,7 @@ from airflow_dynflow.airflow import errors
 from airflow_dynflow.airflow.plugins.deck_endpoint import CONTENT_SECURITY_POLICY, read_deck
 from airflow_dynflow.airflow.plugins.graph_model import AGGREGATE_ABOVE
 from airflow_dynflow.airflow.plugins.graph_page import render_page
-from airflow_dynflow.airflow.plugins.graph_source import read_run_graph
+from airflow_dynflow.airflow.plugins.graph_source import latest_run_id, read_run_graph
 
 __all__ = ["app"]
 
@@ -48,6 +49,16 @@ def graph_json(dag_id: str, run_id: str, aggregate: int | None = None) -> Any:
 def graph_page(dag_id: str, run_id: str, aggregate: int = AGGREGATE_ABOVE) -> Any:
     graph = read_run_graph(dag_id, run_id)
     return _not_found(dag_id, run_id) if graph is None else HTMLResponse(render_page(graph, aggregate))
+
+
+@app.get("/dags/{dag_id}/latest", dependencies=_READ_RUN, response_class=HTMLResponse)
+def latest_graph_page(dag_id: str, aggregate: int = AGGREGATE_ABOVE) -> Any:
+    """The page of the DAG's newest run, served here rather than redirected to: a redirect inside
+    the UI's sandboxed frame leaves a frame that browser automation cannot reach."""
+    run_id = latest_run_id(dag_id)
+    if run_id is None:
+        return JSONResponse({"detail": f"DAG {dag_id} has no run yet"}, status_code=404)
+    return graph_page(dag_id, run_id, aggregate)
 
 
 @app.get("/deck/{dag_id}/{run_id}/{task_id}/{map_index}", dependencies=_READ_INSTANCE)

@@ -172,6 +172,20 @@ def triggerer_notice(session: Any, dag_id: str, run_id: str) -> str | None:
     return log_notes.triggerer_not_alive(deferred, silent_for)
 
 
+def latest_run_id(dag_id: str) -> str | None:
+    """The DAG's newest run (the one created last), or None before its first run: what the DAG
+    page's "Dynamic graph" tab shows."""
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        found: str | None = session.scalar(
+            select(DagRun.run_id).where(DagRun.dag_id == dag_id).order_by(DagRun.id.desc()).limit(1)
+        )
+    return found
+
+
 def read_run_graph(dag_id: str, run_id: str, *, aggregate_above: int | None = None) -> RunGraph | None:
     """The run's graph, or None when there is no such run."""
     from airflow.models.dagrun import DagRun
