@@ -310,14 +310,6 @@ def test_the_graph_page_in_a_browser_shows_every_node_state(stack, seed, browser
 
 
 @pytest.mark.browser
-def test_the_dag_page_has_a_tab_with_its_newest_runs_graph(stack, seed, browser):
-    visit(browser, f"{stack.base_url}/dags/wf/plugin/dynamic-graph-latest")
-    frame = browser.frame_locator("iframe")
-    frame.locator("[data-node]").first.wait_for(state="attached", timeout=180_000)
-    assert _newest_run(stack, "wf") in (frame.locator("h1").first.text_content() or "")
-
-
-@pytest.mark.browser
 def test_a_child_run_link_opens_the_child_runs_tab_in_airflow_itself(stack, nested, browser):
     visit(browser, f"{stack.base_url}/dags/nested/runs/{nested}/plugin/dynamic-graph")
     frame = browser.frame_locator("iframe")
