@@ -53,8 +53,8 @@ def graph_page(dag_id: str, run_id: str, aggregate: int = AGGREGATE_ABOVE) -> An
 
 @app.get("/dags/{dag_id}/latest", dependencies=_READ_RUN, response_class=HTMLResponse)
 def latest_graph_page(dag_id: str, aggregate: int = AGGREGATE_ABOVE) -> Any:
-    """The page of the DAG's newest run, served here rather than redirected to: a redirect inside
-    the UI's sandboxed frame leaves a frame that browser automation cannot reach."""
+    """The page of the DAG's newest run, served at this address (its refresh reads the run's own
+    JSON address, so nothing on the page depends on where it was served)."""
     run_id = latest_run_id(dag_id)
     if run_id is None:
         return JSONResponse({"detail": f"DAG {dag_id} has no run yet"}, status_code=404)
