@@ -17,16 +17,13 @@ from airflow_dynflow.airflow.compat import ParamsDict
 from airflow_dynflow.airflow.operators.task import WorkflowNodeOperator
 from airflow_dynflow.airflow.runtime.gate_requests import (
     VALUE,
+    answered,
     approval_body,
     approval_form,
-    approved_by,
-    entered_value,
     entry_form,
-    refuse_error_event,
     sleep,
 )
 from airflow_dynflow.airflow.runtime.inputs import Resolver, workflow_resolver
-from airflow_dynflow.airflow.runtime.log_lines import shown
 from airflow_dynflow.airflow.store.blob_store import BlobStore
 from airflow_dynflow.airflow.store.payloads import Payloads
 from airflow_dynflow.core.authoring.entities import Workflow
@@ -48,16 +45,12 @@ def _gate(workflow: Workflow, node: int) -> Gate:
 
 
 class _AnsweredGate(WorkflowNodeOperator, HITLOperator):
-    """What the two human gates share: the provider's request and wait, our timeout error, and the
-    node's outputs pushed once the answer is in."""
+    """What the two human gates share: the provider's request and wait, the answer read by
+    ``gate_requests.answered``, and the node's outputs pushed once it is in."""
 
     ui_color = "#fef3c7"
     # The form fields the gate asks for.
     fields: tuple[str, ...] = ()
-
-    def __init__(self, *, workflow: Workflow, node: int, **kwargs: Any) -> None:
-        super().__init__(workflow=workflow, node=node, **kwargs)
-        self.gate_name = _gate(workflow, node).name
 
     def execute(self, context: Context) -> Any:
         return HITLOperator.execute(self, context)
@@ -67,10 +60,6 @@ class _AnsweredGate(WorkflowNodeOperator, HITLOperator):
         this form's fields: 3.3's provider leaves them out itself, 3.1's hands them in. And no value
         exists before a person answers: 3.1's provider checks values here, at parse time."""
         self.params = ParamsDict({name: self.params.get_param(name) for name in self.fields})
-
-    def process_trigger_event_error(self, event: dict[str, Any]) -> None:
-        refuse_error_event(_gate(self.workflow, self.node), event)
-        HITLOperator.process_trigger_event_error(self, event)
 
 
 class InputGateOperator(_AnsweredGate, HITLEntryOperator):
@@ -84,10 +73,7 @@ class InputGateOperator(_AnsweredGate, HITLEntryOperator):
         self._entered: Any = None
 
     def execute_complete(self, context: Context, event: dict[str, Any]) -> Any:
-        if "error" not in event:
-            self._entered = entered_value(_gate(self.workflow, self.node), event)
-        HITLOperator.execute_complete(self, context, event)
-        self.log.info("%s: %s entered", self.gate_name, shown(self._entered))
+        self._entered = answered(_gate(self.workflow, self.node), self, context, event, {}, self)["o0"]
         return self.run(context)[1]
 
     def outputs(
@@ -113,9 +99,7 @@ class ApproveGateOperator(_AnsweredGate, ApprovalOperator):
         return value
 
     def execute_complete(self, context: Context, event: dict[str, Any]) -> Any:
-        answer = HITLOperator.execute_complete(self, context, event)
-        by = approved_by(_gate(self.workflow, self.node), answer)
-        self.log.info("%s: approved by %s", self.gate_name, by)
+        answered(_gate(self.workflow, self.node), self, context, event, {}, self)
         return self.run(context)[1]
 
     def outputs(

@@ -30,6 +30,7 @@ from airflow_dynflow.core.authoring.gates import Gate
 __all__ = [
     "VALUE",
     "GeneratedGate",
+    "answered",
     "approval_body",
     "approval_form",
     "approved_by",
@@ -104,6 +105,29 @@ def approved_by(gate: Gate, answer: Mapping[str, Any]) -> str:
     return by
 
 
+def answered(
+    gate: Gate,
+    request: HITLOperator,
+    context: Context,
+    event: Mapping[str, Any],
+    inputs: Mapping[str, Any],
+    op: BaseOperator,
+) -> dict[str, Any]:
+    """A human gate's outputs from the answer ``request`` waited for: our checks first (a timeout,
+    a refused or mistyped entry, a rejection), then the provider's. ``request`` is the static gate
+    operator itself, or a generated node's throwaway one; ``inputs`` are an approve gate's value;
+    ``op`` is the task whose log says what was entered or who approved."""
+    refuse_error_event(gate, event)
+    if gate.gate == "input":
+        value = entered_value(gate, event) if "error" not in event else None
+        HITLOperator.execute_complete(request, context, dict(event))
+        op.log.info("%s: %s entered", gate.name, shown(value))
+        return {"o0": value}
+    answer = HITLOperator.execute_complete(request, context, dict(event))
+    op.log.info("%s: approved by %s", gate.name, approved_by(gate, answer))
+    return dict(inputs)
+
+
 class GeneratedGate:
     """A gate node of a ``@dynamic``, alone in its generated-node instance: the instance makes the
     gate's request itself (a throwaway provider operator writes it under the instance's own task
@@ -129,15 +153,7 @@ class GeneratedGate:
         checks and the provider's passed."""
         if self.gate.gate == "sleep":
             return {}
-        refuse_error_event(self.gate, event)
-        if self.gate.gate == "input":
-            value = entered_value(self.gate, event) if "error" not in event else None
-            HITLOperator.execute_complete(self._request(inputs), context, dict(event))
-            op.log.info("%s: %s entered", self.gate.name, shown(value))
-            return {"o0": value}
-        answer = HITLOperator.execute_complete(self._request(inputs), context, dict(event))
-        op.log.info("%s: approved by %s", self.gate.name, approved_by(self.gate, answer))
-        return dict(inputs)
+        return answered(self.gate, self._request(inputs), context, event, inputs, op)
 
     def _request(self, inputs: Mapping[str, Any]) -> HITLOperator:
         if self.gate.gate == "input":

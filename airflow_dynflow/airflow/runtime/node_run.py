@@ -109,8 +109,7 @@ class NodeRun:
         self.ti.xcom_push(key=NOT_RUN_KEY, value=record)
 
     def _failed(self, index: int, exc: Exception) -> None:
-        """Name the node in the exception and, for the graph view, record which node failed and with
-        what, before the exception leaves."""
+        """Name the node in the exception and record it for the graph view, before the exception leaves."""
         add_node_path(exc, self.spec.label(index))
         record = error_record(self.payloads.signer, *self.place, node_id(index), exc)
         self.ti.xcom_push(key=ERROR_KEY, value=record)
@@ -229,13 +228,16 @@ class NodeRun:
                 self._failed(index, exc)
                 self._fail_for_good_if_no_retries_left(exc, entity.options.merged(node.options))
                 raise
-            self.done[index] = self.payloads.encode_outputs(
-                entity.interface, outputs, self.folder / node_id(index), self._location(index), signed=False
-            )
+            self.done[index] = self._encode(index, entity, outputs)
             self._keep()
             self.op.log.info("%s: output %s", label, shown(outputs))
         self.decks.push(self.context)
         return self._store()
+
+    def _encode(self, index: int, entity: NodeEntity, outputs: Mapping[str, Any]) -> Any:
+        """Node ``index``'s outputs as its unsigned envelope (``_store`` signs the instance's value)."""
+        folder, where = self.folder / node_id(index), self._location(index)
+        return self.payloads.encode_outputs(entity.interface, outputs, folder, where, signed=False)
 
     def _kept(self) -> dict[str, Any]:
         """Nodes of this instance that an unfinished try of this generation completed and stored:
@@ -393,8 +395,6 @@ class NodeRun:
         except Exception as exc:
             self._failed(index, exc)
             raise
-        self.done[index] = self.payloads.encode_outputs(
-            entity.interface, outputs, self.folder / node_id(index), self._location(index), signed=False
-        )
+        self.done[index] = self._encode(index, entity, outputs)
         self.op.log.info("%s: output %s", label, shown(outputs))
         return self._store()
